@@ -1,0 +1,123 @@
+#pragma once
+// The drill model: what a drill file says, after parsing and validation.
+// Produced by ParseDrill (harness/drill/parser.h); consumed by the runner.
+// Everything here is plain data; no yaml-cpp types leak out of harness/drill.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/core/status.h"
+#include "harness/drill/source_location.h"
+
+namespace kdrill::drill {
+
+using Json = nlohmann::json;
+
+// A free-form parameter block (fault params, wait params, assertion params)
+// that remembers where each key was written, so a fault or an assertion that
+// rejects a value can point at file:line:col.
+class Params {
+ public:
+  Params() = default;
+  Params(Json values, SourceLocation block, std::map<std::string, SourceLocation> keys)
+      : values_(std::move(values)), block_(std::move(block)), keys_(std::move(keys)) {}
+
+  const Json& values() const { return values_; }  // always a JSON object
+  const SourceLocation& location() const { return block_; }
+  // Location of a top-level key (falls back to the block's location).
+  const SourceLocation& LocationOf(const std::string& key) const;
+  bool Has(const std::string& key) const;
+
+  // Typed getters: absent key -> fallback; present with the wrong type ->
+  // kInvalidArgument "<file:line:col>: <key>: expected <what>, got <value>".
+  Result<std::string> GetString(const std::string& key, const std::string& fallback) const;
+  Result<int64_t> GetInt(const std::string& key, int64_t fallback) const;
+  Result<double> GetDouble(const std::string& key, double fallback) const;
+  Result<bool> GetBool(const std::string& key, bool fallback) const;
+  // "500ms", "30s", "2m", "1h" (a bare integer is seconds).
+  Result<std::chrono::milliseconds> GetDuration(const std::string& key,
+                                                std::chrono::milliseconds fallback) const;
+  Result<std::vector<std::string>> GetStringList(const std::string& key) const;
+  // Every key must be in `known`; otherwise an error naming the key, its
+  // location and the accepted keys.
+  Status CheckKnownKeys(const std::vector<std::string>& known, const std::string& what) const;
+  // An error located at `key` (or the block): "<loc>: <what>".
+  Error ErrorAt(const std::string& key, const std::string& what) const;
+
+ private:
+  Json values_ = Json::object();
+  SourceLocation block_;
+  std::map<std::string, SourceLocation> keys_;
+};
+
+// Which pods (or nodes) a step acts on. Exactly one kind is set in a drill.
+struct VictimSelector {
+  enum class Kind { kNone, kOrdinals, kLabelSelector, kRandom, kAll, kNodes };
+  Kind kind = Kind::kNone;
+  std::vector<int> ordinals;          // kOrdinals
+  std::string label_selector;         // kLabelSelector (within the target StatefulSet's pods)
+  int count = 1;                      // kRandom: how many, chosen with the run's seed
+  std::vector<std::string> nodes;     // kNodes: node names
+  SourceLocation location;
+};
+
+struct WaitSpec {
+  // "statefulset-settled", "pod-ready", "pvc-bound", "jsonpath", "duration"
+  std::string condition;
+  Params params;  // condition-specific (e.g. ordinal, resource, path, value)
+  std::chrono::milliseconds timeout{std::chrono::seconds(300)};
+  SourceLocation location;
+};
+
+struct Step {
+  enum class Kind { kFault, kWait };
+  Kind kind = Kind::kFault;
+  std::string name;         // given, or generated: "pod-kill #1"
+  std::string fault;        // kFault: registered fault name ("pod-kill")
+  VictimSelector target;    // kFault
+  Params params;            // kFault: fault-specific
+  WaitSpec wait;            // kWait
+  SourceLocation location;
+};
+
+struct AssertionSpec {
+  std::string type;  // registered assertion name ("stable-identity", "same-pvc")
+  std::string name;  // given, or the type
+  Params params;
+  SourceLocation location;
+};
+
+// A Kubernetes manifest applied before the drill and deleted after it.
+struct SetupItem {
+  std::string source;              // resolved path of the manifest file, or "<inline>"
+  std::vector<Json> objects;       // the YAML documents, converted to JSON, in file order
+  SourceLocation location;
+};
+
+struct ReportSpec {
+  std::string junit;  // path; empty = not written unless --junit
+  std::string json;
+};
+
+struct Drill {
+  std::string file;         // the drill file as given
+  std::string name;         // metadata.name
+  std::string description;  // metadata.description
+  std::string ns;           // spec.target.namespace (may be overridden by -n)
+  std::string statefulset;  // spec.target.statefulSet
+  std::vector<SetupItem> setup;
+  std::chrono::milliseconds settle_timeout{std::chrono::seconds(300)};
+  std::optional<uint64_t> seed;  // spec.seed; --seed overrides
+  std::vector<Step> steps;
+  std::vector<AssertionSpec> assertions;
+  ReportSpec reports;
+  SourceLocation location;
+};
+
+}  // namespace kdrill::drill

@@ -1,0 +1,40 @@
+#pragma once
+// PodExecutor: run a command inside a container of a pod.
+//
+// The real implementation (KubectlPodExecutor) runs `kubectl exec` through
+// Boost.Process with an argv vector (never a shell on our side) and its own
+// timeout: Debian's libcurl has no WebSocket, so native exec comes later.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/core/status.h"
+
+namespace kdrill {
+
+struct ExecRequest {
+  std::string ns;
+  std::string pod;
+  std::string container;               // empty = the pod's default container
+  std::vector<std::string> argv;       // executed as-is inside the container
+  std::optional<std::string> stdin_data;
+  std::chrono::milliseconds timeout{std::chrono::seconds(30)};
+};
+
+struct ExecResult {
+  int exit_code = -1;  // the remote command's exit code
+  std::string stdout_data;
+  std::string stderr_data;
+};
+
+class PodExecutor {
+ public:
+  virtual ~PodExecutor() = default;
+  // Errors are about running the command (kubectl missing, timeout, pod gone);
+  // a remote command that ran and exited non-zero is a successful ExecResult.
+  virtual Result<ExecResult> Exec(const ExecRequest& req) = 0;
+};
+
+}  // namespace kdrill

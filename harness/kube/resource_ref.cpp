@@ -1,0 +1,33 @@
+#include "harness/kube/kube_api.h"
+
+namespace kdrill::kube {
+
+std::string ResourceRef::Describe() const {
+  std::string out = resource;
+  if (!name.empty()) {
+    out += " \"" + name + "\"";
+  }
+  if (!subresource.empty()) {
+    out += " (" + subresource + ")";
+  }
+  if (!ns.empty()) {
+    out += " in namespace \"" + ns + "\"";
+  }
+  return out;
+}
+
+ResourceRef Pods(std::string ns, std::string name) {
+  return {"v1", "pods", std::move(ns), std::move(name), {}};
+}
+ResourceRef Pvcs(std::string ns, std::string name) {
+  return {"v1", "persistentvolumeclaims", std::move(ns), std::move(name), {}};
+}
+ResourceRef Pvs(std::string name) { return {"v1", "persistentvolumes", {}, std::move(name), {}}; }
+ResourceRef StatefulSets(std::string ns, std::string name) {
+  return {"apps/v1", "statefulsets", std::move(ns), std::move(name), {}};
+}
+ResourceRef Nodes(std::string name) { return {"v1", "nodes", {}, std::move(name), {}}; }
+ResourceRef Events(std::string ns) { return {"v1", "events", std::move(ns), {}, {}}; }
+ResourceRef Namespaces(std::string name) { return {"v1", "namespaces", {}, std::move(name), {}}; }
+
+}  // namespace kdrill::kube
