@@ -1,0 +1,22 @@
+#include "assertions/assertion.h"
+
+namespace kdrill::assertions {
+
+std::unique_ptr<Assertion> MakeStableIdentity();
+std::unique_ptr<Assertion> MakeSamePvc();
+
+const std::map<std::string, AssertionFactory>& AssertionRegistry() {
+  static const std::map<std::string, AssertionFactory> registry = {
+      {"stable-identity", MakeStableIdentity},
+      {"same-pvc", MakeSamePvc},
+  };
+  return registry;
+}
+
+std::unique_ptr<Assertion> MakeAssertion(const std::string& name) {
+  const auto& r = AssertionRegistry();
+  auto it = r.find(name);
+  return it == r.end() ? nullptr : it->second();
+}
+
+}  // namespace kdrill::assertions

@@ -1,0 +1,168 @@
+// same-pvc: after recovery, each ordinal's pod mounts the claim
+// <template>-<sts>-<ordinal> with the SAME claim UID and the SAME bound PV as
+// in the baseline; and (marker: true, the default) a marker file written
+// through exec before the first fault reads back unchanged afterwards.
+
+#include <fmt/format.h>
+
+#include <random>
+
+#include "assertions/assertion.h"
+#include "assertions/mount_paths.h"
+
+namespace kdrill::assertions {
+
+namespace {
+
+class SamePvc final : public Assertion {
+ public:
+  std::string Name() const override { return "same-pvc"; }
+  std::string Summary() const override {
+    return "each ordinal gets back the same claim (name, UID, PV) and the marker written before the fault";
+  }
+
+  Status Validate(const drill::AssertionSpec& spec) const override {
+    const auto& p = spec.params;
+    if (auto s = p.CheckKnownKeys({"marker", "volume", "container"}, "same-pvc params"); !s) return s;
+    if (auto m = p.GetBool("marker", true); !m) return std::unexpected(m.error());
+    if (auto v = p.GetString("volume", ""); !v) return std::unexpected(v.error());
+    if (auto c = p.GetString("container", ""); !c) return std::unexpected(c.error());
+    return Ok();
+  }
+
+  Status Prepare(AssertionContext& ctx) override {
+    const auto& p = ctx.spec.params;
+    use_marker_ = p.GetBool("marker", true).value_or(true);
+    volume_ = p.GetString("volume", "").value_or("");
+    container_ = p.GetString("container", "").value_or("");
+    if (ctx.baseline.spec.claim_templates.empty()) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       p.location().ToString() + ": same-pvc: StatefulSet " + ctx.baseline.spec.name +
+                           " has no volumeClaimTemplates, so there is no claim to keep");
+    }
+    if (volume_.empty()) volume_ = ctx.baseline.spec.claim_templates.front();
+    if (!use_marker_) return Ok();
+    std::random_device rd;
+    token_ = fmt::format("kdrill-marker {} {:016x}", ctx.run_id, (static_cast<uint64_t>(rd()) << 32) | rd());
+    for (const auto& [ord, o] : ctx.baseline.ordinals) {
+      if (!o.pod_exists) continue;
+      auto mount = FindMount(o.object, volume_, container_);
+      if (!mount) return std::unexpected(mount.error());
+      std::string path = mount->path + "/.kdrill-marker-" + ctx.run_id;
+      // Undo first: a crash after the write must still remove the file.
+      auto undo = ctx.journal->RecordUndo(
+          "same-pvc", "remove marker " + path + " in " + o.pod,
+          {{"kind", "exec"}, {"namespace", ctx.baseline.spec.ns}, {"pod", o.pod}, {"container", mount->container},
+           {"argv", {"rm", "-f", path}}});
+      if (!undo) return std::unexpected(undo.error());
+      undo_ids_.push_back(*undo);
+      ExecRequest req{ctx.baseline.spec.ns, o.pod, mount->container, {"sh", "-c", "cat > \"$1\" && sync", "sh", path}, token_};
+      auto r = ctx.exec.Exec(req);
+      if (!r) return std::unexpected(r.error());
+      if (r->exit_code != 0) {
+        return MakeError(ErrorCode::kFailedPrecondition, fmt::format("writing marker {} in {} exited {}: {}", path,
+                                                                     o.pod, r->exit_code, r->stderr_data));
+      }
+      marker_paths_[ord] = {mount->container, path};
+      ctx.log(fmt::format("marker written to {}:{}", o.pod, path));
+    }
+    return Ok();
+  }
+
+  Verdict Check(AssertionContext& ctx) override {
+    const auto& fin = *ctx.final_state;
+    Verdict v;
+    std::vector<std::string> problems;
+    for (const auto& [ord, base] : ctx.baseline.ordinals) {
+      auto it = fin.ordinals.find(ord);
+      if (it == fin.ordinals.end()) {
+        problems.push_back(fmt::format("ordinal {} is gone (replicas now {})", ord, fin.spec.replicas));
+        continue;
+      }
+      const auto& now = it->second;
+      for (size_t i = 0; i < base.claims.size(); ++i) {
+        const auto& b = base.claims[i];
+        const cluster::ClaimState* n = i < now.claims.size() ? &now.claims[i] : nullptr;
+        std::string row;
+        if (!n || !n->exists) {
+          problems.push_back(fmt::format("claim {} is gone (baseline uid {})", b.claim, b.uid));
+          row = b.claim + ": missing";
+        } else if (n->uid != b.uid) {
+          problems.push_back(fmt::format("claim {} was recreated: uid {} -> {}, pv {} -> {}", b.claim, b.uid, n->uid,
+                                         b.volume, n->volume.empty() ? "(none)" : n->volume));
+          row = fmt::format("{}: uid {} -> {} (new claim), pv {} -> {}", b.claim, b.uid, n->uid, b.volume, n->volume);
+        } else if (n->volume != b.volume) {
+          problems.push_back(fmt::format("claim {} (uid {}) is bound to pv {} instead of {}", b.claim, b.uid,
+                                         n->volume, b.volume));
+          row = fmt::format("{}: uid {} same, pv {} -> {}", b.claim, b.uid, b.volume, n->volume);
+        } else {
+          row = fmt::format("{}: uid {} pv {} unchanged", b.claim, b.uid, b.volume);
+        }
+        if (now.pod_exists && !MountsClaim(now.object, b.claim)) {
+          problems.push_back(fmt::format("pod {} does not mount claim {}", now.pod, b.claim));
+        }
+        v.details.push_back(fmt::format("{}: {}", now.pod, row));
+      }
+      if (auto m = marker_paths_.find(ord); m != marker_paths_.end()) {
+        if (!now.pod_exists) {
+          problems.push_back(fmt::format("{}: cannot read the marker, the pod is missing", now.pod));
+          continue;
+        }
+        ExecRequest req{fin.spec.ns, now.pod, m->second.first, {"cat", m->second.second}, std::nullopt};
+        auto r = ctx.exec.Exec(req);
+        if (!r) {
+          problems.push_back(fmt::format("{}: reading marker failed: {}", now.pod, r.error().message));
+        } else if (r->exit_code != 0) {
+          problems.push_back(fmt::format("{}: marker {} is missing (cat exited {}: {})", now.pod, m->second.second,
+                                         r->exit_code, Trim(r->stderr_data)));
+        } else if (r->stdout_data != token_) {
+          problems.push_back(fmt::format("{}: marker {} holds different content", now.pod, m->second.second));
+        } else {
+          v.details.push_back(fmt::format("{}: marker {} reads back unchanged", now.pod, m->second.second));
+        }
+      }
+    }
+    // Remove the markers now; the journal's undo covers a crash before this.
+    for (const auto& [ord, m] : marker_paths_) {
+      auto it = fin.ordinals.find(ord);
+      if (it != fin.ordinals.end() && it->second.pod_exists) {
+        (void)ctx.exec.Exec({fin.spec.ns, it->second.pod, m.first, {"rm", "-f", m.second}, std::nullopt});
+      }
+    }
+    for (int id : undo_ids_) (void)ctx.journal->MarkDone(id, "marker removed after check");
+    if (problems.empty()) {
+      v.kind = VerdictKind::kPass;
+      v.message = fmt::format("every ordinal kept its claim (same UID and PV){}",
+                              marker_paths_.empty() ? "" : " and its marker");
+    } else {
+      v.kind = VerdictKind::kFail;
+      v.message = fmt::format("expected the same claims as before the fault; {}", fmt::join(problems, "; "));
+    }
+    return v;
+  }
+
+ private:
+  static std::string Trim(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    return s;
+  }
+  static bool MountsClaim(const kube::Json& pod, const std::string& claim) {
+    for (const auto& vol : pod.value("/spec/volumes"_json_pointer, kube::Json::array())) {
+      if (vol.value("/persistentVolumeClaim/claimName"_json_pointer, std::string()) == claim) return true;
+    }
+    return false;
+  }
+
+  bool use_marker_ = true;
+  std::string volume_;
+  std::string container_;
+  std::string token_;
+  std::map<int, std::pair<std::string, std::string>> marker_paths_;  // ordinal -> container, path
+  std::vector<int> undo_ids_;
+};
+
+}  // namespace
+
+std::unique_ptr<Assertion> MakeSamePvc() { return std::make_unique<SamePvc>(); }
+
+}  // namespace kdrill::assertions

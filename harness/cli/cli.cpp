@@ -1,0 +1,78 @@
+#include "harness/cli/cli.h"
+
+#include <iostream>
+
+#include "harness/cli/commands.h"
+#include "harness/cli/exit_codes.h"
+
+namespace kdrill::cli {
+
+namespace {
+
+const std::vector<CommandEntry>& Commands() {
+  static const std::vector<CommandEntry> table = {
+      {"run", SetupRun},
+      {"validate", SetupValidate},
+      {"recover", SetupRecover},
+  };
+  return table;
+}
+
+constexpr const char* kFooter = R"(Examples:
+  kdrill validate scenarios/*.yaml
+  kdrill run scenarios/pod-kill.yaml --junit reports/junit.xml
+  kdrill run scenarios/pod-kill.yaml -n my-team --context staging --seed 42
+  kdrill recover                      # undo what an interrupted run left behind
+
+Exit codes: 0 all passed, 1 a guarantee broke (assertion/step failed),
+2 bad input (drill or flags), 3 cluster unreachable or API error,
+4 refused by a safety rule, 5 cleanup incomplete (run kdrill recover),
+130 interrupted.)";
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{"kdrill: chaos drills that prove StatefulSets keep their promises.\n"
+               "A drill (YAML) names a StatefulSet, injects faults (kill pods, ...) and checks the guarantees\n"
+               "(stable identity, same PVC and data, ...). Writes JUnit; leaves the cluster as it found it.",
+               "kdrill"};
+  app.set_version_flag("--version", std::string("kdrill ") + KDRILL_VERSION);
+  app.require_subcommand(1);
+  app.footer(kFooter);
+  GlobalOptions global;
+  app.add_option("--kubeconfig", global.kubeconfig, "Path to the kubeconfig file (default: $KUBECONFIG, ~/.kube/config)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--context", global.context, "The kubeconfig context to use (default: current-context)");
+  app.add_option("-n,--namespace", global.ns, "Run in this namespace instead of the drill's spec.target.namespace");
+  app.add_option("--kubectl", global.kubectl, "kubectl used for exec into pods (default: $KDRILL_KUBECTL or kubectl in PATH)");
+  app.add_option("--allow-namespace", global.allow_namespaces,
+                 "Allow a protected namespace (kube-system, kube-public, kube-node-lease are refused by default)");
+  app.add_option("--allow-context", global.allow_contexts,
+                 "Only run against these contexts (also $KDRILL_ALLOWED_CONTEXTS, comma-separated)");
+  std::vector<std::function<int()>> runners;
+  std::vector<CLI::App*> subs;
+  for (const auto& c : Commands()) {
+    size_t before = app.get_subcommands({}).size();
+    runners.push_back(c.setup(app, global));
+    subs.push_back(app.get_subcommands({})[before]);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    std::cerr << "Run 'kdrill --help' for usage.\n";
+    return kExitUsage;
+  }
+  for (size_t i = 0; i < subs.size(); ++i) {
+    if (subs[i]->parsed()) return runners[i]();
+  }
+  return kExitUsage;
+}
+
+}  // namespace kdrill::cli

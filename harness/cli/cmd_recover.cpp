@@ -1,0 +1,89 @@
+// kdrill recover: replay the pending undos of interrupted runs. Idempotent:
+// a journal whose undos are all done is reported and left alone.
+
+#include <iostream>
+
+#include "harness/cli/commands.h"
+#include "harness/cli/connect_flags.h"
+#include "harness/cli/exit_codes.h"
+#include "harness/runner/journal.h"
+#include "harness/runner/undo_actions.h"
+
+namespace kdrill::cli {
+
+namespace {
+
+int RecoverOne(const std::string& path, const GlobalOptions& global) {
+  auto journal = Journal::Open(path);
+  if (!journal) {
+    std::cerr << "kdrill recover: " << journal.error().message << "\n";
+    return kExitUsage;
+  }
+  const auto& h = journal->Header();
+  std::cout << "journal " << path << "\n  run " << h.run_id << " of " << h.drill << ", started " << h.started
+            << ", cluster " << h.server << (h.context.empty() ? "" : " (context " + h.context + ")") << "\n";
+  auto pending = journal->Pending();
+  if (pending.empty()) {
+    if (!journal->Ended()) (void)journal->MarkEnded();
+    std::cout << "  nothing left to undo\n";
+    return kExitOk;
+  }
+  auto conn = Connect(global, h.kubeconfig, h.context);
+  if (!conn) {
+    std::cerr << "kdrill recover: cannot connect to the cluster: " << conn.error().message << "\n";
+    return kExitCluster;
+  }
+  if (conn->api->ServerUrl() != h.server && !h.server.empty()) {
+    std::cerr << "kdrill recover: the journal was written against " << h.server << " but the kubeconfig points at "
+              << conn->api->ServerUrl() << "; pass the right --kubeconfig/--context\n";
+    return kExitRefused;
+  }
+  std::stop_source never;
+  int failed = 0;
+  for (const auto& rec : pending) {
+    auto r = ExecuteUndo(rec.action, *conn->api, *conn->exec, never.get_token());
+    if (r) {
+      (void)journal->MarkDone(rec.id, *r);
+      std::cout << "  restored: " << rec.description << " (" << *r << ")\n";
+    } else {
+      ++failed;
+      std::cout << "  FAILED:   " << rec.description << ": " << r.error().ToString() << "\n";
+    }
+  }
+  if (failed == 0) {
+    (void)journal->MarkEnded();
+    std::cout << "  cluster restored: " << pending.size() << " change(s) undone\n";
+    return kExitOk;
+  }
+  std::cout << "  " << failed << " undo(s) failed; fix the cause and run kdrill recover again\n";
+  return kExitCleanup;
+}
+
+}  // namespace
+
+std::function<int()> SetupRecover(CLI::App& app, GlobalOptions& global) {
+  auto* cmd = app.add_subcommand("recover",
+                                 "Undo what interrupted runs left behind, from their journals (safe to repeat)");
+  auto journal = std::make_shared<std::string>();
+  auto dir = std::make_shared<std::string>();
+  cmd->add_option("--journal", *journal, "One journal file (default: every pending journal in the journal directory)");
+  cmd->add_option("--journal-dir", *dir, "Journal directory (default: $KDRILL_STATE_DIR or ~/.local/state/kdrill)");
+  return [journal, dir, &global] {
+    std::vector<std::string> paths;
+    if (!journal->empty()) {
+      paths.push_back(*journal);
+    } else {
+      std::string d = dir->empty() ? DefaultJournalDir() : *dir;
+      paths = FindPendingJournals(d);
+      if (paths.empty()) {
+        std::cout << "kdrill recover: no interrupted runs in " << d << "; nothing to do\n";
+        return static_cast<int>(kExitOk);
+      }
+    }
+    int code = kExitOk;
+    for (const auto& p : paths) code = std::max(code, RecoverOne(p, global));
+    return code;
+  };
+}
+
+}  // namespace kdrill::cli

@@ -1,0 +1,135 @@
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "harness/cli/commands.h"
+#include "harness/cli/connect_flags.h"
+#include "harness/cli/exit_codes.h"
+#include "harness/cli/signals.h"
+#include "harness/core/clock.h"
+#include "harness/drill/parser.h"
+#include "harness/runner/journal.h"
+#include "harness/runner/registry_catalog.h"
+#include "harness/runner/runner.h"
+#include "reports/console_reporter.h"
+#include "reports/json_reporter.h"
+#include "reports/junit_reporter.h"
+
+namespace kdrill::cli {
+
+namespace {
+
+struct RunFlags {
+  std::vector<std::string> drills;
+  std::string junit;
+  std::string json;
+  std::optional<uint64_t> seed;
+  std::string journal_dir;
+  bool timeline = false;
+};
+
+// 130 beats everything; then the most severe code.
+int Combine(int a, int b) {
+  if (a == kExitInterrupted || b == kExitInterrupted) return kExitInterrupted;
+  return std::max(a, b);
+}
+
+int RunDrills(const RunFlags& flags, const GlobalOptions& global) {
+  // Every drill is parsed before anything touches a cluster.
+  RegistryCatalog catalog;
+  std::vector<drill::Drill> drills;
+  bool bad = false;
+  for (const auto& path : flags.drills) {
+    auto d = drill::LoadDrillFile(path, catalog);
+    if (!d) {
+      std::cerr << d.error().message << "\n";
+      bad = true;
+    } else {
+      drills.push_back(std::move(*d));
+    }
+  }
+  if (bad) {
+    std::cerr << "kdrill: invalid drill; nothing was run (check with: kdrill validate FILE)\n";
+    return kExitUsage;
+  }
+  SignalGuard signals;
+  auto conn = Connect(global);
+  if (!conn) {
+    std::cerr << "kdrill: cannot connect to the cluster: " << conn.error().message << "\n";
+    return conn.error().code == ErrorCode::kInvalidArgument || conn.error().code == ErrorCode::kNotFound
+               ? kExitUsage
+               : kExitCluster;
+  }
+  RealClock clock;
+  RunOptions opts;
+  opts.ns_override = global.ns;
+  opts.seed = flags.seed;
+  opts.journal_dir = flags.journal_dir.empty() ? DefaultJournalDir() : flags.journal_dir;
+  opts.context = conn->info.context;
+  opts.kubeconfig = global.kubeconfig;
+  opts.scope = MakeScopePolicy(global);
+  opts.out = [](const std::string& line) { std::cout << line << std::endl; };
+  opts.on_journal = [&signals](const std::string& path) { signals.SetJournal(path); };
+  opts.stop = signals.Token();
+
+  std::vector<reports::RunReport> done;
+  int exit_code = kExitOk;
+  for (const auto& d : drills) {
+    if (opts.stop.stop_requested()) break;
+    Runner runner(*conn->api, *conn->exec, clock, opts);
+    auto outcome = runner.Run(d);
+    exit_code = Combine(exit_code, outcome.exit_code);
+    if (!d.reports.junit.empty()) {
+      if (auto st = reports::WriteJunitFile(outcome.report, d.reports.junit); !st) {
+        std::cerr << "kdrill: writing " << d.reports.junit << ": " << st.error().message << "\n";
+        exit_code = Combine(exit_code, kExitFailed);
+      }
+    }
+    if (!d.reports.json.empty()) {
+      if (auto st = reports::WriteJsonFile(outcome.report, d.reports.json); !st) {
+        std::cerr << "kdrill: writing " << d.reports.json << ": " << st.error().message << "\n";
+        exit_code = Combine(exit_code, kExitFailed);
+      }
+    }
+    done.push_back(std::move(outcome.report));
+  }
+  reports::ConsoleStyle style = reports::DetectConsoleStyle(STDOUT_FILENO);
+  style.timeline = flags.timeline;
+  std::cout << "\n";
+  reports::PrintConsoleSummary(std::cout, done, style);
+  if (!flags.junit.empty()) {
+    if (auto st = reports::WriteJunitFile(std::span<const reports::RunReport>(done), flags.junit); !st) {
+      std::cerr << "kdrill: writing " << flags.junit << ": " << st.error().message << "\n";
+      exit_code = Combine(exit_code, kExitFailed);
+    } else {
+      std::cout << "JUnit report: " << flags.junit << "\n";
+    }
+  }
+  if (!flags.json.empty()) {
+    if (auto st = reports::WriteJsonFile(std::span<const reports::RunReport>(done), flags.json); !st) {
+      std::cerr << "kdrill: writing " << flags.json << ": " << st.error().message << "\n";
+      exit_code = Combine(exit_code, kExitFailed);
+    } else {
+      std::cout << "JSON report: " << flags.json << "\n";
+    }
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+std::function<int()> SetupRun(CLI::App& app, GlobalOptions& global) {
+  auto* cmd = app.add_subcommand("run", "Run drills against the cluster and report the verdicts");
+  auto flags = std::make_shared<RunFlags>();
+  cmd->add_option("drills", flags->drills, "Drill files, run one after another")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--junit", flags->junit, "Write one JUnit XML file with a testsuite per drill");
+  cmd->add_option("--json", flags->json, "Write the reports (cases and timeline) as JSON");
+  cmd->add_option("--seed", flags->seed, "Seed for random victim choice (default: spec.seed, else random; always printed)");
+  cmd->add_option("--journal-dir", flags->journal_dir,
+                  "Where undo journals go (default: $KDRILL_STATE_DIR or ~/.local/state/kdrill)");
+  cmd->add_flag("--timeline", flags->timeline, "Print the timeline of watched changes after the verdicts");
+  return [flags, &global] { return RunDrills(*flags, global); };
+}
+
+}  // namespace kdrill::cli

@@ -1,0 +1,115 @@
+#include "harness/cluster/statefulset.h"
+
+#include <charconv>
+
+namespace kdrill::cluster {
+
+namespace {
+const Json& At(const Json& j, const char* ptr) {
+  static const Json kNull;
+  Json::json_pointer p(ptr);
+  return j.contains(p) ? j.at(p) : kNull;
+}
+int IntAt(const Json& j, const char* ptr, int fallback) {
+  const Json& v = At(j, ptr);
+  return v.is_number_integer() ? v.get<int>() : fallback;
+}
+std::string StrAt(const Json& j, const char* ptr, const std::string& fallback = {}) {
+  const Json& v = At(j, ptr);
+  return v.is_string() ? v.get<std::string>() : fallback;
+}
+}  // namespace
+
+StatefulSetSpec ReadStatefulSet(const Json& sts) {
+  StatefulSetSpec s;
+  s.name = StrAt(sts, "/metadata/name");
+  s.ns = StrAt(sts, "/metadata/namespace");
+  s.replicas = IntAt(sts, "/spec/replicas", 1);
+  s.ordinal_start = IntAt(sts, "/spec/ordinals/start", 0);
+  s.pod_management = StrAt(sts, "/spec/podManagementPolicy", "OrderedReady");
+  s.update_strategy = StrAt(sts, "/spec/updateStrategy/type", "RollingUpdate");
+  s.partition = IntAt(sts, "/spec/updateStrategy/rollingUpdate/partition", 0);
+  s.service_name = StrAt(sts, "/spec/serviceName");
+  for (const auto& t : At(sts, "/spec/volumeClaimTemplates")) {
+    s.claim_templates.push_back(StrAt(t, "/metadata/name"));
+  }
+  const Json& labels = At(sts, "/spec/selector/matchLabels");
+  if (labels.is_object()) {
+    for (auto it = labels.begin(); it != labels.end(); ++it) {
+      if (!s.selector.empty()) s.selector += ",";
+      s.selector += it.key() + "=" + it.value().get<std::string>();
+    }
+  }
+  return s;
+}
+
+std::optional<int> OrdinalOf(const std::string& pod_name, const std::string& sts_name) {
+  if (pod_name.size() <= sts_name.size() + 1 || pod_name.compare(0, sts_name.size(), sts_name) != 0 ||
+      pod_name[sts_name.size()] != '-') {
+    return std::nullopt;
+  }
+  const char* b = pod_name.data() + sts_name.size() + 1;
+  const char* e = pod_name.data() + pod_name.size();
+  int v = 0;
+  auto [p, ec] = std::from_chars(b, e, v);
+  if (ec != std::errc() || p != e || v < 0) return std::nullopt;
+  return v;
+}
+
+std::string PodName(const std::string& sts, int ordinal) { return sts + "-" + std::to_string(ordinal); }
+
+std::string ClaimName(const std::string& tmpl, const std::string& sts, int ordinal) {
+  return tmpl + "-" + sts + "-" + std::to_string(ordinal);
+}
+
+bool PodReady(const Json& pod) {
+  for (const auto& c : At(pod, "/status/conditions")) {
+    if (c.value("type", "") == "Ready") return c.value("status", "") == "True";
+  }
+  return false;
+}
+
+bool PodTerminating(const Json& pod) { return !At(pod, "/metadata/deletionTimestamp").is_null(); }
+
+bool OwnedBy(const Json& obj, const std::string& kind, const std::string& name) {
+  for (const auto& o : At(obj, "/metadata/ownerReferences")) {
+    if (o.value("kind", "") == kind && o.value("name", "") == name) return true;
+  }
+  return false;
+}
+
+bool Settled(const Json& sts, std::string* why) {
+  auto fail = [&](std::string w) {
+    if (why) *why = std::move(w);
+    return false;
+  };
+  int generation = IntAt(sts, "/metadata/generation", 0);
+  int observed = IntAt(sts, "/status/observedGeneration", 0);
+  int replicas = IntAt(sts, "/spec/replicas", 1);
+  int ready = IntAt(sts, "/status/readyReplicas", 0);
+  int updated = IntAt(sts, "/status/updatedReplicas", 0);
+  int current = IntAt(sts, "/status/replicas", 0);
+  int partition = IntAt(sts, "/spec/updateStrategy/rollingUpdate/partition", 0);
+  std::string cur_rev = StrAt(sts, "/status/currentRevision");
+  std::string upd_rev = StrAt(sts, "/status/updateRevision");
+  if (observed < generation) {
+    return fail("observedGeneration " + std::to_string(observed) + " < generation " + std::to_string(generation));
+  }
+  if (current != replicas) {
+    return fail(std::to_string(current) + "/" + std::to_string(replicas) + " pods exist");
+  }
+  if (ready != replicas) {
+    return fail(std::to_string(ready) + "/" + std::to_string(replicas) + " ready");
+  }
+  int want_updated = replicas - std::min(partition, replicas);
+  if (updated < want_updated) {
+    return fail(std::to_string(updated) + "/" + std::to_string(want_updated) + " updated");
+  }
+  if (partition == 0 && cur_rev != upd_rev) {
+    return fail("currentRevision " + cur_rev + " != updateRevision " + upd_rev);
+  }
+  if (why) why->clear();
+  return true;
+}
+
+}  // namespace kdrill::cluster

@@ -1,0 +1,95 @@
+#include "harness/exec/kubectl_pod_executor.h"
+
+#include <boost/asio.hpp>
+#include <boost/process.hpp>
+#include <future>
+
+namespace kdrill {
+
+namespace bp = boost::process;
+
+std::vector<std::string> KubectlPodExecutor::BuildArgs(const ExecRequest& req) const {
+  std::vector<std::string> args;
+  if (!opts_.kubeconfig.empty()) {
+    args.push_back("--kubeconfig=" + opts_.kubeconfig);
+  }
+  if (!opts_.context.empty()) {
+    args.push_back("--context=" + opts_.context);
+  }
+  args.insert(args.end(), {"exec", "--namespace=" + req.ns, req.pod});
+  if (!req.container.empty()) {
+    args.push_back("--container=" + req.container);
+  }
+  if (req.stdin_data) {
+    args.push_back("--stdin");
+  }
+  args.push_back("--");
+  args.insert(args.end(), req.argv.begin(), req.argv.end());
+  return args;
+}
+
+namespace {
+
+// kubectl prints this when the remote command ran and failed.
+constexpr std::string_view kTerminated = "command terminated with exit code ";
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) {
+    s.pop_back();
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<ExecResult> KubectlPodExecutor::Exec(const ExecRequest& req) {
+  if (req.argv.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "exec: empty command");
+  }
+  boost::filesystem::path exe = opts_.kubectl;
+  if (exe.is_relative() && exe.filename() == exe) {
+    exe = bp::search_path(opts_.kubectl);
+    if (exe.empty()) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "kubectl not found in PATH (needed to exec into pods); install it or pass --kubectl PATH");
+    }
+  }
+  std::string where = "pod " + req.ns + "/" + req.pod + (req.container.empty() ? "" : " container " + req.container);
+  try {
+    boost::asio::io_context io;
+    std::future<std::string> out;
+    std::future<std::string> err;
+    std::string input = req.stdin_data.value_or("");
+    bp::child child(exe, BuildArgs(req), bp::std_in < boost::asio::buffer(input), bp::std_out > out,
+                    bp::std_err > err, io);
+    io.run_for(req.timeout);
+    if (!io.stopped()) {
+      child.terminate();
+      io.run_for(std::chrono::seconds(2));
+      return MakeError(ErrorCode::kTimeout, "exec in " + where + " did not finish within " +
+                                                std::to_string(req.timeout.count()) + " ms");
+    }
+    child.wait();
+    ExecResult r;
+    r.exit_code = child.exit_code();
+    r.stdout_data = out.get();
+    r.stderr_data = err.get();
+    if (r.exit_code != 0) {
+      auto pos = r.stderr_data.rfind(kTerminated);
+      if (pos == std::string::npos) {
+        std::string msg = Trim(r.stderr_data);
+        ErrorCode code = ErrorCode::kUnavailable;
+        if (msg.find("NotFound") != std::string::npos || msg.find("not found") != std::string::npos) {
+          code = ErrorCode::kNotFound;
+        }
+        return MakeError(code, "kubectl exec in " + where + " failed: " + msg);
+      }
+      r.stderr_data.erase(pos);
+    }
+    return r;
+  } catch (const std::exception& e) {
+    return MakeError(ErrorCode::kIo, "could not run kubectl for exec in " + where + ": " + e.what());
+  }
+}
+
+}  // namespace kdrill

@@ -1,0 +1,91 @@
+#include "harness/faults/victims.h"
+
+#include <algorithm>
+
+namespace kdrill::faults {
+
+namespace {
+std::string Loc(const drill::VictimSelector& t) {
+  std::string l = t.location.ToString();
+  return l.empty() ? "" : l + ": ";
+}
+}  // namespace
+
+std::string VictimNames(const std::vector<PodVictim>& victims) {
+  std::string s;
+  for (const auto& v : victims) {
+    if (!s.empty()) s += ", ";
+    s += v.name;
+  }
+  return s;
+}
+
+Result<std::vector<PodVictim>> ResolvePodVictims(FaultContext& ctx, const drill::VictimSelector& target) {
+  using Kind = drill::VictimSelector::Kind;
+  kube::ListOptions lo;
+  lo.label_selector = ctx.sts.selector;
+  if (target.kind == Kind::kLabelSelector) {
+    lo.label_selector += (lo.label_selector.empty() ? "" : ",") + target.label_selector;
+  }
+  auto pods = ctx.api.List(kube::Pods(ctx.ns), lo);
+  if (!pods) {
+    return std::unexpected(pods.error());
+  }
+  std::vector<PodVictim> live;
+  for (const auto& p : (*pods)["items"]) {
+    std::string name = p["metadata"].value("name", "");
+    auto ord = cluster::OrdinalOf(name, ctx.sts.name);
+    if (!ord || !cluster::OwnedBy(p, "StatefulSet", ctx.sts.name) || cluster::PodTerminating(p)) {
+      continue;
+    }
+    live.push_back({name, *ord, p["metadata"].value("uid", ""), p.value("/spec/nodeName"_json_pointer, std::string()), p});
+  }
+  std::sort(live.begin(), live.end(), [](const auto& a, const auto& b) { return a.ordinal < b.ordinal; });
+  const std::string where = "StatefulSet " + ctx.ns + "/" + ctx.sts.name;
+  std::vector<PodVictim> out;
+  switch (target.kind) {
+    case Kind::kOrdinals:
+      for (int o : target.ordinals) {
+        auto it = std::find_if(live.begin(), live.end(), [&](const auto& v) { return v.ordinal == o; });
+        if (it == live.end()) {
+          return MakeError(ErrorCode::kFailedPrecondition,
+                           Loc(target) + "ordinal " + std::to_string(o) + " of " + where +
+                               " has no live pod (pods now: " + VictimNames(live) + ")");
+        }
+        out.push_back(*it);
+      }
+      break;
+    case Kind::kLabelSelector:
+    case Kind::kAll:
+      out = live;
+      break;
+    case Kind::kRandom: {
+      if (target.count > static_cast<int>(live.size())) {
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         Loc(target) + "random: " + std::to_string(target.count) + " victims asked, but " + where +
+                             " has only " + std::to_string(live.size()) + " live pods");
+      }
+      std::vector<PodVictim> pool = live;
+      for (int i = 0; i < target.count; ++i) {
+        std::uniform_int_distribution<size_t> pick(0, pool.size() - 1);
+        size_t k = pick(ctx.rng);
+        out.push_back(pool[k]);
+        pool.erase(pool.begin() + static_cast<long>(k));
+      }
+      std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.ordinal < b.ordinal; });
+      break;
+    }
+    case Kind::kNodes:
+    case Kind::kNone:
+      return MakeError(ErrorCode::kInvalidArgument, Loc(target) + "this fault needs pod victims: " +
+                                                        "target.ordinals, target.selector, target.random or target.all");
+  }
+  if (out.empty()) {
+    std::string what = target.kind == Kind::kLabelSelector ? "selector \"" + target.label_selector + "\"" : "target";
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     Loc(target) + what + " matches no live pod of " + where + "; nothing to act on is an error, not a pass");
+  }
+  return out;
+}
+
+}  // namespace kdrill::faults

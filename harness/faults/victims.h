@@ -1,0 +1,27 @@
+#pragma once
+// Victim selection shared by the pod-level faults.
+
+#include <string>
+#include <vector>
+
+#include "harness/faults/fault.h"
+
+namespace kdrill::faults {
+
+struct PodVictim {
+  std::string name;
+  int ordinal = 0;
+  std::string uid;
+  std::string node;
+  kube::Json object;
+};
+
+// Resolves a step's target against the live pods of the target StatefulSet.
+// Errors: an ordinal with no pod, a selector or set that matches nothing,
+// random count larger than the pods available. Random choice uses ctx.rng and
+// is stable for a given seed and pod set (pods sorted by ordinal first).
+Result<std::vector<PodVictim>> ResolvePodVictims(FaultContext& ctx, const drill::VictimSelector& target);
+
+std::string VictimNames(const std::vector<PodVictim>& victims);
+
+}  // namespace kdrill::faults

@@ -1,0 +1,53 @@
+#include "harness/runner/object_waits.h"
+
+#include <thread>
+
+namespace kdrill {
+
+Status WaitForDeletion(kube::KubeApi& api, const kube::ResourceRef& ref, const std::string& uid,
+                       std::chrono::milliseconds timeout, std::stop_token stop) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    auto cur = api.Get(ref);
+    if (!cur) {
+      if (cur.error().code == ErrorCode::kNotFound) return Ok();
+      return std::unexpected(cur.error());
+    }
+    if (!uid.empty() && cur->value("/metadata/uid"_json_pointer, std::string()) != uid) return Ok();
+    auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return MakeError(ErrorCode::kTimeout, ref.Describe() + " still exists after " +
+                                                std::to_string(timeout.count() / 1000) + "s");
+    }
+    if (stop.stop_requested()) {
+      return MakeError(ErrorCode::kCancelled, "interrupted while waiting for " + ref.Describe() + " to go away");
+    }
+    kube::ResourceRef coll = ref;
+    coll.name.clear();
+    kube::WatchOptions wo;
+    wo.field_selector = "metadata.name=" + ref.name;
+    wo.resource_version = cur->value("/metadata/resourceVersion"_json_pointer, std::string());
+    wo.timeout_seconds = static_cast<int>(std::max<long>(1, left.count()));
+    bool gone = false;
+    auto st = api.Watch(coll, wo,
+                        [&](const kube::WatchEvent& ev) {
+                          if (ev.type == "DELETED") {
+                            gone = uid.empty() ||
+                                   ev.object.value("/metadata/uid"_json_pointer, std::string()) == uid;
+                          }
+                          return !gone;
+                        },
+                        stop);
+    if (gone) return Ok();
+    if (!st && st.error().code != ErrorCode::kGone && st.error().code != ErrorCode::kUnavailable) {
+      return st;
+    }
+    // The watch ended (server timeout, 410, reset): look again, after a pause
+    // when it failed so an unreachable server is not hammered.
+    if (!st) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  }
+}
+
+}  // namespace kdrill

@@ -1,0 +1,61 @@
+#pragma once
+// The Runner carries one drill through every phase:
+//   setup manifests -> watches -> settle -> baseline -> assertion prepare ->
+//   steps (faults, waits) -> settle -> final snapshot -> assertion checks ->
+//   cleanup (the journal's undos, newest first)
+// and returns a RunReport plus the exit code. It never throws; every problem
+// becomes a case in the report.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stop_token>
+#include <string>
+
+#include "harness/core/clock.h"
+#include "harness/drill/model.h"
+#include "harness/exec/pod_executor.h"
+#include "harness/kube/kube_api.h"
+#include "harness/runner/scope.h"
+#include "reports/run_report.h"
+
+namespace kdrill {
+
+struct RunOptions {
+  std::string ns_override;         // -n
+  std::optional<uint64_t> seed;    // --seed
+  std::string journal_dir;         // where the run's journal goes
+  std::string context;             // for the report and the journal
+  std::string kubeconfig;          // for the journal (recover reconnects with it)
+  ScopePolicy scope;
+  std::function<void(const std::string&)> out;  // progress lines (console)
+  std::function<void(const std::string&)> on_journal;  // called with the journal path once it exists
+  std::stop_token stop;            // first Ctrl-C: stop injecting, clean up
+};
+
+struct RunOutcome {
+  reports::RunReport report;
+  int exit_code = 0;               // harness/cli/exit_codes.h
+  std::string journal_path;
+  bool cleanup_ok = true;
+};
+
+class Runner {
+ public:
+  // REQUIRES: api, exec and clock outlive the runner.
+  Runner(kube::KubeApi& api, PodExecutor& exec, Clock& clock, RunOptions options);
+  RunOutcome Run(const drill::Drill& drill);
+
+ private:
+  kube::KubeApi& api_;
+  PodExecutor& exec_;
+  Clock& clock_;
+  RunOptions opts_;
+};
+
+// Resolves the namespace and applies -n to a drill's setup objects: objects
+// in the drill's declared namespace (or with none) move to ns, and a Namespace
+// object named after the declared namespace is renamed.
+drill::Drill RetargetDrill(const drill::Drill& drill, const std::string& ns);
+
+}  // namespace kdrill

@@ -1,0 +1,136 @@
+#include "harness/runner/timeline.h"
+
+#include "harness/cluster/statefulset.h"
+
+namespace kdrill {
+
+namespace {
+std::string Str(const nlohmann::json& j, const char* ptr) {
+  nlohmann::json::json_pointer p(ptr);
+  return j.contains(p) && j.at(p).is_string() ? j.at(p).get<std::string>() : std::string();
+}
+std::string IntStr(const nlohmann::json& j, const char* ptr) {
+  nlohmann::json::json_pointer p(ptr);
+  return j.contains(p) && j.at(p).is_number() ? std::to_string(j.at(p).get<long>()) : std::string("0");
+}
+}  // namespace
+
+std::string SummarizeObject(const std::string& kind, const nlohmann::json& obj) {
+  if (kind == "Pod") {
+    std::string s = "phase=" + Str(obj, "/status/phase") + " ready=" + (cluster::PodReady(obj) ? "true" : "false");
+    if (auto n = Str(obj, "/spec/nodeName"); !n.empty()) s += " node=" + n;
+    if (auto ip = Str(obj, "/status/podIP"); !ip.empty()) s += " ip=" + ip;
+    if (cluster::PodTerminating(obj)) s += " terminating";
+    return s;
+  }
+  if (kind == "PersistentVolumeClaim" || kind == "PersistentVolume") {
+    std::string s = "phase=" + Str(obj, "/status/phase");
+    if (auto v = Str(obj, "/spec/volumeName"); !v.empty()) s += " volume=" + v;
+    if (auto c = Str(obj, "/status/capacity/storage"); !c.empty()) s += " capacity=" + c;
+    if (auto c = Str(obj, "/spec/claimRef/name"); !c.empty()) s += " claim=" + c;
+    return s;
+  }
+  if (kind == "StatefulSet") {
+    return "replicas=" + IntStr(obj, "/spec/replicas") + " ready=" + IntStr(obj, "/status/readyReplicas") +
+           " updated=" + IntStr(obj, "/status/updatedReplicas") + " gen=" + IntStr(obj, "/metadata/generation") +
+           "/" + IntStr(obj, "/status/observedGeneration");
+  }
+  if (kind == "Node") {
+    std::string ready = "Unknown";
+    for (const auto& c : obj.value("/status/conditions"_json_pointer, nlohmann::json::array())) {
+      if (c.value("type", "") == "Ready") ready = c.value("status", "");
+    }
+    bool unsched = obj.value("/spec/unschedulable"_json_pointer, false);
+    return "ready=" + ready + (unsched ? " unschedulable" : "");
+  }
+  if (kind == "Event") {
+    return Str(obj, "/reason") + ": " + Str(obj, "/involvedObject/kind") + "/" + Str(obj, "/involvedObject/name") +
+           ": " + Str(obj, "/message");
+  }
+  return {};
+}
+
+void Timeline::RecordObject(const std::string& kind, const std::string& type, const nlohmann::json& obj) {
+  TimelineEvent ev;
+  ev.at = clock_.Now();
+  ev.wall = clock_.WallNow();
+  ev.kind = kind;
+  ev.type = type;
+  ev.ns = Str(obj, "/metadata/namespace");
+  ev.name = Str(obj, "/metadata/name");
+  ev.uid = Str(obj, "/metadata/uid");
+  ev.object = obj;
+  ev.summary = SummarizeObject(kind, obj);
+  {
+    std::lock_guard lock(mu_);
+    std::string key = ev.ns + "/" + ev.name;
+    if (type == "DELETED") {
+      store_[kind].erase(key);
+    } else {
+      store_[kind][key] = obj;
+    }
+    events_.push_back(std::move(ev));
+  }
+  cv_.notify_all();
+}
+
+void Timeline::Mark(const std::string& kind, const std::string& type, const std::string& name,
+                    const std::string& summary, nlohmann::json details) {
+  TimelineEvent ev;
+  ev.at = clock_.Now();
+  ev.wall = clock_.WallNow();
+  ev.kind = kind;
+  ev.type = type;
+  ev.name = name;
+  ev.summary = summary;
+  ev.object = std::move(details);
+  {
+    std::lock_guard lock(mu_);
+    events_.push_back(std::move(ev));
+  }
+  cv_.notify_all();
+}
+
+std::vector<TimelineEvent> Timeline::Events() const {
+  std::lock_guard lock(mu_);
+  return events_;
+}
+
+ObjectStore Timeline::Store() const {
+  std::lock_guard lock(mu_);
+  return store_;
+}
+
+double Timeline::SecondsSinceStart(MonoTime t) const {
+  return std::chrono::duration<double>(t - start_).count();
+}
+
+Status Timeline::WaitUntil(const std::function<bool(const ObjectStore&)>& pred, std::chrono::milliseconds timeout,
+                           std::stop_token stop, const std::function<void(std::chrono::seconds)>& progress,
+                           std::chrono::seconds progress_every) {
+  const MonoTime begin = clock_.Now();
+  const MonoTime deadline = begin + timeout;
+  MonoTime next_progress = begin + progress_every;
+  std::unique_lock lock(mu_);
+  while (true) {
+    if (pred(store_)) return Ok();
+    if (stop.stop_requested()) return MakeError(ErrorCode::kCancelled, "interrupted");
+    MonoTime now = clock_.Now();
+    if (now >= deadline) {
+      return MakeError(ErrorCode::kTimeout, "timed out after " + std::to_string(timeout.count() / 1000) + "s");
+    }
+    if (progress && now >= next_progress) {
+      lock.unlock();
+      progress(std::chrono::duration_cast<std::chrono::seconds>(now - begin));
+      lock.lock();
+      next_progress = now + progress_every;
+      continue;
+    }
+    // Wake on appends, on stop, and at least at the next progress/deadline.
+    auto wake = std::min(deadline, progress ? next_progress : deadline);
+    cv_.wait_for(lock, stop, std::min<std::chrono::steady_clock::duration>(wake - now, std::chrono::seconds(1)),
+                 [] { return false; });
+  }
+}
+
+}  // namespace kdrill

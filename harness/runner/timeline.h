@@ -1,0 +1,75 @@
+#pragma once
+// The Timeline: the single record of what happened during a drill, in order,
+// with both a monotonic and a wall-clock stamp. The Recorder appends what the
+// watches deliver; the runner appends fault, wait and note markers. It also
+// keeps the latest version of each watched object (the Store) so waits are
+// driven by watch events: WaitUntil wakes on every append.
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/core/clock.h"
+#include "harness/core/status.h"
+
+namespace kdrill {
+
+struct TimelineEvent {
+  MonoTime at;
+  WallTime wall;
+  std::string kind;   // "Pod", "PersistentVolumeClaim", "PersistentVolume", "StatefulSet", "Node",
+                      // "Event", or a marker: "fault", "wait", "note", "undo"
+  std::string type;   // ADDED, MODIFIED, DELETED, SYNC (initial list) / inject, done, ...
+  std::string ns;
+  std::string name;
+  std::string uid;
+  nlohmann::json object;  // the object as delivered (markers: details)
+  std::string summary;    // one human line
+};
+
+// Latest objects by kind, keyed "ns/name".
+using ObjectStore = std::map<std::string, std::map<std::string, nlohmann::json>>;
+
+class Timeline {
+ public:
+  explicit Timeline(Clock& clock) : clock_(clock), start_(clock.Now()) {}
+
+  // Records a watched object's change and updates the store.
+  void RecordObject(const std::string& kind, const std::string& type, const nlohmann::json& obj);
+  // Records a marker (fault injected, wait started, note).
+  void Mark(const std::string& kind, const std::string& type, const std::string& name,
+            const std::string& summary, nlohmann::json details = {});
+
+  std::vector<TimelineEvent> Events() const;
+  MonoTime Start() const { return start_; }
+  double SecondsSinceStart(MonoTime t) const;
+
+  // Blocks until pred(store) is true (checked now and after every append),
+  // the deadline passes (kTimeout), or stop is requested (kCancelled).
+  // progress is called about every progress_every with the elapsed time.
+  Status WaitUntil(const std::function<bool(const ObjectStore&)>& pred, std::chrono::milliseconds timeout,
+                   std::stop_token stop, const std::function<void(std::chrono::seconds)>& progress = {},
+                   std::chrono::seconds progress_every = std::chrono::seconds(10));
+
+  ObjectStore Store() const;
+
+ private:
+  Clock& clock_;
+  MonoTime start_;
+  mutable std::mutex mu_;
+  std::condition_variable_any cv_;
+  std::vector<TimelineEvent> events_;
+  ObjectStore store_;
+};
+
+// One-line summary of an object for the timeline ("phase=Running ready=true node=...").
+std::string SummarizeObject(const std::string& kind, const nlohmann::json& obj);
+
+}  // namespace kdrill

@@ -1,0 +1,113 @@
+#include "harness/runner/undo_actions.h"
+
+#include "harness/runner/object_waits.h"
+
+namespace kdrill {
+
+nlohmann::json RefToJson(const kube::ResourceRef& ref) {
+  return {{"apiVersion", ref.api_version},
+          {"resource", ref.resource},
+          {"namespace", ref.ns},
+          {"name", ref.name},
+          {"subresource", ref.subresource}};
+}
+
+kube::ResourceRef RefFromJson(const nlohmann::json& j) {
+  return {j.value("apiVersion", ""), j.value("resource", ""), j.value("namespace", ""), j.value("name", ""),
+          j.value("subresource", "")};
+}
+
+Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api, PodExecutor& exec,
+                                std::stop_token stop) {
+  const std::string kind = action.value("kind", "");
+  if (kind == "none") {
+    return std::string("nothing to restore");
+  }
+  if (kind == "delete-object") {
+    auto ref = RefFromJson(action.value("ref", nlohmann::json::object()));
+    std::string uid = action.value("uid", "");
+    kube::DeleteOptions opts;
+    opts.precondition_uid = uid;
+    opts.propagation_policy = "Background";
+    auto st = api.Delete(ref, opts);
+    if (!st) {
+      if (st.error().code == ErrorCode::kNotFound) return std::string("already gone");
+      // A different incarnation under the same name is not ours to delete.
+      if (st.error().code == ErrorCode::kConflict && !uid.empty()) {
+        return std::string("left alone: a newer object of that name exists");
+      }
+      return std::unexpected(st.error());
+    }
+    if (action.value("wait", false)) {
+      auto timeout = std::chrono::seconds(action.value("timeoutSeconds", 120));
+      if (auto w = WaitForDeletion(api, ref, uid, timeout, stop); !w) {
+        return std::unexpected(w.error());
+      }
+    }
+    return std::string("deleted");
+  }
+  if (kind == "patch") {
+    auto ref = RefFromJson(action.value("ref", nlohmann::json::object()));
+    std::string type = action.value("patchType", "merge");
+    auto pt = type == "strategic" ? kube::PatchType::kStrategicMerge : kube::PatchType::kMerge;
+    auto r = api.Patch(ref, pt, action.value("patch", nlohmann::json::object()).dump());
+    if (!r) {
+      if (r.error().code == ErrorCode::kNotFound) return std::string("already gone");
+      return std::unexpected(r.error());
+    }
+    return std::string("restored");
+  }
+  if (kind == "delete-claims") {
+    // The claims a setup-created StatefulSet made: <template>-<sts>-<ordinal>.
+    std::string ns = action.value("namespace", "");
+    std::string sts = action.value("statefulset", "");
+    auto templates = action.value("templates", std::vector<std::string>{});
+    auto list = api.List(kube::Pvcs(ns), {});
+    if (!list) {
+      if (list.error().code == ErrorCode::kNotFound) return std::string("namespace gone");
+      return std::unexpected(list.error());
+    }
+    int deleted = 0;
+    for (const auto& pvc : (*list)["items"]) {
+      std::string name = pvc["metadata"].value("name", "");
+      bool ours = false;
+      for (const auto& t : templates) {
+        std::string prefix = t + "-" + sts + "-";
+        if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0 &&
+            name.find_first_not_of("0123456789", prefix.size()) == std::string::npos) {
+          ours = true;
+        }
+      }
+      if (!ours) continue;
+      auto ref = kube::Pvcs(ns, name);
+      std::string uid = pvc["metadata"].value("uid", "");
+      auto st = api.Delete(ref, {});
+      if (!st && st.error().code != ErrorCode::kNotFound) return std::unexpected(st.error());
+      if (auto w = WaitForDeletion(api, ref, uid, std::chrono::seconds(action.value("timeoutSeconds", 180)), stop); !w) {
+        return std::unexpected(w.error());
+      }
+      ++deleted;
+    }
+    return "deleted " + std::to_string(deleted) + " claims";
+  }
+  if (kind == "exec") {
+    ExecRequest req;
+    req.ns = action.value("namespace", "");
+    req.pod = action.value("pod", "");
+    req.container = action.value("container", "");
+    req.argv = action.value("argv", std::vector<std::string>{});
+    auto r = exec.Exec(req);
+    if (!r) {
+      if (r.error().code == ErrorCode::kNotFound) return std::string("pod gone");
+      return std::unexpected(r.error());
+    }
+    if (r->exit_code != 0) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "command in pod " + req.pod + " exited " + std::to_string(r->exit_code) + ": " + r->stderr_data);
+    }
+    return std::string("restored");
+  }
+  return MakeError(ErrorCode::kInvalidArgument, "unknown undo action kind \"" + kind + "\"");
+}
+
+}  // namespace kdrill

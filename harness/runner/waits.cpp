@@ -1,0 +1,117 @@
+#include "harness/runner/waits.h"
+
+#include <fmt/format.h>
+
+namespace kdrill {
+
+namespace {
+
+const nlohmann::json* Find(const ObjectStore& store, const std::string& kind, const std::string& key) {
+  auto k = store.find(kind);
+  if (k == store.end()) return nullptr;
+  auto o = k->second.find(key);
+  return o == k->second.end() ? nullptr : &o->second;
+}
+
+}  // namespace
+
+std::vector<std::string> WaitConditionNames() {
+  return {"statefulset-settled", "pod-ready", "pvc-bound", "duration"};
+}
+
+Status ValidateWaitSpec(const drill::WaitSpec& spec) {
+  const auto& p = spec.params;
+  if (spec.condition == "statefulset-settled" || spec.condition == "duration") {
+    return p.CheckKnownKeys({}, spec.condition + " params");
+  }
+  if (spec.condition == "pod-ready" || spec.condition == "pvc-bound") {
+    std::vector<std::string> keys = {"ordinal"};
+    if (spec.condition == "pvc-bound") keys.push_back("template");
+    if (auto s = p.CheckKnownKeys(keys, spec.condition + " params"); !s) return s;
+    if (!p.Has("ordinal")) {
+      return std::unexpected(p.ErrorAt("", spec.condition + " needs params.ordinal (the pod's ordinal)"));
+    }
+    auto o = p.GetInt("ordinal", 0);
+    if (!o) return std::unexpected(o.error());
+    if (*o < 0) return std::unexpected(p.ErrorAt("ordinal", "ordinal must be >= 0"));
+    if (auto t = p.GetString("template", ""); !t) return std::unexpected(t.error());
+    return Ok();
+  }
+  return MakeError(ErrorCode::kInvalidArgument, spec.location.ToString() + ": unknown wait condition " + spec.condition);
+}
+
+WaitPredicate SettledPredicate(const std::string& ns, const std::string& sts) {
+  std::string key = ns + "/" + sts;
+  WaitPredicate w;
+  w.description = "StatefulSet " + key + " settled";
+  w.done = [key](const ObjectStore& s) {
+    const auto* obj = Find(s, "StatefulSet", key);
+    return obj && cluster::Settled(*obj);
+  };
+  w.status = [key](const ObjectStore& s) {
+    const auto* obj = Find(s, "StatefulSet", key);
+    if (!obj) return std::string("StatefulSet not found");
+    std::string why;
+    cluster::Settled(*obj, &why);
+    return why;
+  };
+  return w;
+}
+
+Result<WaitPredicate> MakeWaitPredicate(const drill::WaitSpec& spec, const cluster::StatefulSetSpec& sts) {
+  if (spec.condition == "statefulset-settled") {
+    return SettledPredicate(sts.ns, sts.name);
+  }
+  if (spec.condition == "duration") {
+    WaitPredicate w;
+    w.description = fmt::format("{} s pause", spec.timeout.count() / 1000.0);
+    w.done = [](const ObjectStore&) { return false; };
+    w.status = [](const ObjectStore&) { return std::string("waiting"); };
+    w.succeed_on_timeout = true;
+    return w;
+  }
+  int ordinal = static_cast<int>(spec.params.GetInt("ordinal", 0).value_or(0));
+  if (spec.condition == "pod-ready") {
+    std::string pod = cluster::PodName(sts.name, ordinal);
+    std::string key = sts.ns + "/" + pod;
+    WaitPredicate w;
+    w.description = pod + " Ready";
+    w.done = [key](const ObjectStore& s) {
+      const auto* p = Find(s, "Pod", key);
+      return p && !cluster::PodTerminating(*p) && cluster::PodReady(*p);
+    };
+    w.status = [key, pod](const ObjectStore& s) {
+      const auto* p = Find(s, "Pod", key);
+      if (!p) return pod + " does not exist";
+      if (cluster::PodTerminating(*p)) return pod + " is terminating";
+      return pod + " " + SummarizeObject("Pod", *p);
+    };
+    return w;
+  }
+  if (spec.condition == "pvc-bound") {
+    std::string tmpl = spec.params.GetString("template", "").value_or("");
+    if (tmpl.empty()) {
+      if (sts.claim_templates.empty()) {
+        return MakeError(ErrorCode::kFailedPrecondition,
+                         spec.location.ToString() + ": pvc-bound: StatefulSet " + sts.name + " has no volumeClaimTemplates");
+      }
+      tmpl = sts.claim_templates.front();
+    }
+    std::string claim = cluster::ClaimName(tmpl, sts.name, ordinal);
+    std::string key = sts.ns + "/" + claim;
+    WaitPredicate w;
+    w.description = "claim " + claim + " Bound";
+    w.done = [key](const ObjectStore& s) {
+      const auto* c = Find(s, "PersistentVolumeClaim", key);
+      return c && c->value("/status/phase"_json_pointer, std::string()) == "Bound";
+    };
+    w.status = [key, claim](const ObjectStore& s) {
+      const auto* c = Find(s, "PersistentVolumeClaim", key);
+      return c ? claim + " " + SummarizeObject("PersistentVolumeClaim", *c) : claim + " does not exist";
+    };
+    return w;
+  }
+  return MakeError(ErrorCode::kInvalidArgument, "unknown wait condition " + spec.condition);
+}
+
+}  // namespace kdrill

@@ -1,0 +1,88 @@
+// KubectlPodExecutor against a stand-in kubectl script: argv passing, stdin,
+// remote exit codes vs kubectl's own errors, and the timeout.
+
+#include "harness/exec/kubectl_pod_executor.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace kdrill {
+namespace {
+
+class KubectlExecTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("kdrill-kubectl-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    script_ = (dir_ / "kubectl").string();
+    // Prints its argv one per line; behaviour chosen by the last argument.
+    std::ofstream(script_) << R"(#!/bin/sh
+for a in "$@"; do last="$a"; done
+case "$last" in
+  echo-args) for a in "$@"; do echo "$a"; done ;;
+  read-stdin) cat ;;
+  fail-3) echo "oops" >&2; echo "command terminated with exit code 3" >&2; exit 3 ;;
+  not-found) echo 'Error from server (NotFound): pods "web-9" not found' >&2; exit 1 ;;
+  hang) sleep 30 ;;
+esac
+)";
+    ::chmod(script_.c_str(), 0755);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  KubectlPodExecutor Exec() { return KubectlPodExecutor({script_, "/tmp/kc", "lab"}); }
+
+  std::filesystem::path dir_;
+  std::string script_;
+};
+
+TEST_F(KubectlExecTest, PassesArgvWithoutAShell) {
+  auto r = Exec().Exec({"demo", "web-0", "app", {"sh", "-c", "echo $HOME; rm -rf /", "echo-args"}, std::nullopt});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->exit_code, 0);
+  EXPECT_EQ(r->stdout_data,
+            "--kubeconfig=/tmp/kc\n--context=lab\nexec\n--namespace=demo\nweb-0\n--container=app\n--\nsh\n-c\n"
+            "echo $HOME; rm -rf /\necho-args\n");
+}
+
+TEST_F(KubectlExecTest, FeedsStdin) {
+  auto r = Exec().Exec({"demo", "web-0", "", {"read-stdin"}, std::string("payload\n")});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->stdout_data, "payload\n");
+}
+
+TEST_F(KubectlExecTest, RemoteExitCodeIsAResultNotAnError) {
+  auto r = Exec().Exec({"demo", "web-0", "", {"fail-3"}, std::nullopt});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->exit_code, 3);
+  EXPECT_EQ(r->stderr_data, "oops\n");
+}
+
+TEST_F(KubectlExecTest, KubectlOwnFailureIsATypedError) {
+  auto r = Exec().Exec({"demo", "web-9", "", {"not-found"}, std::nullopt});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(r.error().message.find("demo/web-9"), std::string::npos);
+}
+
+TEST_F(KubectlExecTest, TimesOut) {
+  ExecRequest req{"demo", "web-0", "", {"hang"}, std::nullopt, std::chrono::milliseconds(300)};
+  auto start = std::chrono::steady_clock::now();
+  auto r = Exec().Exec(req);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kTimeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST_F(KubectlExecTest, MissingKubectlSaysHowToFix) {
+  KubectlPodExecutor e({"kubectl-that-does-not-exist", "", ""});
+  auto r = e.Exec({"demo", "web-0", "", {"true"}, std::nullopt});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("--kubectl"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kdrill

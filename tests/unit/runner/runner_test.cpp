@@ -1,0 +1,241 @@
+// The whole drill flow against the in-memory API and a fake StatefulSet
+// controller: healthy kill passes; a recreated claim fails same-pvc naming
+// both UIDs; cleanup replays the journal; scope rules refuse before acting.
+
+#include "harness/runner/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "harness/cli/exit_codes.h"
+#include "harness/runner/journal.h"
+#include "tests/fakes/fake_kube_api.h"
+#include "tests/fakes/fake_pod_executor.h"
+#include "tests/fakes/fake_statefulset.h"
+#include "tests/unit/runner/drill_fixture.h"
+
+namespace kdrill {
+namespace {
+
+using testing::FakeKubeApi;
+using testing::FakePodExecutor;
+using testing::FakeStatefulSet;
+
+const char* kDrillHead = R"(apiVersion: kdrill.io/v1alpha1
+kind: Drill
+metadata:
+  name: t
+spec:
+  target:
+    namespace: demo
+    statefulSet: web
+  settleTimeout: 5s
+)";
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("kdrill-runner-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    sts_.Create();
+    sts_.PlayController();
+    exec_.volume_of = [this](const std::string&, const std::string& pod) { return sts_.ClaimUidOf(pod); };
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  RunOutcome Run(const std::string& body, RunOptions opts = {}) {
+    opts.journal_dir = dir_.string();
+    opts.out = [this](const std::string& line) { lines_.push_back(line); };
+    Runner runner(api_, exec_, clock_, opts);
+    return runner.Run(testing::ParseOrDie(std::string(kDrillHead) + body));
+  }
+
+  const reports::CaseResult* Find(const RunOutcome& o, const std::string& name) {
+    for (const auto& c : o.report.cases) {
+      if (c.name == name) return &c;
+    }
+    return nullptr;
+  }
+
+  std::filesystem::path dir_;
+  FakeKubeApi api_;
+  FakeStatefulSet sts_{api_, {}};
+  FakePodExecutor exec_;
+  RealClock clock_;
+  std::vector<std::string> lines_;
+};
+
+TEST_F(RunnerTest, HealthyPodKillPassesAndLeavesNothingPending) {
+  auto o = Run(R"(  steps:
+    - fault: pod-kill
+      target: {ordinals: [1]}
+      params: {force: true}
+    - wait: statefulset-settled
+      timeout: 5s
+  assertions:
+    - type: stable-identity
+    - type: same-pvc
+)");
+  for (const auto& c : o.report.cases) {
+    EXPECT_NE(c.outcome, reports::Outcome::kFailed) << c.name << ": " << c.message << "\n" << c.details;
+    EXPECT_NE(c.outcome, reports::Outcome::kError) << c.name << ": " << c.message << "\n" << c.details;
+  }
+  EXPECT_EQ(o.exit_code, cli::kExitOk);
+  const auto* kill = Find(o, "pod-kill #1");
+  ASSERT_NE(kill, nullptr);
+  EXPECT_EQ(kill->properties.at("victims"), "web-1");
+  // The kill deleted exactly the incarnation it printed.
+  bool deleted = false;
+  for (const auto& call : api_.calls) deleted |= call == "delete pods/demo/web-1";
+  EXPECT_TRUE(deleted);
+  auto j = Journal::Open(o.journal_path);
+  ASSERT_TRUE(j);
+  EXPECT_TRUE(j->Ended());
+  EXPECT_TRUE(j->Pending().empty());
+  // Markers were removed from every volume.
+  for (const auto& [vol, files] : exec_.volumes) EXPECT_TRUE(files.empty()) << vol;
+  // The timeline saw the pod go and come back.
+  int deletes = 0;
+  for (const auto& e : o.report.timeline) {
+    if (e.kind == "Pod" && e.event == "DELETED" && e.name == "demo/web-1") ++deletes;
+  }
+  EXPECT_EQ(deletes, 1);
+}
+
+TEST_F(RunnerTest, RecreatedClaimFailsSamePvcNamingBothUids) {
+  std::string old_uid = api_.Peek(kube::Pvcs("demo", "data-web-1"))["metadata"]["uid"];
+  auto o = Run(R"(  steps:
+    - fault: pvc-delete
+      target: {ordinals: [1]}
+    - wait: statefulset-settled
+      timeout: 5s
+  assertions:
+    - type: stable-identity
+    - type: same-pvc
+)");
+  std::string new_uid = api_.Peek(kube::Pvcs("demo", "data-web-1"))["metadata"]["uid"];
+  ASSERT_NE(old_uid, new_uid);
+  const auto* same = Find(o, "same-pvc");
+  ASSERT_NE(same, nullptr);
+  EXPECT_EQ(same->outcome, reports::Outcome::kFailed);
+  EXPECT_NE(same->message.find(old_uid), std::string::npos) << same->message;
+  EXPECT_NE(same->message.find(new_uid), std::string::npos) << same->message;
+  EXPECT_NE(same->message.find("marker"), std::string::npos) << same->message;
+  EXPECT_EQ(Find(o, "stable-identity")->outcome, reports::Outcome::kPassed);
+  EXPECT_EQ(o.exit_code, cli::kExitFailed);
+}
+
+TEST_F(RunnerTest, SelectorMatchingNothingIsAnErrorNotAPass) {
+  auto o = Run(R"(  steps:
+    - fault: pod-kill
+      target: {selector: "app=nothing-here"}
+  assertions:
+    - type: stable-identity
+)");
+  const auto* kill = Find(o, "pod-kill #1");
+  ASSERT_NE(kill, nullptr);
+  EXPECT_EQ(kill->outcome, reports::Outcome::kError);
+  EXPECT_NE(kill->message.find("matches no live pod"), std::string::npos) << kill->message;
+  EXPECT_NE(o.exit_code, cli::kExitOk);
+  for (const auto& call : api_.calls) EXPECT_EQ(call.rfind("delete pods", 0), std::string::npos) << call;
+}
+
+TEST_F(RunnerTest, ProtectedNamespaceIsRefusedBeforeAnyRequest) {
+  RunOptions opts;
+  opts.ns_override = "kube-system";
+  auto o = Run(R"(  steps:
+    - fault: pod-kill
+      target: {ordinals: [0]}
+)", opts);
+  EXPECT_EQ(o.exit_code, cli::kExitRefused);
+  EXPECT_TRUE(api_.calls.empty());
+  ASSERT_FALSE(o.report.cases.empty());
+  EXPECT_NE(o.report.cases[0].message.find("--allow-namespace kube-system"), std::string::npos);
+}
+
+TEST_F(RunnerTest, SetupObjectsAreCreatedAndRemovedInReverse) {
+  auto o = Run(R"(  setup:
+    - inline: |
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: drill-config
+        data: {a: b}
+  steps:
+    - fault: pod-kill
+      target: {ordinals: [0]}
+  assertions:
+    - type: stable-identity
+)");
+  EXPECT_EQ(o.exit_code, cli::kExitOk);
+  bool created = false, deleted = false;
+  for (const auto& call : api_.calls) {
+    created |= call == "create configmaps/demo/";
+    deleted |= call == "delete configmaps/demo/drill-config";
+  }
+  EXPECT_TRUE(created);
+  EXPECT_TRUE(deleted);
+  EXPECT_TRUE(api_.Peek({"v1", "configmaps", "demo", "drill-config", {}}).is_null());
+}
+
+TEST_F(RunnerTest, SetupOutsideTheNamespaceIsRefused) {
+  auto o = Run(R"(  setup:
+    - inline: |
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: elsewhere
+          namespace: other
+  steps:
+    - fault: pod-kill
+      target: {ordinals: [0]}
+)");
+  EXPECT_EQ(o.exit_code, cli::kExitRefused);
+  EXPECT_TRUE(api_.calls.empty());
+}
+
+TEST_F(RunnerTest, WaitTimeoutFailsWithDiagnosisAndSkipsTheRest) {
+  // Pods come back not Ready: the controller hook recreates them unready.
+  api_.on_delete = [this](const kube::ResourceRef& ref, const kube::Json&) {
+    if (ref.resource != "pods") return;
+    api_.Put(kube::Pods("demo"), sts_.MakePod(1, false));
+    sts_.UpdateStatus();
+  };
+  auto o = Run(R"(  steps:
+    - fault: pod-kill
+      target: {ordinals: [1]}
+    - wait: pod-ready
+      timeout: 2s
+      params: {ordinal: 1}
+    - fault: pod-kill
+      target: {ordinals: [0]}
+  assertions:
+    - type: stable-identity
+)");
+  const auto* wait = Find(o, "wait pod-ready #2");
+  ASSERT_NE(wait, nullptr) << "cases: " << o.report.cases.size();
+  EXPECT_EQ(wait->outcome, reports::Outcome::kFailed);
+  EXPECT_NE(wait->details.find("web-1"), std::string::npos) << wait->details;
+  EXPECT_EQ(Find(o, "pod-kill #3")->outcome, reports::Outcome::kSkipped);
+  EXPECT_EQ(Find(o, "stable-identity")->outcome, reports::Outcome::kFailed);
+  EXPECT_EQ(o.exit_code, cli::kExitFailed);
+}
+
+TEST_F(RunnerTest, SeedIsReportedAndReproducesTheRandomChoice) {
+  std::string body = R"(  steps:
+    - fault: pod-kill
+      target: {random: 1}
+)";
+  RunOptions opts;
+  opts.seed = 7;
+  auto a = Run(body, opts);
+  auto b = Run(body, opts);
+  EXPECT_EQ(a.report.seed, 7u);
+  EXPECT_EQ(Find(a, "pod-kill #1")->properties.at("victims"), Find(b, "pod-kill #1")->properties.at("victims"));
+}
+
+}  // namespace
+}  // namespace kdrill
