@@ -1,0 +1,3 @@
+module kdrill.io/lab/labctl
+
+go 1.24.0

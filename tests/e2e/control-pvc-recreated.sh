@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Negative control: a claim recreated under the same name must fail same-pvc
+# with a message naming the old and the new UID; stable-identity still passes.
+source "$(dirname "$0")/lib.sh"
+
+run_kdrill control run "$E2E_REPO/tests/e2e/drills/pvc-recreated.yaml" -n kdrill-control-pvc --junit "$E2E_OUT/control.xml"
+expect_rc 1 "same-pvc must flag a recreated claim" control
+expect_junit_valid "$E2E_OUT/control.xml"
+expect_grep 'FAIL +assertion +same-pvc' "$E2E_OUT/control.out" "same-pvc failed"
+expect_grep 'PASS +assertion +stable-identity' "$E2E_OUT/control.out" "stable-identity still passed"
+uuid='[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+msg=$(xmllint --xpath 'string(//testcase[@name="same-pvc"]/failure/@message)' "$E2E_OUT/control.xml")
+if [[ "$msg" =~ data-web-1\ was\ recreated:\ uid\ ($uuid)\ -\>\ ($uuid) ]] && [[ "${BASH_REMATCH[1]}" != "${BASH_REMATCH[2]}" ]]; then
+  pass "the failure names both UIDs: ${BASH_REMATCH[1]} -> ${BASH_REMATCH[2]}"
+else
+  fail "the failure message does not name the old and new UID: $msg"
+fi
+expect_grep 'marker .* is missing' "$E2E_OUT/control.out" "the marker written before the fault is gone"
+expect_namespace_gone kdrill-control-pvc
+expect_no_pending_journal
+e2e_finish
