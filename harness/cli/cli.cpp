@@ -38,6 +38,8 @@ int Main(int argc, char** argv) {
                "kdrill"};
   app.set_version_flag("--version", std::string("kdrill ") + KDRILL_VERSION);
   app.require_subcommand(1);
+  // Global flags may follow the subcommand, as with kubectl (kdrill run X -n ns).
+  app.fallthrough(true);
   app.footer(kFooter);
   GlobalOptions global;
   app.add_option("--kubeconfig", global.kubeconfig, "Path to the kubeconfig file (default: $KUBECONFIG, ~/.kube/config)")

@@ -41,6 +41,7 @@ struct FaultResult {
   std::vector<std::string> victims;              // pods or nodes acted on
   std::map<std::string, std::string> properties; // reported as JUnit properties
   std::vector<std::string> details;              // human lines (bytes written, df...)
+  std::vector<std::string> deleted_pod_uids;     // pods this fault deleted (waits ignore them)
 };
 
 // What a fault would do, resolved against the live cluster, for `plan`.

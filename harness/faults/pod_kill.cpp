@@ -114,6 +114,7 @@ class PodKill final : public Fault {
         }
         ctx.log(fmt::format("deleted pod {} (uid {}, node {})", v.name, v.uid, v.node));
         result.victims.push_back(v.name);
+        result.deleted_pod_uids.push_back(v.uid);
         result.details.push_back(fmt::format("round {}: deleted {} uid={} node={}", round, v.name, v.uid, v.node));
       }
       if (auto s = ctx.journal->MarkDone(*undo, "nothing to restore"); !s) return std::unexpected(s.error());

@@ -85,6 +85,7 @@ class PvcDelete final : public Fault {
       }
       ctx.log(fmt::format("deleted pod {} (uid {})", v.name, v.uid));
       result.victims.push_back(v.name);
+      result.deleted_pod_uids.push_back(v.uid);
     }
     if (auto s = ctx.journal->MarkDone(*undo, "nothing to restore"); !s) return std::unexpected(s.error());
     result.properties["victims"] = fmt::format("{}", fmt::join(result.victims, ","));

@@ -127,6 +127,7 @@ class DrillRun {
   std::string run_id_;
   uint64_t seed_ = 0;
   bool aborted_ = false;
+  GoneUids gone_uids_;
 };
 
 bool DrillRun::ApplySetup() {
@@ -175,7 +176,7 @@ bool DrillRun::ApplySetup() {
           templates.push_back(t.value("/metadata/name"_json_pointer, std::string()));
         }
         if (!templates.empty()) {
-          auto u = journal_->RecordUndo("setup", "delete the claims of StatefulSet " + what,
+          auto u = journal_->RecordUndo("setup", "delete the claims of " + what,
                                         {{"kind", "delete-claims"},
                                          {"namespace", ref->ns},
                                          {"statefulset", ref->name},
@@ -325,6 +326,7 @@ void DrillRun::RunSteps(std::vector<std::unique_ptr<assertions::Assertion>>& che
         timeline_.Mark("fault", "done", step.name, fmt::format("victims: {}", fmt::join(r->victims, ", ")));
         c.message = fmt::format("{} acted on {}", step.fault, fmt::join(r->victims, ", "));
         c.properties = r->properties;
+        gone_uids_.insert(r->deleted_pod_uids.begin(), r->deleted_pod_uids.end());
         for (const auto& d : r->details) c.details += d + "\n";
       }
     } else {
@@ -333,7 +335,7 @@ void DrillRun::RunSteps(std::vector<std::unique_ptr<assertions::Assertion>>& che
       if (sts_obj) spec = cluster::ReadStatefulSet(*sts_obj);
       spec.ns = drill_.ns;
       spec.name = drill_.statefulset;
-      auto pred = MakeWaitPredicate(step.wait, spec);
+      auto pred = MakeWaitPredicate(step.wait, spec, gone_uids_);
       if (!pred) {
         c.outcome = Outcome::kError;
         c.message = pred.error().ToString();
@@ -525,7 +527,8 @@ RunOutcome DrillRun::Run() {
       // settle time (not a verdict by itself; the assertions say what is wrong).
       if (!opts_.stop.stop_requested()) {
         CaseResult settle;
-        auto st = WaitFor(SettledPredicate(drill_.ns, drill_.statefulset), drill_.settle_timeout, settle, false);
+        auto st = WaitFor(SettledPredicate(drill_.ns, drill_.statefulset, gone_uids_), drill_.settle_timeout, settle,
+                          false);
         if (!st) Say("the StatefulSet did not settle after the steps: " + st.error().message + "; checking anyway");
       }
       auto fin = cluster::TakeSnapshot(api_, drill_.ns, drill_.statefulset);

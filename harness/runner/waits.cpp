@@ -40,27 +40,50 @@ Status ValidateWaitSpec(const drill::WaitSpec& spec) {
   return MakeError(ErrorCode::kInvalidArgument, spec.location.ToString() + ": unknown wait condition " + spec.condition);
 }
 
-WaitPredicate SettledPredicate(const std::string& ns, const std::string& sts) {
+// "" when every expected pod is present, live, Ready and not a deleted one;
+// otherwise what is missing.
+std::string PodsNotReady(const ObjectStore& s, const std::string& ns, const nlohmann::json& sts_obj,
+                         const GoneUids& gone) {
+  auto spec = cluster::ReadStatefulSet(sts_obj);
+  std::string missing;
+  for (int i = spec.ordinal_start; i < spec.ordinal_start + spec.replicas; ++i) {
+    std::string pod = cluster::PodName(spec.name, i);
+    const auto* p = Find(s, "Pod", ns + "/" + pod);
+    std::string why;
+    if (!p || gone.count(p->value("/metadata/uid"_json_pointer, std::string()))) {
+      why = "absent";
+    } else if (cluster::PodTerminating(*p)) {
+      why = "terminating";
+    } else if (!cluster::PodReady(*p)) {
+      why = "not Ready";
+    }
+    if (!why.empty()) missing += (missing.empty() ? "" : ", ") + pod + " " + why;
+  }
+  return missing;
+}
+
+WaitPredicate SettledPredicate(const std::string& ns, const std::string& sts, const GoneUids& gone) {
   std::string key = ns + "/" + sts;
   WaitPredicate w;
   w.description = "StatefulSet " + key + " settled";
-  w.done = [key](const ObjectStore& s) {
+  w.done = [key, ns, gone](const ObjectStore& s) {
     const auto* obj = Find(s, "StatefulSet", key);
-    return obj && cluster::Settled(*obj);
+    return obj && cluster::Settled(*obj) && PodsNotReady(s, ns, *obj, gone).empty();
   };
-  w.status = [key](const ObjectStore& s) {
+  w.status = [key, ns, gone](const ObjectStore& s) {
     const auto* obj = Find(s, "StatefulSet", key);
     if (!obj) return std::string("StatefulSet not found");
     std::string why;
-    cluster::Settled(*obj, &why);
-    return why;
+    if (!cluster::Settled(*obj, &why)) return why;
+    return PodsNotReady(s, ns, *obj, gone);
   };
   return w;
 }
 
-Result<WaitPredicate> MakeWaitPredicate(const drill::WaitSpec& spec, const cluster::StatefulSetSpec& sts) {
+Result<WaitPredicate> MakeWaitPredicate(const drill::WaitSpec& spec, const cluster::StatefulSetSpec& sts,
+                                        const GoneUids& gone) {
   if (spec.condition == "statefulset-settled") {
-    return SettledPredicate(sts.ns, sts.name);
+    return SettledPredicate(sts.ns, sts.name, gone);
   }
   if (spec.condition == "duration") {
     WaitPredicate w;
@@ -76,9 +99,10 @@ Result<WaitPredicate> MakeWaitPredicate(const drill::WaitSpec& spec, const clust
     std::string key = sts.ns + "/" + pod;
     WaitPredicate w;
     w.description = pod + " Ready";
-    w.done = [key](const ObjectStore& s) {
+    w.done = [key, gone](const ObjectStore& s) {
       const auto* p = Find(s, "Pod", key);
-      return p && !cluster::PodTerminating(*p) && cluster::PodReady(*p);
+      return p && !gone.count(p->value("/metadata/uid"_json_pointer, std::string())) &&
+             !cluster::PodTerminating(*p) && cluster::PodReady(*p);
     };
     w.status = [key, pod](const ObjectStore& s) {
       const auto* p = Find(s, "Pod", key);

@@ -10,6 +10,7 @@
 //   duration             params: none; waits out the step's timeout and succeeds
 
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,10 +31,19 @@ struct WaitPredicate {
   bool succeed_on_timeout = false;                         // duration
 };
 
-// REQUIRES: ValidateWaitSpec(spec) is Ok.
-Result<WaitPredicate> MakeWaitPredicate(const drill::WaitSpec& spec, const cluster::StatefulSetSpec& sts);
+// Pods the drill's faults deleted, by UID. A wait never counts such a pod as
+// present or Ready: the watch may not have delivered the deletion yet, and a
+// wait must not pass on the state from before the fault.
+using GoneUids = std::set<std::string>;
 
-// The same predicates the runner uses before the baseline and after the steps.
-WaitPredicate SettledPredicate(const std::string& ns, const std::string& sts);
+// REQUIRES: ValidateWaitSpec(spec) is Ok.
+Result<WaitPredicate> MakeWaitPredicate(const drill::WaitSpec& spec, const cluster::StatefulSetSpec& sts,
+                                        const GoneUids& gone = {});
+
+// Settled: the StatefulSet's status says so (cluster::Settled) AND every
+// expected ordinal's pod, as the pod watch sees it, exists, is not
+// terminating, is Ready and is not one the faults deleted.
+// The runner uses it before the baseline and after the steps.
+WaitPredicate SettledPredicate(const std::string& ns, const std::string& sts, const GoneUids& gone = {});
 
 }  // namespace kdrill

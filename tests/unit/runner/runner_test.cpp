@@ -239,3 +239,25 @@ TEST_F(RunnerTest, SeedIsReportedAndReproducesTheRandomChoice) {
 
 }  // namespace
 }  // namespace kdrill
+
+namespace kdrill {
+namespace {
+
+TEST_F(RunnerTest, SettledWaitDoesNotPassOnStaleStatusAfterAKill) {
+  // The controller never reacts: the StatefulSet's status still says 3/3
+  // Ready, but web-1 is gone. The wait must not pass on that stale status.
+  api_.on_delete = nullptr;
+  auto o = Run(R"(  steps:
+    - fault: pod-kill
+      target: {ordinals: [1]}
+    - wait: statefulset-settled
+      timeout: 2s
+)");
+  const auto* wait = Find(o, "wait statefulset-settled #2");
+  ASSERT_NE(wait, nullptr);
+  EXPECT_EQ(wait->outcome, reports::Outcome::kFailed);
+  EXPECT_NE(wait->details.find("web-1 absent"), std::string::npos) << wait->details;
+}
+
+}  // namespace
+}  // namespace kdrill
