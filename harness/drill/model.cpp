@@ -1,0 +1,164 @@
+// Params: typed access to a fault's, wait's or assertion's free-form params,
+// with errors located at the key that holds the bad value.
+#include "harness/drill/model.h"
+
+#include <algorithm>
+
+#include "harness/drill/duration.h"
+#include "harness/drill/suggest.h"
+
+namespace kdrill::drill {
+
+namespace {
+
+std::string Describe(const Json& v) {
+  std::string dump = v.dump();
+  if (dump.size() > 60) {
+    dump = dump.substr(0, 57) + "...";
+  }
+  switch (v.type()) {
+    case Json::value_t::null: return "nothing (null)";
+    case Json::value_t::string: return "the string " + dump;
+    case Json::value_t::boolean: return "the boolean " + dump;
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return "the integer " + dump;
+    case Json::value_t::number_float: return "the number " + dump;
+    case Json::value_t::array: return "a list";
+    case Json::value_t::object: return "a map";
+    default: return dump;
+  }
+}
+
+}  // namespace
+
+const SourceLocation& Params::LocationOf(const std::string& key) const {
+  auto it = keys_.find(key);
+  return it == keys_.end() ? block_ : it->second;
+}
+
+bool Params::Has(const std::string& key) const {
+  return values_.is_object() && values_.contains(key);
+}
+
+Error Params::ErrorAt(const std::string& key, const std::string& what) const {
+  return Error(ErrorCode::kInvalidArgument, LocationOf(key).ToString() + ": " + what);
+}
+
+namespace {
+Error Expected(const Params& p, const std::string& key, const std::string& what) {
+  return p.ErrorAt(key, key + ": expected " + what + ", got " + Describe(p.values().at(key)));
+}
+}  // namespace
+
+Result<std::string> Params::GetString(const std::string& key, const std::string& fallback) const {
+  if (!Has(key)) {
+    return fallback;
+  }
+  const Json& v = values_.at(key);
+  if (!v.is_string()) {
+    return std::unexpected(Expected(*this, key, "a string"));
+  }
+  return v.get<std::string>();
+}
+
+Result<int64_t> Params::GetInt(const std::string& key, int64_t fallback) const {
+  if (!Has(key)) {
+    return fallback;
+  }
+  const Json& v = values_.at(key);
+  if (!v.is_number_integer() ||
+      (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) {
+    return std::unexpected(Expected(*this, key, "an integer"));
+  }
+  return v.get<int64_t>();
+}
+
+Result<double> Params::GetDouble(const std::string& key, double fallback) const {
+  if (!Has(key)) {
+    return fallback;
+  }
+  const Json& v = values_.at(key);
+  if (!v.is_number()) {
+    return std::unexpected(Expected(*this, key, "a number"));
+  }
+  return v.get<double>();
+}
+
+Result<bool> Params::GetBool(const std::string& key, bool fallback) const {
+  if (!Has(key)) {
+    return fallback;
+  }
+  const Json& v = values_.at(key);
+  if (!v.is_boolean()) {
+    return std::unexpected(Expected(*this, key, "a boolean (true or false)"));
+  }
+  return v.get<bool>();
+}
+
+Result<std::chrono::milliseconds> Params::GetDuration(const std::string& key,
+                                                      std::chrono::milliseconds fallback) const {
+  if (!Has(key)) {
+    return fallback;
+  }
+  const Json& v = values_.at(key);
+  std::optional<std::chrono::milliseconds> d;
+  if (v.is_number_integer() && !v.is_number_unsigned() && v.get<int64_t>() >= 0) {
+    d = ParseDuration(std::to_string(v.get<int64_t>()));
+  } else if (v.is_number_unsigned()) {
+    d = ParseDuration(std::to_string(v.get<uint64_t>()));
+  } else if (v.is_string()) {
+    d = ParseDuration(v.get<std::string>());
+  }
+  if (!d) {
+    return std::unexpected(Expected(*this, key, std::string(kDurationForms)));
+  }
+  return *d;
+}
+
+Result<std::vector<std::string>> Params::GetStringList(const std::string& key) const {
+  std::vector<std::string> out;
+  if (!Has(key)) {
+    return out;
+  }
+  const Json& v = values_.at(key);
+  if (!v.is_array()) {
+    return std::unexpected(Expected(*this, key, "a list of strings"));
+  }
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_string()) {
+      return std::unexpected(ErrorAt(key, key + "[" + std::to_string(i) +
+                                              "]: expected a string, got " + Describe(v[i])));
+    }
+    out.push_back(v[i].get<std::string>());
+  }
+  return out;
+}
+
+Status Params::CheckKnownKeys(const std::vector<std::string>& known,
+                              const std::string& what) const {
+  if (!values_.is_object()) {
+    return std::unexpected(Error(ErrorCode::kInvalidArgument,
+                                 block_.ToString() + ": " + what + ": params must be a map"));
+  }
+  std::string message;
+  for (const auto& [key, value] : values_.items()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) {
+      continue;
+    }
+    if (!message.empty()) {
+      message += "\n";
+    }
+    message += LocationOf(key).ToString() + ": unknown param \"" + key + "\" for " + what;
+    if (known.empty()) {
+      message += "; it takes no params";
+    } else {
+      message += DidYouMean(key, known) + "; accepted params: " + QuoteList(known);
+    }
+  }
+  if (message.empty()) {
+    return Ok();
+  }
+  return std::unexpected(Error(ErrorCode::kInvalidArgument, message));
+}
+
+}  // namespace kdrill::drill

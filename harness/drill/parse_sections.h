@@ -1,0 +1,53 @@
+#pragma once
+// INTERNAL to harness/drill: the parsers of a drill's sections, each in its
+// own file, sharing one ParseState. Every problem goes to state.diag; the
+// returned values hold whatever could be read.
+
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "harness/drill/catalog.h"
+#include "harness/drill/diagnostics.h"
+#include "harness/drill/map_reader.h"
+#include "harness/drill/model.h"
+#include "harness/drill/parser.h"
+#include "harness/drill/yaml_source.h"
+
+namespace kdrill::drill {
+
+struct ParseState {
+  std::string_view text;  // the drill file's content (to place inline manifests)
+  YamlSource source;      // the drill file
+  const Catalog& catalog;
+  const ParseContext& ctx;
+  Diagnostics& diag;
+};
+
+// spec.setup (setup_parser.cpp)
+std::vector<SetupItem> ParseSetup(const Field& field, ParseState& state);
+// spec.steps (step_parser.cpp)
+std::vector<Step> ParseSteps(const Field& field, ParseState& state);
+// a fault step's target (victim_parser.cpp)
+VictimSelector ParseVictim(const Field& field, ParseState& state);
+// spec.assertions (assertion_parser.cpp)
+std::vector<AssertionSpec> ParseAssertions(const Field& field, ParseState& state);
+// a params block; absent (nullptr) or null is an empty map at `fallback`
+// (params_reader.cpp)
+Params ReadParams(const Field* field, const SourceLocation& fallback, ParseState& state);
+
+// Reports `field` when its value is not one of `known` ("unknown fault ...;
+// known faults: ...", with a "did you mean"). `noun` is "fault",
+// "wait condition" or "assertion type". Returns whether it is known.
+// (catalog_checks.cpp)
+bool CheckKnownName(const Field& field, const std::string& value,
+                    const std::vector<std::string>& known, const std::string& noun,
+                    const std::string& plural, Diagnostics& diag);
+
+// Runs a Catalog validator, turning its error (or an exception it throws)
+// into diagnostics located at `where` when it carries no location itself.
+// (catalog_checks.cpp)
+void RunValidator(const std::function<Status()>& validate, const SourceLocation& where,
+                  Diagnostics& diag);
+
+}  // namespace kdrill::drill

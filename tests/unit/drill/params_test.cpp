@@ -1,0 +1,96 @@
+// Params (model.h): typed getters with located errors, as faults and
+// assertions use them.
+#include <gtest/gtest.h>
+
+#include "harness/drill/model.h"
+
+namespace kdrill::drill {
+namespace {
+
+Params Make() {
+  Json values = Json::parse(R"({
+    "name": "web-0", "count": 3, "ratio": 0.5, "on": true, "timeout": "90s",
+    "bare": 20, "list": ["a", "b"], "mixed": ["a", 1], "big": 18446744073709551615
+  })");
+  std::map<std::string, SourceLocation> keys;
+  int line = 10;
+  for (const auto& [k, v] : values.items()) {
+    keys[k] = SourceLocation{"d.yaml", line++, 9};
+  }
+  return Params(values, SourceLocation{"d.yaml", 9, 7}, keys);
+}
+
+TEST(ParamsTest, AbsentKeysGiveTheFallback) {
+  Params p = Make();
+  EXPECT_FALSE(p.Has("missing"));
+  EXPECT_EQ(p.GetString("missing", "x").value(), "x");
+  EXPECT_EQ(p.GetInt("missing", 7).value(), 7);
+  EXPECT_EQ(p.GetDouble("missing", 1.5).value(), 1.5);
+  EXPECT_EQ(p.GetBool("missing", true).value(), true);
+  EXPECT_EQ(p.GetDuration("missing", std::chrono::seconds(5)).value(), std::chrono::seconds(5));
+  EXPECT_TRUE(p.GetStringList("missing").value().empty());
+  EXPECT_EQ(p.LocationOf("missing").ToString(), "d.yaml:9:7");
+  Params empty;
+  EXPECT_TRUE(empty.values().is_object());
+  EXPECT_TRUE(empty.CheckKnownKeys({}, "fault x").has_value());
+}
+
+TEST(ParamsTest, PresentKeysOfTheRightType) {
+  Params p = Make();
+  EXPECT_EQ(p.GetString("name", "").value(), "web-0");
+  EXPECT_EQ(p.GetInt("count", 0).value(), 3);
+  EXPECT_EQ(p.GetDouble("ratio", 0).value(), 0.5);
+  EXPECT_EQ(p.GetDouble("count", 0).value(), 3.0);  // an integer is a number
+  EXPECT_EQ(p.GetBool("on", false).value(), true);
+  EXPECT_EQ(p.GetDuration("timeout", {}).value(), std::chrono::seconds(90));
+  EXPECT_EQ(p.GetDuration("bare", {}).value(), std::chrono::seconds(20));
+  EXPECT_EQ(p.GetStringList("list").value(), (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(ParamsTest, WrongTypesAreLocatedAtTheKey) {
+  Params p = Make();
+  Result<int64_t> i = p.GetInt("name", 0);
+  ASSERT_FALSE(i);
+  EXPECT_EQ(i.error().code, ErrorCode::kInvalidArgument);
+  std::string at = p.LocationOf("name").ToString();
+  EXPECT_EQ(i.error().message, at + ": name: expected an integer, got the string \"web-0\"");
+  EXPECT_FALSE(p.GetInt("big", 0));  // beyond int64
+  EXPECT_EQ(p.GetBool("count", false).error().message,
+            p.LocationOf("count").ToString() +
+                ": count: expected a boolean (true or false), got the integer 3");
+  EXPECT_EQ(p.GetString("list", "").error().message,
+            p.LocationOf("list").ToString() + ": list: expected a string, got a list");
+  EXPECT_NE(p.GetDuration("name", {}).error().message.find("\"500ms\""), std::string::npos);
+  EXPECT_EQ(p.GetStringList("mixed").error().message,
+            p.LocationOf("mixed").ToString() + ": mixed[1]: expected a string, got the integer 1");
+}
+
+TEST(ParamsTest, CheckKnownKeysListsEveryUnknownKey) {
+  Params p = Make();
+  Status s = p.CheckKnownKeys({"name", "count", "ratio", "on", "timeout", "bare", "list"},
+                              "fault pod-kill");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message,
+            p.LocationOf("big").ToString() +
+                ": unknown param \"big\" for fault pod-kill; accepted params: \"name\", \"count\", "
+                "\"ratio\", \"on\", \"timeout\", \"bare\", \"list\"\n" +
+                p.LocationOf("mixed").ToString() +
+                ": unknown param \"mixed\" for fault pod-kill; accepted params: \"name\", "
+                "\"count\", \"ratio\", \"on\", \"timeout\", \"bare\", \"list\"");
+  Params one(Json{{"nmae", 1}}, SourceLocation{"d.yaml", 3, 5}, {});
+  EXPECT_EQ(one.CheckKnownKeys({"name"}, "wait x").error().message,
+            "d.yaml:3:5: unknown param \"nmae\" for wait x (did you mean \"name\"?); accepted "
+            "params: \"name\"");
+  EXPECT_EQ(one.CheckKnownKeys({}, "wait x").error().message,
+            "d.yaml:3:5: unknown param \"nmae\" for wait x; it takes no params");
+  EXPECT_EQ(one.ErrorAt("nmae", "bad").message, "d.yaml:3:5: bad");
+}
+
+TEST(SourceLocationTest, ToString) {
+  EXPECT_EQ((SourceLocation{"a.yaml", 3, 7}).ToString(), "a.yaml:3:7");
+  EXPECT_EQ((SourceLocation{"a.yaml", 3, 0}).ToString(), "a.yaml:3");
+  EXPECT_EQ((SourceLocation{"a.yaml", 0, 0}).ToString(), "a.yaml");
+}
+
+}  // namespace
+}  // namespace kdrill::drill

@@ -1,0 +1,131 @@
+// JSON output: every field survives a round trip, keys come in a fixed
+// order, and odd text (control characters, invalid UTF-8) never throws.
+#include "reports/json_reporter.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/unit/reports/sample_reports.h"
+#include "tests/unit/reports/temp_dir.h"
+
+namespace kdrill::reports {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testing::PassingReport;
+using testing::SampleReport;
+using testing::TempDir;
+
+void ExpectSameCase(const CaseResult& a, const CaseResult& b) {
+  EXPECT_EQ(a.kind, b.kind);
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.outcome, b.outcome);
+  EXPECT_DOUBLE_EQ(a.seconds, b.seconds);
+  EXPECT_EQ(a.message, b.message);
+  EXPECT_EQ(a.details, b.details);
+  EXPECT_EQ(a.properties, b.properties);
+  EXPECT_EQ(a.log, b.log);
+}
+
+TEST(JsonReporterTest, RoundTripKeepsEveryField) {
+  RunReport in = SampleReport();
+  in.cases[3].message = "valid text only";  // invalid UTF-8 is replaced, tested below
+  Result<RunReport> out = ParseJsonReport(RenderJson(in));
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->drill_name, in.drill_name);
+  EXPECT_EQ(out->drill_file, in.drill_file);
+  EXPECT_EQ(out->ns, in.ns);
+  EXPECT_EQ(out->statefulset, in.statefulset);
+  EXPECT_EQ(out->cluster, in.cluster);
+  EXPECT_EQ(out->context, in.context);
+  EXPECT_EQ(out->seed, in.seed);  // all 64 bits
+  EXPECT_EQ(out->started_at, in.started_at);
+  EXPECT_DOUBLE_EQ(out->seconds, in.seconds);
+  EXPECT_EQ(out->properties, in.properties);
+  ASSERT_EQ(out->cases.size(), in.cases.size());
+  for (size_t i = 0; i < in.cases.size(); ++i) {
+    SCOPED_TRACE(in.cases[i].name);
+    ExpectSameCase(out->cases[i], in.cases[i]);
+  }
+  ASSERT_EQ(out->timeline.size(), in.timeline.size());
+  for (size_t i = 0; i < in.timeline.size(); ++i) {
+    EXPECT_DOUBLE_EQ(out->timeline[i].t_seconds, in.timeline[i].t_seconds);
+    EXPECT_EQ(out->timeline[i].wall, in.timeline[i].wall);
+    EXPECT_EQ(out->timeline[i].kind, in.timeline[i].kind);
+    EXPECT_EQ(out->timeline[i].name, in.timeline[i].name);
+    EXPECT_EQ(out->timeline[i].event, in.timeline[i].event);
+    EXPECT_EQ(out->timeline[i].summary, in.timeline[i].summary);
+  }
+  // Rendering again gives the same bytes: the order is stable.
+  EXPECT_EQ(RenderJson(*out), RenderJson(in));
+}
+
+TEST(JsonReporterTest, KeysComeInTheDocumentedOrder) {
+  nlohmann::ordered_json j = RunReportToJson(SampleReport());
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : j.items()) {
+    keys.push_back(k);
+  }
+  EXPECT_THAT(keys, ElementsAre("apiVersion", "kind", "drill", "namespace", "statefulSet",
+                                "cluster", "context", "seed", "startedAt", "seconds", "summary",
+                                "properties", "cases", "timeline"));
+  std::vector<std::string> case_keys;
+  for (const auto& [k, v] : j["cases"][0].items()) {
+    case_keys.push_back(k);
+  }
+  EXPECT_THAT(case_keys, ElementsAre("kind", "name", "outcome", "seconds", "message", "details",
+                                     "properties", "log"));
+  EXPECT_EQ(j["summary"].dump(),
+            R"({"tests":5,"passed":2,"failures":1,"errors":1,"skipped":1,"ok":false})");
+  EXPECT_EQ(j["cases"][2]["outcome"], "failed");
+  EXPECT_EQ(j["cases"][3]["outcome"], "error");
+  EXPECT_EQ(j["cases"][4]["outcome"], "skipped");
+}
+
+TEST(JsonReporterTest, OddTextIsEscapedOrReplacedNotThrown) {
+  std::string text = RenderJson(SampleReport());
+  EXPECT_THAT(text, HasSubstr(R"(\u001b[31mred\u001b[0m \u0001 bell\u0007)"));
+  EXPECT_THAT(text, HasSubstr("kubectl exec failed: \xEF\xBF\xBD\xEF\xBF\xBD broken bytes"));
+  EXPECT_TRUE(text.ends_with("}\n"));
+  EXPECT_FALSE(nlohmann::json::parse(text, nullptr, false).is_discarded());
+}
+
+TEST(JsonReporterTest, SeveralRunsMakeAList) {
+  std::vector<RunReport> runs = {SampleReport(), PassingReport()};
+  nlohmann::json j = nlohmann::json::parse(RenderJson(runs));
+  EXPECT_EQ(j["kind"], "RunReportList");
+  ASSERT_EQ(j["items"].size(), 2u);
+  EXPECT_EQ(j["items"][1]["drill"]["name"], "scale-down");
+  EXPECT_EQ(j["items"][1]["summary"]["ok"], true);
+}
+
+TEST(JsonReporterTest, ReadingBackNamesTheBadField) {
+  Result<RunReport> bad = ParseJsonReport("{not json");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+
+  nlohmann::json j = nlohmann::json::parse(RenderJson(SampleReport()));
+  j["cases"][1]["outcome"] = "maybe";
+  bad = RunReportFromJson(j);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message,
+            "run report JSON: $.cases[1].outcome: expected one of passed, failed, error, skipped");
+
+  j = nlohmann::json::parse(RenderJson(SampleReport()));
+  j.erase("seed");
+  EXPECT_EQ(RunReportFromJson(j).error().message, "run report JSON: $.seed: expected present");
+  j["seed"] = -1;
+  EXPECT_EQ(RunReportFromJson(j).error().message,
+            "run report JSON: $.seed: expected an unsigned integer");
+}
+
+TEST(JsonReporterTest, WritesTheFile) {
+  TempDir dir;
+  std::string path = dir.File("reports/run.json");
+  ASSERT_TRUE(WriteJsonFile(SampleReport(), path));
+  EXPECT_EQ(TempDir::Read(path), RenderJson(SampleReport()));
+}
+
+}  // namespace
+}  // namespace kdrill::reports
