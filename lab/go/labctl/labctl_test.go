@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -124,5 +127,29 @@ func TestKubeletConfigMentionsNodeOnly(t *testing.T) {
 	}
 	if strings.Contains(a, "127.0.0.3") {
 		t.Fatal("node a config mentions node b")
+	}
+}
+
+func TestInheritedFdsDoNotReachChildren(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// Simulate an fd inherited without close-on-exec, as from `flock 9`.
+	fd, err := syscall.Dup(int(f.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fd)
+	markInheritedFdsCloseOnExec()
+	out, err := exec.Command("sh", "-c", "ls /proc/self/fd").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range strings.Fields(string(out)) {
+		if name == strconv.Itoa(fd) {
+			t.Fatalf("fd %d reached the child: %s", fd, out)
+		}
 	}
 }
