@@ -14,6 +14,7 @@ const std::vector<CommandEntry>& Commands() {
       {"run", SetupRun},
       {"validate", SetupValidate},
       {"recover", SetupRecover},
+      {"plan", SetupPlan},
   };
   return table;
 }
@@ -22,6 +23,7 @@ constexpr const char* kFooter = R"(Examples:
   kdrill validate scenarios/*.yaml
   kdrill run scenarios/pod-kill.yaml --junit reports/junit.xml
   kdrill run scenarios/pod-kill.yaml -n my-team --context staging --seed 42
+  kdrill plan scenarios/node-drain.yaml    # what a run would do, resolved live; changes nothing
   kdrill recover                      # undo what an interrupted run left behind
 
 Exit codes: 0 all passed, 1 a guarantee broke (assertion/step failed),

@@ -27,6 +27,7 @@ struct RunFlags {
   std::optional<uint64_t> seed;
   std::string journal_dir;
   bool timeline = false;
+  bool dry_run = false;
 };
 
 // 130 beats everything; then the most severe code.
@@ -129,7 +130,11 @@ std::function<int()> SetupRun(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--journal-dir", flags->journal_dir,
                   "Where undo journals go (default: $KDRILL_STATE_DIR or ~/.local/state/kdrill)");
   cmd->add_flag("--timeline", flags->timeline, "Print the timeline of watched changes after the verdicts");
-  return [flags, &global] { return RunDrills(*flags, global); };
+  cmd->add_flag("--dry-run", flags->dry_run,
+                "Print what the run would do, resolved against the live cluster, and change nothing (= kdrill plan)");
+  return [flags, &global] {
+    return flags->dry_run ? PlanDrillFiles(flags->drills, flags->seed, global) : RunDrills(*flags, global);
+  };
 }
 
 }  // namespace kdrill::cli

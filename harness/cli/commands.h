@@ -1,7 +1,9 @@
 #pragma once
 // kdrill's subcommands, one file each, registered in one table (cli.cpp).
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,5 +33,10 @@ struct CommandEntry {
 std::function<int()> SetupRun(CLI::App& app, GlobalOptions& global);
 std::function<int()> SetupValidate(CLI::App& app, GlobalOptions& global);
 std::function<int()> SetupRecover(CLI::App& app, GlobalOptions& global);
+std::function<int()> SetupPlan(CLI::App& app, GlobalOptions& global);
+
+// `kdrill plan` and `kdrill run --dry-run`: plans each drill file against the
+// live cluster, changing nothing. Returns the exit code (cmd_plan.cpp).
+int PlanDrillFiles(const std::vector<std::string>& files, std::optional<uint64_t> seed, const GlobalOptions& global);
 
 }  // namespace kdrill::cli

@@ -4,11 +4,31 @@ namespace kdrill::faults {
 
 std::unique_ptr<Fault> MakePodKill();
 std::unique_ptr<Fault> MakePvcDelete();
+// Volume and StatefulSet-spec faults (see harness/faults/FAULTS-volume.md).
+std::unique_ptr<Fault> MakeVolumeFill();
+std::unique_ptr<Fault> MakePvcResize();
+std::unique_ptr<Fault> MakeStsVolumeExpansion();
+std::unique_ptr<Fault> MakeScale();
+std::unique_ptr<Fault> MakeRollout();
+// Container and node faults (see harness/faults/FAULTS.md).
+std::unique_ptr<Fault> MakeContainerKill();
+std::unique_ptr<Fault> MakeNodeCordon();
+std::unique_ptr<Fault> MakeNodeUncordon();
+std::unique_ptr<Fault> MakeNodeDrain();
 
 const std::map<std::string, FaultFactory>& FaultRegistry() {
   static const std::map<std::string, FaultFactory> registry = {
       {"pod-kill", MakePodKill},
       {"pvc-delete", MakePvcDelete},
+      {"volume-fill", MakeVolumeFill},
+      {"pvc-resize", MakePvcResize},
+      {"sts-volume-expansion", MakeStsVolumeExpansion},
+      {"scale", MakeScale},
+      {"rollout", MakeRollout},
+      {"container-kill", MakeContainerKill},
+      {"node-cordon", MakeNodeCordon},
+      {"node-uncordon", MakeNodeUncordon},
+      {"node-drain", MakeNodeDrain},
   };
   return registry;
 }

@@ -1,6 +1,9 @@
 #include "harness/runner/undo_actions.h"
 
+#include "harness/cluster/statefulset.h"
+#include "harness/runner/await_object.h"
 #include "harness/runner/object_waits.h"
+#include "harness/runner/undo_object_actions.h"
 
 namespace kdrill {
 
@@ -17,6 +20,53 @@ kube::ResourceRef RefFromJson(const nlohmann::json& j) {
           j.value("subresource", "")};
 }
 
+namespace {
+
+// "exec": see the header. A command that cannot run because the pod is absent
+// or not running is retried once the pod is Ready when the file lives on a
+// claim that still exists.
+Result<std::string> UndoExec(const nlohmann::json& action, kube::KubeApi& api, PodExecutor& exec,
+                             std::stop_token stop) {
+  ExecRequest req;
+  req.ns = action.value("namespace", "");
+  req.pod = action.value("pod", "");
+  req.container = action.value("container", "");
+  req.argv = action.value("argv", std::vector<std::string>{});
+  const std::string claim = action.value("claim", "");
+  auto r = exec.Exec(req);
+  if (!r && !claim.empty() &&
+      (r.error().code == ErrorCode::kNotFound || r.error().code == ErrorCode::kUnavailable)) {
+    auto c = api.Get(kube::Pvcs(req.ns, claim));
+    if (!c && c.error().code == ErrorCode::kNotFound) {
+      return std::string("claim " + claim + " gone: its files went with it");
+    }
+    AwaitOptions opts;
+    opts.timeout = std::chrono::seconds(action.value("podReadySeconds", 120));
+    auto ready = AwaitObject(
+        api, kube::Pods(req.ns, req.pod),
+        [](const kube::Json* p) { return p && !cluster::PodTerminating(*p) && cluster::PodReady(*p); }, opts, stop);
+    if (!ready) {
+      return std::unexpected(Error(ready.error().code, "pod " + req.pod + " (mounting claim " + claim +
+                                                           ", which still holds the file) is not Ready: " +
+                                                           ready.error().message));
+    }
+    r = exec.Exec(req);
+  }
+  if (!r) {
+    if (r.error().code == ErrorCode::kNotFound && claim.empty()) {
+      return std::string("pod gone");
+    }
+    return std::unexpected(r.error());
+  }
+  if (r->exit_code != 0) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "command in pod " + req.pod + " exited " + std::to_string(r->exit_code) + ": " + r->stderr_data);
+  }
+  return std::string("restored");
+}
+
+}  // namespace
+
 Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api, PodExecutor& exec,
                                 std::stop_token stop) {
   const std::string kind = action.value("kind", "");
@@ -31,7 +81,9 @@ Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api
     opts.propagation_policy = "Background";
     auto st = api.Delete(ref, opts);
     if (!st) {
-      if (st.error().code == ErrorCode::kNotFound) return std::string("already gone");
+      if (st.error().code == ErrorCode::kNotFound) {
+        return std::string("already gone");
+      }
       // A different incarnation under the same name is not ours to delete.
       if (st.error().code == ErrorCode::kConflict && !uid.empty()) {
         return std::string("left alone: a newer object of that name exists");
@@ -52,7 +104,9 @@ Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api
     auto pt = type == "strategic" ? kube::PatchType::kStrategicMerge : kube::PatchType::kMerge;
     auto r = api.Patch(ref, pt, action.value("patch", nlohmann::json::object()).dump());
     if (!r) {
-      if (r.error().code == ErrorCode::kNotFound) return std::string("already gone");
+      if (r.error().code == ErrorCode::kNotFound) {
+        return std::string("already gone");
+      }
       return std::unexpected(r.error());
     }
     return std::string("restored");
@@ -64,7 +118,9 @@ Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api
     auto templates = action.value("templates", std::vector<std::string>{});
     auto list = api.List(kube::Pvcs(ns), {});
     if (!list) {
-      if (list.error().code == ErrorCode::kNotFound) return std::string("namespace gone");
+      if (list.error().code == ErrorCode::kNotFound) {
+        return std::string("namespace gone");
+      }
       return std::unexpected(list.error());
     }
     int deleted = 0;
@@ -78,12 +134,17 @@ Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api
           ours = true;
         }
       }
-      if (!ours) continue;
+      if (!ours) {
+        continue;
+      }
       auto ref = kube::Pvcs(ns, name);
       std::string uid = pvc["metadata"].value("uid", "");
       auto st = api.Delete(ref, {});
-      if (!st && st.error().code != ErrorCode::kNotFound) return std::unexpected(st.error());
-      if (auto w = WaitForDeletion(api, ref, uid, std::chrono::seconds(action.value("timeoutSeconds", 180)), stop); !w) {
+      if (!st && st.error().code != ErrorCode::kNotFound) {
+        return std::unexpected(st.error());
+      }
+      auto timeout = std::chrono::seconds(action.value("timeoutSeconds", 180));
+      if (auto w = WaitForDeletion(api, ref, uid, timeout, stop); !w) {
         return std::unexpected(w.error());
       }
       ++deleted;
@@ -91,21 +152,13 @@ Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api
     return "deleted " + std::to_string(deleted) + " claims";
   }
   if (kind == "exec") {
-    ExecRequest req;
-    req.ns = action.value("namespace", "");
-    req.pod = action.value("pod", "");
-    req.container = action.value("container", "");
-    req.argv = action.value("argv", std::vector<std::string>{});
-    auto r = exec.Exec(req);
-    if (!r) {
-      if (r.error().code == ErrorCode::kNotFound) return std::string("pod gone");
-      return std::unexpected(r.error());
-    }
-    if (r->exit_code != 0) {
-      return MakeError(ErrorCode::kFailedPrecondition,
-                       "command in pod " + req.pod + " exited " + std::to_string(r->exit_code) + ": " + r->stderr_data);
-    }
-    return std::string("restored");
+    return UndoExec(action, api, exec, stop);
+  }
+  if (kind == "ensure-object") {
+    return UndoEnsureObject(action, api);
+  }
+  if (kind == "restore-fields") {
+    return UndoRestoreFields(action, api, stop);
   }
   return MakeError(ErrorCode::kInvalidArgument, "unknown undo action kind \"" + kind + "\"");
 }

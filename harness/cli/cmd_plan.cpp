@@ -1,0 +1,73 @@
+// kdrill plan DRILL... (and kdrill run --dry-run): resolve every step of each
+// drill against the live cluster and print what a run would do, in order.
+// Reads only: nothing is created, patched, deleted, evicted or exec'd, and no
+// journal is written.
+
+#include <iostream>
+
+#include "harness/cli/commands.h"
+#include "harness/cli/connect_flags.h"
+#include "harness/cli/exit_codes.h"
+#include "harness/core/clock.h"
+#include "harness/drill/parser.h"
+#include "harness/runner/planner.h"
+#include "harness/runner/registry_catalog.h"
+
+namespace kdrill::cli {
+
+int PlanDrillFiles(const std::vector<std::string>& files, std::optional<uint64_t> seed, const GlobalOptions& global) {
+  RegistryCatalog catalog;
+  std::vector<drill::Drill> drills;
+  bool bad = false;
+  for (const auto& path : files) {
+    auto d = drill::LoadDrillFile(path, catalog);
+    if (!d) {
+      std::cerr << d.error().message << "\n";
+      bad = true;
+    } else {
+      drills.push_back(std::move(*d));
+    }
+  }
+  if (bad) {
+    std::cerr << "kdrill: invalid drill; nothing was planned (check with: kdrill validate FILE)\n";
+    return kExitUsage;
+  }
+  auto conn = Connect(global);
+  if (!conn) {
+    std::cerr << "kdrill: cannot connect to the cluster: " << conn.error().message << "\n";
+    return conn.error().code == ErrorCode::kInvalidArgument || conn.error().code == ErrorCode::kNotFound
+               ? kExitUsage
+               : kExitCluster;
+  }
+  RealClock clock;
+  PlanOptions opts;
+  opts.ns_override = global.ns;
+  opts.seed = seed;
+  opts.context = conn->info.context;
+  opts.scope = MakeScopePolicy(global);
+  opts.out = [](const std::string& line) { std::cout << line << std::endl; };
+  int code = kExitOk;
+  for (size_t i = 0; i < drills.size(); ++i) {
+    if (i > 0) std::cout << "\n";
+    auto outcome = PlanDrill(*conn->api, clock, opts, drills[i]);
+    code = std::max(code, outcome.exit_code);
+  }
+  return code;
+}
+
+std::function<int()> SetupPlan(CLI::App& app, GlobalOptions& global) {
+  auto* cmd = app.add_subcommand("plan",
+                                 "Print what a run would do, step by step, resolved against the live cluster; "
+                                 "changes nothing (same as run --dry-run)");
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto seed = std::make_shared<std::optional<uint64_t>>();
+  cmd->add_option("drills", *files, "Drill files")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--seed", *seed, "Seed for random victim choice (default: spec.seed, else random)");
+  cmd->footer(
+      "Exit codes: 0 every step resolved, 1 a step cannot be resolved (a run would fail there), 2 bad input,\n"
+      "3 API errors, 4 refused by a safety rule (protected namespace, a drain into other namespaces or of\n"
+      "bare pods).");
+  return [files, seed, &global] { return PlanDrillFiles(*files, *seed, global); };
+}
+
+}  // namespace kdrill::cli

@@ -1,0 +1,104 @@
+#include "harness/faults/restart_wait.h"
+
+#include <fmt/format.h>
+
+#include <thread>
+
+namespace kdrill::faults {
+
+namespace {
+
+const kube::Json* StatusOf(const kube::Json& pod, const std::string& container) {
+  if (!pod.contains("status") || !pod["status"].contains("containerStatuses")) return nullptr;
+  for (const auto& cs : pod["status"]["containerStatuses"]) {
+    if (cs.value("name", "") == container) return &cs;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<int> RestartCountOf(const kube::Json& pod, const std::string& container) {
+  const auto* cs = StatusOf(pod, container);
+  if (!cs || !cs->contains("restartCount")) return std::nullopt;
+  return cs->value("restartCount", 0);
+}
+
+std::string ContainerStateOf(const kube::Json& pod, const std::string& container) {
+  const auto* cs = StatusOf(pod, container);
+  if (!cs || !cs->contains("state")) return "unknown";
+  const auto& st = (*cs)["state"];
+  if (st.contains("running")) return "running";
+  if (st.contains("waiting")) return fmt::format("waiting ({})", st["waiting"].value("reason", "?"));
+  if (st.contains("terminated")) {
+    return fmt::format("terminated ({}, exit {})", st["terminated"].value("reason", "?"),
+                       st["terminated"].value("exitCode", -1));
+  }
+  return "unknown";
+}
+
+Result<int> WaitForRestart(kube::KubeApi& api, const std::string& ns, const std::string& pod, const std::string& uid,
+                           const std::string& container, int before, std::chrono::milliseconds timeout,
+                           std::stop_token stop) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const std::string who = fmt::format("container {} of pod {}/{}", container, ns, pod);
+  auto replaced = [&](const std::string& what) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     fmt::format("pod {}/{} (uid {}) {} while kdrill waited for {} to restart in place: the pod was "
+                                 "replaced, not restarted",
+                                 ns, pod, uid, what, who));
+  };
+  int last = before;
+  std::string state = "unknown";
+  while (true) {
+    auto cur = api.Get(kube::Pods(ns, pod));
+    if (!cur) {
+      if (cur.error().code == ErrorCode::kNotFound) return replaced("was deleted");
+      return std::unexpected(cur.error());
+    }
+    if (cur->value("/metadata/uid"_json_pointer, std::string()) != uid) return replaced("has a new UID");
+    last = RestartCountOf(*cur, container).value_or(before);
+    state = ContainerStateOf(*cur, container);
+    if (last > before) return last;
+    auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return MakeError(ErrorCode::kTimeout,
+                       fmt::format("{} did not restart within {}s (restartCount still {}, state {})", who,
+                                   timeout.count() / 1000, last, state));
+    }
+    if (stop.stop_requested()) {
+      return MakeError(ErrorCode::kCancelled, "interrupted while waiting for " + who + " to restart");
+    }
+    kube::WatchOptions wo;
+    wo.field_selector = "metadata.name=" + pod;
+    wo.resource_version = cur->value("/metadata/resourceVersion"_json_pointer, std::string());
+    wo.timeout_seconds = static_cast<int>(std::max<long>(1, left.count()));
+    std::optional<Error> gone;
+    bool restarted = false;
+    auto st = api.Watch(kube::Pods(ns), wo,
+                        [&](const kube::WatchEvent& ev) {
+                          if (ev.type == "BOOKMARK" || ev.type == "ERROR") return true;
+                          if (ev.object.value("/metadata/name"_json_pointer, std::string()) != pod) return true;
+                          if (ev.type == "DELETED") {
+                            gone = replaced("was deleted").error();
+                            return false;
+                          }
+                          if (ev.object.value("/metadata/uid"_json_pointer, std::string()) != uid) {
+                            gone = replaced("has a new UID").error();
+                            return false;
+                          }
+                          last = RestartCountOf(ev.object, container).value_or(last);
+                          restarted = last > before;
+                          return !restarted;
+                        },
+                        stop);
+    if (gone) return std::unexpected(*gone);
+    if (restarted) return last;
+    if (!st && st.error().code != ErrorCode::kGone && st.error().code != ErrorCode::kUnavailable) {
+      return std::unexpected(st.error());
+    }
+    if (!st) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
+
+}  // namespace kdrill::faults

@@ -1,0 +1,114 @@
+#include "harness/faults/sts_wait.h"
+
+#include <fmt/format.h>
+
+#include "harness/runner/await_object.h"
+
+namespace kdrill::faults {
+
+namespace {
+
+std::string StatusReason(const kube::Json& sts, const SettleGoal& goal) {
+  if (goal.replicas && sts.value("/spec/replicas"_json_pointer, 1) != *goal.replicas) {
+    return fmt::format("spec.replicas is {}, expected {}", sts.value("/spec/replicas"_json_pointer, 1), *goal.replicas);
+  }
+  int64_t observed = sts.value("/status/observedGeneration"_json_pointer, int64_t{0});
+  if (observed < goal.min_generation) {
+    return fmt::format("observedGeneration {} < {}", observed, goal.min_generation);
+  }
+  if (!goal.owner_uid.empty() && sts.value("/metadata/uid"_json_pointer, std::string()) != goal.owner_uid) {
+    return "a StatefulSet with another UID is in its place";
+  }
+  std::string why;
+  cluster::Settled(sts, &why);
+  return why;
+}
+
+}  // namespace
+
+std::string NotSettledReason(const kube::Json& sts, const std::map<std::string, kube::Json>& pods,
+                             const SettleGoal& goal) {
+  if (std::string s = StatusReason(sts, goal); !s.empty()) {
+    return s;
+  }
+  auto spec = cluster::ReadStatefulSet(sts);
+  std::vector<std::string> problems;
+  for (int i = spec.ordinal_start; i < spec.ordinal_start + spec.replicas; ++i) {
+    std::string name = cluster::PodName(spec.name, i);
+    auto it = pods.find(name);
+    if (it == pods.end()) {
+      problems.push_back(name + " absent");
+    } else if (cluster::PodTerminating(it->second)) {
+      problems.push_back(name + " terminating");
+    } else if (!cluster::PodReady(it->second)) {
+      problems.push_back(name + " not Ready");
+    } else if (!goal.owner_uid.empty()) {
+      bool owned = false;
+      for (const auto& o : it->second.value("/metadata/ownerReferences"_json_pointer, kube::Json::array())) {
+        owned |= o.value("uid", "") == goal.owner_uid;
+      }
+      if (!owned) {
+        problems.push_back(name + " not yet adopted");
+      }
+    }
+  }
+  for (const auto& [name, pod] : pods) {
+    auto ord = cluster::OrdinalOf(name, spec.name);
+    if (ord && (*ord < spec.ordinal_start || *ord >= spec.ordinal_start + spec.replicas)) {
+      problems.push_back(name + " still exists (beyond the replicas)");
+    }
+  }
+  return problems.empty() ? "" : fmt::format("{}", fmt::join(problems, ", "));
+}
+
+Result<SettledState> AwaitSettled(FaultContext& ctx, const SettleGoal& goal) {
+  auto begin = std::chrono::steady_clock::now();
+  auto ref = kube::StatefulSets(ctx.ns, ctx.sts.name);
+  AwaitOptions opts;
+  opts.timeout = goal.timeout;
+  kube::Json sts;
+  auto st = AwaitObject(
+      ctx.api, ref, [&](const kube::Json* o) { return o && StatusReason(*o, goal).empty(); }, opts, ctx.stop,
+      [&](std::chrono::seconds e, const kube::Json* o) {
+        ctx.log(fmt::format("  still waiting for StatefulSet {} ({}s): {}", ctx.sts.name, e.count(),
+                            o ? StatusReason(*o, goal) : "absent"));
+      },
+      &sts);
+  if (!st) {
+    if (st.error().code == ErrorCode::kTimeout) {
+      return MakeError(ErrorCode::kTimeout, fmt::format("StatefulSet {}/{} did not settle within {}s: {}", ctx.ns,
+                                                        ctx.sts.name, goal.timeout.count() / 1000,
+                                                        sts.is_null() ? "it does not exist" : StatusReason(sts, goal)));
+    }
+    return std::unexpected(st.error());
+  }
+  // The status can run ahead of the pod watch's view: confirm from the pods.
+  SettledState out;
+  opts.timeout = std::max(std::chrono::milliseconds(1000),
+                          goal.timeout - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::steady_clock::now() - begin));
+  kube::ListOptions lo;
+  lo.label_selector = cluster::ReadStatefulSet(sts).selector;
+  Items pods;
+  st = AwaitItems(
+      ctx.api, kube::Pods(ctx.ns), lo, [&](const Items& items) { return NotSettledReason(sts, items, goal).empty(); },
+      opts, ctx.stop,
+      [&](std::chrono::seconds e, const Items& items) {
+        ctx.log(fmt::format("  still waiting for the pods of {} ({}s): {}", ctx.sts.name, e.count(),
+                            NotSettledReason(sts, items, goal)));
+      },
+      &pods);
+  if (!st) {
+    if (st.error().code == ErrorCode::kTimeout) {
+      return MakeError(ErrorCode::kTimeout, fmt::format("the pods of StatefulSet {}/{} did not settle within {}s: {}",
+                                                        ctx.ns, ctx.sts.name, goal.timeout.count() / 1000,
+                                                        NotSettledReason(sts, pods, goal)));
+    }
+    return std::unexpected(st.error());
+  }
+  out.statefulset = sts;
+  out.pods = pods;
+  return out;
+}
+
+}  // namespace kdrill::faults

@@ -1,0 +1,36 @@
+#pragma once
+// Waiting inside a fault until the target StatefulSet is settled: its status
+// says so (cluster::Settled: observedGeneration, ready, updated, revisions,
+// respecting the partition) and its pods, as listed, are exactly the expected
+// ordinals, each Ready and none terminating. Driven by watches.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "harness/faults/fault.h"
+
+namespace kdrill::faults {
+
+struct SettleGoal {
+  std::optional<int> replicas;      // spec.replicas must equal this (scale)
+  int64_t min_generation = 0;       // status.observedGeneration must reach this (our write's generation)
+  std::string owner_uid;            // pods must be owned by this StatefulSet UID (adoption after a recreate)
+  std::chrono::milliseconds timeout{std::chrono::seconds(300)};
+};
+
+struct SettledState {
+  kube::Json statefulset;
+  std::map<std::string, kube::Json> pods;  // by name
+};
+
+// Errors: kTimeout naming what is not yet true; kCancelled on stop; API errors.
+Result<SettledState> AwaitSettled(FaultContext& ctx, const SettleGoal& goal);
+
+// What is not yet true for goal, "" when settled (pure; unit-tested).
+std::string NotSettledReason(const kube::Json& sts, const std::map<std::string, kube::Json>& pods,
+                             const SettleGoal& goal);
+
+}  // namespace kdrill::faults
