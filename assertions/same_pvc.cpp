@@ -53,7 +53,9 @@ class SamePvc final : public Assertion {
       auto undo = ctx.journal->RecordUndo(
           "same-pvc", "remove marker " + path + " in " + o.pod,
           {{"kind", "exec"}, {"namespace", ctx.baseline.spec.ns}, {"pod", o.pod}, {"container", mount->container},
-           {"argv", {"rm", "-f", path}}});
+           {"argv", {"rm", "-f", path}},
+           // The file lives on the claim: a pod that is being replaced is waited for.
+           {"claim", cluster::ClaimName(volume_, ctx.baseline.spec.name, ord)}});
       if (!undo) return std::unexpected(undo.error());
       undo_ids_.push_back(*undo);
       ExecRequest req{ctx.baseline.spec.ns, o.pod, mount->container, {"sh", "-c", "cat > \"$1\" && sync", "sh", path}, token_};

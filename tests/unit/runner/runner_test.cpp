@@ -95,6 +95,16 @@ TEST_F(RunnerTest, HealthyPodKillPassesAndLeavesNothingPending) {
   ASSERT_TRUE(j);
   EXPECT_TRUE(j->Ended());
   EXPECT_TRUE(j->Pending().empty());
+  // The marker undo names the claim, so a recover that finds the pod being
+  // replaced waits for it instead of giving up (the file is on the claim).
+  int marker_undos = 0;
+  for (const auto& r : j->Records()) {
+    if (r.action.value("kind", "") == "exec") {
+      ++marker_undos;
+      EXPECT_EQ(r.action.value("claim", ""), "data-" + r.action.value("pod", "")) << r.action.dump();
+    }
+  }
+  EXPECT_EQ(marker_undos, 3);
   // Markers were removed from every volume.
   for (const auto& [vol, files] : exec_.volumes) EXPECT_TRUE(files.empty()) << vol;
   // The timeline saw the pod go and come back.
