@@ -7,6 +7,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/cli/connect_flags.h"
+#include "harness/cli/load_drills.h"
 #include "harness/cli/exit_codes.h"
 #include "harness/core/clock.h"
 #include "harness/drill/parser.h"
@@ -16,28 +17,14 @@
 namespace kdrill::cli {
 
 int PlanDrillFiles(const std::vector<std::string>& files, std::optional<uint64_t> seed, const GlobalOptions& global) {
-  RegistryCatalog catalog;
-  std::vector<drill::Drill> drills;
-  bool bad = false;
-  for (const auto& path : files) {
-    auto d = drill::LoadDrillFile(path, catalog);
-    if (!d) {
-      std::cerr << d.error().message << "\n";
-      bad = true;
-    } else {
-      drills.push_back(std::move(*d));
-    }
-  }
-  if (bad) {
-    std::cerr << "kdrill: invalid drill; nothing was planned (check with: kdrill validate FILE)\n";
+  auto loaded = LoadDrills(files, "planned");
+  if (!loaded) {
     return kExitUsage;
   }
+  const auto& drills = *loaded;
   auto conn = Connect(global);
   if (!conn) {
-    std::cerr << "kdrill: cannot connect to the cluster: " << conn.error().message << "\n";
-    return conn.error().code == ErrorCode::kInvalidArgument || conn.error().code == ErrorCode::kNotFound
-               ? kExitUsage
-               : kExitCluster;
+    return ReportConnectError(conn.error());
   }
   RealClock clock;
   PlanOptions opts;

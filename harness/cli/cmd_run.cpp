@@ -5,6 +5,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/cli/connect_flags.h"
+#include "harness/cli/load_drills.h"
 #include "harness/cli/exit_codes.h"
 #include "harness/cli/signals.h"
 #include "harness/core/clock.h"
@@ -38,29 +39,15 @@ int Combine(int a, int b) {
 
 int RunDrills(const RunFlags& flags, const GlobalOptions& global) {
   // Every drill is parsed before anything touches a cluster.
-  RegistryCatalog catalog;
-  std::vector<drill::Drill> drills;
-  bool bad = false;
-  for (const auto& path : flags.drills) {
-    auto d = drill::LoadDrillFile(path, catalog);
-    if (!d) {
-      std::cerr << d.error().message << "\n";
-      bad = true;
-    } else {
-      drills.push_back(std::move(*d));
-    }
-  }
-  if (bad) {
-    std::cerr << "kdrill: invalid drill; nothing was run (check with: kdrill validate FILE)\n";
+  auto loaded = LoadDrills(flags.drills, "run");
+  if (!loaded) {
     return kExitUsage;
   }
+  const auto& drills = *loaded;
   SignalGuard signals;
   auto conn = Connect(global);
   if (!conn) {
-    std::cerr << "kdrill: cannot connect to the cluster: " << conn.error().message << "\n";
-    return conn.error().code == ErrorCode::kInvalidArgument || conn.error().code == ErrorCode::kNotFound
-               ? kExitUsage
-               : kExitCluster;
+    return ReportConnectError(conn.error());
   }
   RealClock clock;
   RunOptions opts;

@@ -207,4 +207,25 @@ Status AwaitCapacity(FaultContext& ctx, const std::string& claim, int64_t bytes,
   return Ok();
 }
 
+Status ValidateResizeParams(const drill::Params& p, const std::string& fault,
+                            std::chrono::milliseconds default_timeout) {
+  if (auto s = p.CheckKnownKeys({"size", "increase", "volume", "timeout"}, fault + " params"); !s) {
+    return s;
+  }
+  if (auto c = ReadSizeChange(p, fault); !c) {
+    return std::unexpected(c.error());
+  }
+  if (auto v = p.GetString("volume", ""); !v) {
+    return std::unexpected(v.error());
+  }
+  auto t = p.GetDuration("timeout", default_timeout);
+  if (!t) {
+    return std::unexpected(t.error());
+  }
+  if (t->count() < 1000) {
+    return std::unexpected(p.ErrorAt("timeout", "timeout must be at least 1s"));
+  }
+  return Ok();
+}
+
 }  // namespace kdrill::faults

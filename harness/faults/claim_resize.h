@@ -33,6 +33,10 @@ struct SizeChange {
   std::optional<int64_t> increase;
 };
 Result<SizeChange> ReadSizeChange(const drill::Params& p, const std::string& fault);
+// The params both claim-growing faults take: size|increase, volume, timeout
+// (at least 1s). Errors point at the offending key.
+Status ValidateResizeParams(const drill::Params& p, const std::string& fault,
+                            std::chrono::milliseconds default_timeout);
 // The target size for one claim (or template) whose current size is
 // `current`. kFailedPrecondition naming `what` when it would not grow: claims
 // cannot shrink.

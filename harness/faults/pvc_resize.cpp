@@ -40,24 +40,7 @@ class PvcResize final : public Fault {
                        step.location.ToString() +
                            ": pvc-resize needs target.ordinals, target.selector, target.random or target.all");
     }
-    const auto& p = step.params;
-    if (auto s = p.CheckKnownKeys({"size", "increase", "volume", "timeout"}, "pvc-resize params"); !s) {
-      return s;
-    }
-    if (auto c = ReadSizeChange(p, "pvc-resize"); !c) {
-      return std::unexpected(c.error());
-    }
-    if (auto v = p.GetString("volume", ""); !v) {
-      return std::unexpected(v.error());
-    }
-    auto t = p.GetDuration("timeout", kDefaultTimeout);
-    if (!t) {
-      return std::unexpected(t.error());
-    }
-    if (t->count() <= 0) {
-      return std::unexpected(p.ErrorAt("timeout", "timeout must be greater than zero"));
-    }
-    return Ok();
+    return ValidateResizeParams(step.params, "pvc-resize", kDefaultTimeout);
   }
 
   // Reads every chosen claim and checks it can grow, before anything changes.

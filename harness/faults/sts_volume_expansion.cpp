@@ -61,24 +61,7 @@ class StsVolumeExpansion final : public Fault {
       return MakeError(ErrorCode::kInvalidArgument, step.target.location.ToString() +
                                                         ": sts-volume-expansion acts on every claim; remove target");
     }
-    const auto& p = step.params;
-    if (auto s = p.CheckKnownKeys({"size", "increase", "volume", "timeout"}, "sts-volume-expansion params"); !s) {
-      return s;
-    }
-    if (auto c = ReadSizeChange(p, "sts-volume-expansion"); !c) {
-      return std::unexpected(c.error());
-    }
-    if (auto v = p.GetString("volume", ""); !v) {
-      return std::unexpected(v.error());
-    }
-    auto t = p.GetDuration("timeout", kDefaultTimeout);
-    if (!t) {
-      return std::unexpected(t.error());
-    }
-    if (t->count() < 1000) {
-      return std::unexpected(p.ErrorAt("timeout", "timeout must be at least 1s"));
-    }
-    return Ok();
+    return ValidateResizeParams(step.params, "sts-volume-expansion", kDefaultTimeout);
   }
 
   // Reads the StatefulSet, its template size, its claims and pods; refuses
