@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/cluster/snapshot.h"
+#include "harness/core/clock.h"
 #include "harness/core/status.h"
 #include "harness/drill/model.h"
 #include "harness/exec/pod_executor.h"
@@ -43,6 +44,7 @@ struct AssertionContext {
   std::string run_id;
   std::function<void(const std::string&)> log;
   std::stop_token stop;
+  Clock* clock = nullptr;             // for bounded retries of eventually-consistent reads; null: no retry
 };
 
 class Assertion {

@@ -4,11 +4,23 @@ namespace kdrill::assertions {
 
 std::unique_ptr<Assertion> MakeStableIdentity();
 std::unique_ptr<Assertion> MakeSamePvc();
+std::unique_ptr<Assertion> MakeOrderedRecovery();
+std::unique_ptr<Assertion> MakeOrderedScale();
+std::unique_ptr<Assertion> MakeOrderedUpdate();
+std::unique_ptr<Assertion> MakeAtMostOnePerOrdinal();
+std::unique_ptr<Assertion> MakeRecoveredWithin();
+std::unique_ptr<Assertion> MakeDataIntact();
 
 const std::map<std::string, AssertionFactory>& AssertionRegistry() {
   static const std::map<std::string, AssertionFactory> registry = {
       {"stable-identity", MakeStableIdentity},
       {"same-pvc", MakeSamePvc},
+      {"ordered-recovery", MakeOrderedRecovery},
+      {"ordered-scale", MakeOrderedScale},
+      {"ordered-update", MakeOrderedUpdate},
+      {"at-most-one-per-ordinal", MakeAtMostOnePerOrdinal},
+      {"recovered-within", MakeRecoveredWithin},
+      {"data-intact", MakeDataIntact},
   };
   return registry;
 }

@@ -1,11 +1,20 @@
 // stable-identity: after the faults, the StatefulSet's pods are exactly
 // <sts>-<start>..<sts>-<start+replicas-1> (respecting .spec.ordinals.start),
 // each present, not terminating, Running and Ready, with spec.hostname equal
-// to its name; no other pod owned by the StatefulSet exists.
+// to its name; no other pod owned by the StatefulSet exists. Then, from
+// inside and from the API (each can be turned off in params):
+//   hostname:       `hostname` run in each pod prints the pod's name;
+//   dns:            the stable name <pod>.<service>.<ns>.svc.<clusterDomain>,
+//                   resolved inside the pod, gives exactly its current IP;
+//   endpointSlices: the headless Service's EndpointSlices list hostname <pod>
+//                   with exactly that IP.
+// DNS and EndpointSlices are eventually consistent: they are retried for
+// params.timeout (default 30s) before a mismatch counts.
 
 #include <fmt/format.h>
 
 #include "assertions/assertion.h"
+#include "assertions/identity_probes.h"
 
 namespace kdrill::assertions {
 
@@ -18,7 +27,20 @@ class StableIdentity final : public Assertion {
     return "pods are exactly <sts>-0..N-1, each back and Ready under its own name and hostname";
   }
   Status Validate(const drill::AssertionSpec& spec) const override {
-    return spec.params.CheckKnownKeys({}, "stable-identity params");
+    const auto& p = spec.params;
+    if (auto s = p.CheckKnownKeys({"hostname", "dns", "endpointSlices", "clusterDomain", "container", "timeout"},
+                                  "stable-identity params");
+        !s) {
+      return s;
+    }
+    for (const char* k : {"hostname", "dns", "endpointSlices"}) {
+      if (auto b = p.GetBool(k, true); !b) return std::unexpected(b.error());
+    }
+    for (const char* k : {"clusterDomain", "container"}) {
+      if (auto v = p.GetString(k, ""); !v) return std::unexpected(v.error());
+    }
+    if (auto t = p.GetDuration("timeout", std::chrono::seconds(30)); !t) return std::unexpected(t.error());
+    return Ok();
   }
 
   Verdict Check(AssertionContext& ctx) override {
@@ -52,6 +74,7 @@ class StableIdentity final : public Assertion {
     for (const auto& extra : fin.extra_pods) {
       problems.push_back(extra + " exists but is not one of the expected names");
     }
+    if (problems.empty()) CheckFromInside(ctx, problems, v.details);
     int end = start + fin.spec.replicas - 1;
     std::string expected = fin.spec.replicas > 0 ? fmt::format("{0}-{1}..{0}-{2}", fin.spec.name, start, end)
                                                  : std::string("no pods");
@@ -63,6 +86,95 @@ class StableIdentity final : public Assertion {
       v.message = fmt::format("expected pods {} all Ready; saw: {}", expected, fmt::join(problems, "; "));
     }
     return v;
+  }
+
+ private:
+  // hostname, DNS and EndpointSlices of every (Ready) pod; DNS and slices are
+  // retried until they agree or params.timeout passes.
+  void CheckFromInside(AssertionContext& ctx, std::vector<std::string>& problems, std::vector<std::string>& details) {
+    const auto& p = ctx.spec.params;
+    const auto& fin = *ctx.final_state;
+    const std::string container = p.GetString("container", "").value_or("");
+    if (p.GetBool("hostname", true).value_or(true)) {
+      for (const auto& [ord, o] : fin.ordinals) {
+        auto r = ctx.exec.Exec({fin.spec.ns, o.pod, container, {"hostname"}, std::nullopt});
+        if (!r) {
+          problems.push_back(fmt::format("{}: running hostname failed: {}", o.pod, r.error().message));
+          continue;
+        }
+        std::string h = r->stdout_data;
+        while (!h.empty() && (h.back() == '\n' || h.back() == '\r' || h.back() == ' ')) h.pop_back();
+        if (r->exit_code != 0 || h != o.pod) {
+          problems.push_back(fmt::format("{}: hostname inside the pod is \"{}\"{}", o.pod, h,
+                                         r->exit_code != 0 ? fmt::format(" (exit {})", r->exit_code) : ""));
+        } else {
+          details.push_back(fmt::format("{}: hostname inside the pod is {}", o.pod, h));
+        }
+      }
+    }
+    const bool dns = p.GetBool("dns", true).value_or(true);
+    const bool slices = p.GetBool("endpointSlices", true).value_or(true);
+    if (!dns && !slices) return;
+    if (fin.spec.service_name.empty()) {
+      details.push_back("no spec.serviceName: DNS and EndpointSlice checks skipped");
+      return;
+    }
+    const std::string domain = p.GetString("clusterDomain", "cluster.local").value_or("cluster.local");
+    const auto timeout = p.GetDuration("timeout", std::chrono::seconds(30)).value_or(std::chrono::seconds(30));
+    const MonoTime deadline = ctx.clock ? ctx.clock->Now() + timeout : MonoTime{};
+    std::vector<std::string> network_problems, network_details;
+    while (true) {
+      network_problems.clear();
+      network_details.clear();
+      CheckNetwork(ctx, domain, dns, slices, network_problems, network_details);
+      if (network_problems.empty() || !ctx.clock || ctx.clock->Now() >= deadline || ctx.stop.stop_requested()) break;
+      ctx.clock->SleepFor(std::chrono::seconds(2));
+    }
+    problems.insert(problems.end(), network_problems.begin(), network_problems.end());
+    details.insert(details.end(), network_details.begin(), network_details.end());
+  }
+
+  static void CheckNetwork(AssertionContext& ctx, const std::string& domain, bool dns, bool slices,
+                           std::vector<std::string>& problems, std::vector<std::string>& details) {
+    const auto& fin = *ctx.final_state;
+    const std::string container = ctx.spec.params.GetString("container", "").value_or("");
+    Result<kube::Json> list = kube::Json::object();
+    if (slices) {
+      kube::ListOptions lo;
+      lo.label_selector = "kubernetes.io/service-name=" + fin.spec.service_name;
+      list = ctx.api.List(kube::ResourceRef{"discovery.k8s.io/v1", "endpointslices", fin.spec.ns, "", ""}, lo);
+      if (!list) {
+        problems.push_back("listing the EndpointSlices of Service " + fin.spec.service_name + ": " +
+                           list.error().message);
+      }
+    }
+    for (const auto& [ord, o] : fin.ordinals) {
+      if (dns) {
+        std::string name = StableDnsName(o.pod, fin.spec.service_name, fin.spec.ns, domain);
+        auto r = ctx.exec.Exec({fin.spec.ns, o.pod, container, ResolveCommand(name), std::nullopt});
+        if (!r) {
+          problems.push_back(fmt::format("{}: resolving {} failed: {}", o.pod, name, r.error().message));
+        } else {
+          auto ips = ParseResolvedAddresses(r->stdout_data);
+          if (ips.size() == 1 && ips.front() == o.ip) {
+            details.push_back(fmt::format("{}: {} resolves to {}", o.pod, name, o.ip));
+          } else {
+            problems.push_back(fmt::format("{}: {} resolves to [{}] inside the pod, expected its IP {}", o.pod, name,
+                                           fmt::join(ips, ", "), o.ip));
+          }
+        }
+      }
+      if (slices && list) {
+        auto ips = EndpointSliceAddresses(*list, o.pod);
+        if (ips.size() == 1 && ips.front() == o.ip) {
+          details.push_back(fmt::format("{}: EndpointSlice of {} lists hostname {} at {}", o.pod,
+                                        fin.spec.service_name, o.pod, o.ip));
+        } else {
+          problems.push_back(fmt::format("{}: the EndpointSlices of Service {} list hostname {} at [{}], expected {}",
+                                         o.pod, fin.spec.service_name, o.pod, fmt::join(ips, ", "), o.ip));
+        }
+      }
+    }
   }
 };
 

@@ -323,7 +323,8 @@ void DrillRun::RunSteps(std::vector<std::unique_ptr<assertions::Assertion>>& che
         Say("  " + c.message, &c);
         stop_steps = true;
       } else {
-        timeline_.Mark("fault", "done", step.name, fmt::format("victims: {}", fmt::join(r->victims, ", ")));
+        timeline_.Mark("fault", "done", step.name, fmt::format("victims: {}", fmt::join(r->victims, ", ")),
+                       {{"fault", step.fault}, {"victims", r->victims}, {"deletedPodUids", r->deleted_pod_uids}});
         c.message = fmt::format("{} acted on {}", step.fault, fmt::join(r->victims, ", "));
         c.properties = r->properties;
         gone_uids_.insert(r->deleted_pod_uids.begin(), r->deleted_pod_uids.end());
@@ -375,7 +376,8 @@ void DrillRun::CheckAssertions(std::vector<std::unique_ptr<assertions::Assertion
                                      timeline_,
                                      run_id_,
                                      [&](const std::string& line) { Say("  " + line, &c); },
-                                     opts_.stop};
+                                     opts_.stop,
+                                     &clock_};
     auto v = checks[i]->Check(ctx);
     switch (v.kind) {
       case assertions::VerdictKind::kPass: c.outcome = Outcome::kPassed; break;
@@ -517,7 +519,8 @@ RunOutcome DrillRun::Run() {
         auto a = assertions::MakeAssertion(spec.type);
         assertions::AssertionContext ctx{api_,    exec_,     &*journal_, spec,
                                          *baseline_, nullptr, timeline_, run_id_,
-                                         [&](const std::string& line) { Say("  " + line); }, opts_.stop};
+                                         [&](const std::string& line) { Say("  " + line); }, opts_.stop,
+                                         &clock_};
         auto prep = a ? a->Prepare(ctx) : Status(MakeError(ErrorCode::kInternal, "unknown assertion " + spec.type));
         prepare_errors_.push_back(prep ? std::string() : prep.error().message);
         checks.push_back(std::move(a));

@@ -1,0 +1,244 @@
+// ordered-recovery, ordered-scale, ordered-update: the OrderedReady promises,
+// read from the Timeline (never from polling).
+//   recovery: a pod with ordinal i that is re-created after the first fault is
+//             created only while every lower ordinal is Running and Ready;
+//   scale:    scale-up creates in the same order; scale-down deletes from the
+//             highest ordinal down, one pod at a time (the next deletion
+//             begins only after the previous pod is gone);
+//   update:   a rolling update replaces from the highest ordinal down, one at
+//             a time: an old-revision pod is deleted only while every higher
+//             ordinal runs the update revision and is Ready.
+// Pods kdrill itself deleted (fault victims) are not the controller's moves
+// and are not judged. Under podManagementPolicy Parallel nothing is promised:
+// the verdict is "not applicable" unless params.required is true, and then a
+// failure.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "assertions/assertion.h"
+#include "assertions/pod_replay.h"
+
+namespace kdrill::assertions {
+
+namespace {
+
+enum class Promise { kRecovery, kScale, kUpdate };
+
+constexpr size_t kMaxSequenceLines = 60;
+
+bool Healthy(const PodView& p) { return p.owned && p.running && p.ready && !p.terminating; }
+
+std::string StateOf(const std::vector<PodView>& pods) {
+  if (pods.empty()) return "missing";
+  std::vector<std::string> parts;
+  for (const auto& p : pods) {
+    std::string s = p.terminating ? "terminating" : !p.running ? "not Running" : !p.ready ? "not Ready" : "Ready";
+    if (!p.owned) s += " (a pod the StatefulSet does not own: " + p.name + ")";
+    parts.push_back(s);
+  }
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+int IntAt(const nlohmann::json& j, const char* ptr, int fallback) {
+  nlohmann::json::json_pointer p(ptr);
+  return j.contains(p) && j.at(p).is_number_integer() ? j.at(p).get<int>() : fallback;
+}
+std::string StrAt(const nlohmann::json& j, const char* ptr) {
+  nlohmann::json::json_pointer p(ptr);
+  return j.contains(p) && j.at(p).is_string() ? j.at(p).get<std::string>() : std::string();
+}
+
+class Ordering final : public Assertion {
+ public:
+  explicit Ordering(Promise p) : promise_(p) {}
+
+  std::string Name() const override {
+    switch (promise_) {
+      case Promise::kRecovery: return "ordered-recovery";
+      case Promise::kScale: return "ordered-scale";
+      case Promise::kUpdate: return "ordered-update";
+    }
+    return "";
+  }
+  std::string Summary() const override {
+    switch (promise_) {
+      case Promise::kRecovery:
+        return "pods re-created after a fault come up in ordinal order, each only after all lower ordinals are Ready";
+      case Promise::kScale:
+        return "scale-up creates in ordinal order; scale-down deletes from the highest ordinal, one pod at a time";
+      case Promise::kUpdate:
+        return "a rolling update replaces pods from the highest ordinal down, one at a time, each after the one "
+               "above is Ready";
+    }
+    return "";
+  }
+  Status Validate(const drill::AssertionSpec& spec) const override {
+    if (auto s = spec.params.CheckKnownKeys({"required"}, Name() + " params"); !s) return s;
+    if (auto r = spec.params.GetBool("required", false); !r) return std::unexpected(r.error());
+    return Ok();
+  }
+
+  Verdict Check(AssertionContext& ctx) override {
+    const bool required = ctx.spec.params.GetBool("required", false).value_or(false);
+    const auto& spec = ctx.baseline.spec;
+    const bool parallel = spec.pod_management == "Parallel";
+    Verdict v;
+    if (parallel && !required) {
+      v.kind = VerdictKind::kNotApplicable;
+      v.message = fmt::format("StatefulSet {} uses podManagementPolicy Parallel, which promises no order "
+                              "(set params.required: true to make that a failure)",
+                              spec.name);
+      return v;
+    }
+    if (promise_ == Promise::kUpdate && spec.update_strategy == "OnDelete" && !required) {
+      v.kind = VerdictKind::kNotApplicable;
+      v.message = "updateStrategy OnDelete: the controller replaces no pod by itself";
+      return v;
+    }
+
+    std::set<std::string> fault_deleted;
+    auto windows = FaultWindows(ctx.timeline);
+    for (const auto& w : windows) fault_deleted.insert(w.deleted_pod_uids.begin(), w.deleted_pod_uids.end());
+    const double first_fault = windows.empty() ? 0 : windows.front().injected_at;
+    const int baseline_end = spec.ordinal_start + spec.replicas;  // one past the baseline's ordinals
+
+    PodReplay replay(ctx.timeline, spec.name, spec.selector);
+    std::vector<std::string> sequence;
+    std::vector<std::string> violations;
+    int judged = 0;
+    size_t fault_index = 0;
+    for (const auto& ev : ctx.timeline.Events()) {
+      const double t = ctx.timeline.SecondsSinceStart(ev.at);
+      if (ev.kind == "fault" && ev.type == "inject") {
+        sequence.push_back(fmt::format("{:7.1f}s fault {} ({})", t, ev.name, ev.summary));
+        ++fault_index;
+        continue;
+      }
+      // Judge each change against the state just BEFORE it.
+      auto changes = replay.Apply(ev);
+      for (const auto& c : changes) {
+        if (c.initial || c.t < first_fault || fault_index == 0) continue;
+        if (sequence.size() < kMaxSequenceLines) sequence.push_back(DescribeChange(c));
+        if (!c.pod.owned) continue;
+        if (c.kind == PodChange::Kind::kCreated) {
+          bool beyond_baseline = c.pod.ordinal >= baseline_end;
+          bool mine = promise_ == Promise::kRecovery ? !beyond_baseline
+                      : promise_ == Promise::kScale  ? beyond_baseline
+                                                     : false;
+          if (!mine) continue;
+          ++judged;
+          JudgeCreation(replay, c, spec.ordinal_start, violations);
+        } else if (c.kind == PodChange::Kind::kTerminating ||
+                   (c.kind == PodChange::Kind::kDeleted && !c.pod.terminating)) {
+          if (fault_deleted.count(c.pod.uid)) continue;
+          JudgeDeletion(replay, c, spec, ctx.final_state->spec.replicas, violations, judged);
+        }
+      }
+    }
+
+    v.details.push_back(fmt::format("podManagementPolicy {}; sequence after the first fault:", spec.pod_management));
+    for (auto& s : sequence) v.details.push_back("  " + s);
+    if (sequence.size() >= kMaxSequenceLines) v.details.push_back("  ... (sequence truncated)");
+    v.properties["ordering.judged"] = std::to_string(judged);
+
+    if (parallel) {
+      v.kind = VerdictKind::kFail;
+      v.message = fmt::format("the drill requires order, but StatefulSet {} uses podManagementPolicy Parallel, which "
+                              "promises none{}",
+                              spec.name,
+                              violations.empty() ? std::string()
+                                                 : fmt::format("; out of order: {}", fmt::join(violations, "; ")));
+      return v;
+    }
+    if (!violations.empty()) {
+      v.kind = VerdictKind::kFail;
+      v.message = fmt::format("expected {}; saw: {}", Summary(), fmt::join(violations, "; "));
+      return v;
+    }
+    if (judged == 0) {
+      v.kind = required ? VerdictKind::kFail : VerdictKind::kNotApplicable;
+      v.message = fmt::format("the drill made the controller {} no pod after the first fault: nothing to judge",
+                              promise_ == Promise::kRecovery ? "re-create"
+                              : promise_ == Promise::kScale  ? "add or remove"
+                                                             : "replace for an update");
+      return v;
+    }
+    v.kind = VerdictKind::kPass;
+    v.message = fmt::format("{} controller move(s), all in order: {}", judged, Summary());
+    return v;
+  }
+
+ private:
+  // A created pod: every lower ordinal must be Running and Ready right now.
+  static void JudgeCreation(const PodReplay& replay, const PodChange& c, int start, std::vector<std::string>& out) {
+    for (int j = start; j < c.pod.ordinal; ++j) {
+      auto pods = replay.AtOrdinal(j);
+      bool ok = false;
+      for (const auto& p : pods) ok = ok || Healthy(p);
+      if (!ok) {
+        out.push_back(fmt::format("at {:.1f}s {} was created while ordinal {} was {}", c.t, c.pod.name, j,
+                                  StateOf(pods)));
+        return;
+      }
+    }
+  }
+
+  // A pod the controller began deleting. The StatefulSet watch may deliver a
+  // new replica count after the pod watch delivers its consequence, so a pod
+  // is condemned by the smaller of the replicas seen so far and at the end.
+  void JudgeDeletion(const PodReplay& replay, const PodChange& c, const cluster::StatefulSetSpec& base,
+                     int final_replicas, std::vector<std::string>& out, int& judged) const {
+    const auto& sts = replay.StatefulSet();
+    const int start = base.ordinal_start;
+    const int replicas = std::min(IntAt(sts, "/spec/replicas", base.replicas), final_replicas);
+    const bool condemned = c.pod.ordinal >= start + replicas;
+    const std::string update_rev = StrAt(sts, "/status/updateRevision");
+    const bool outdated = !update_rev.empty() && !c.pod.revision.empty() && c.pod.revision != update_rev;
+    std::vector<std::string> problems;
+    if (promise_ == Promise::kScale && condemned) {
+      for (const auto& [uid, p] : replay.Live()) {
+        if (uid == c.pod.uid || !p.owned) continue;
+        if (p.ordinal > c.pod.ordinal) problems.push_back(fmt::format("higher ordinal {} still existed", p.name));
+        else if (p.terminating) problems.push_back(fmt::format("{} was still terminating", p.name));
+      }
+    } else if (promise_ == Promise::kUpdate && !condemned && outdated) {
+      const int partition = IntAt(sts, "/spec/updateStrategy/rollingUpdate/partition", 0);
+      for (int k = c.pod.ordinal + 1; k < start + replicas; ++k) {
+        if (k < partition) continue;
+        auto pods = replay.AtOrdinal(k);
+        bool ok = false;
+        for (const auto& p : pods) ok = ok || (Healthy(p) && p.revision == update_rev);
+        if (!ok) {
+          std::string rev = pods.empty() ? "" : " at revision " + pods.front().revision;
+          problems.push_back(fmt::format("higher ordinal {} was {}{} (update revision {})",
+                                         cluster::PodName(base.name, k), StateOf(pods), rev, update_rev));
+        }
+      }
+      for (const auto& [uid, p] : replay.Live()) {
+        if (uid != c.pod.uid && p.owned && p.terminating && p.ordinal < c.pod.ordinal) {
+          problems.push_back(fmt::format("{} was still terminating", p.name));
+        }
+      }
+    } else {
+      return;
+    }
+    ++judged;
+    if (!problems.empty()) {
+      out.push_back(fmt::format("at {:.1f}s {} began terminating while {}", c.t, c.pod.name,
+                                fmt::join(problems, ", ")));
+    }
+  }
+
+  Promise promise_;
+};
+
+}  // namespace
+
+std::unique_ptr<Assertion> MakeOrderedRecovery() { return std::make_unique<Ordering>(Promise::kRecovery); }
+std::unique_ptr<Assertion> MakeOrderedScale() { return std::make_unique<Ordering>(Promise::kScale); }
+std::unique_ptr<Assertion> MakeOrderedUpdate() { return std::make_unique<Ordering>(Promise::kUpdate); }
+
+}  // namespace kdrill::assertions

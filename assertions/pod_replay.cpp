@@ -1,0 +1,147 @@
+#include "assertions/pod_replay.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "harness/cluster/statefulset.h"
+
+namespace kdrill::assertions {
+
+namespace {
+
+using Json = nlohmann::json;
+
+std::string Str(const Json& j, const char* ptr) {
+  Json::json_pointer p(ptr);
+  return j.contains(p) && j.at(p).is_string() ? j.at(p).get<std::string>() : std::string();
+}
+
+std::vector<std::pair<std::string, std::string>> ParseSelector(const std::string& s) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t pos = 0;
+  while (pos < s.size()) {
+    size_t comma = s.find(',', pos);
+    std::string term = s.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    if (auto eq = term.find('='); eq != std::string::npos) out.emplace_back(term.substr(0, eq), term.substr(eq + 1));
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+std::optional<int> ParseIndex(const std::string& s) {
+  int v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v < 0) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+std::string ChangeName(PodChange::Kind k) {
+  switch (k) {
+    case PodChange::Kind::kCreated: return "created";
+    case PodChange::Kind::kReady: return "Ready";
+    case PodChange::Kind::kUnready: return "not Ready";
+    case PodChange::Kind::kTerminating: return "terminating";
+    case PodChange::Kind::kDeleted: return "deleted";
+  }
+  return "?";
+}
+
+std::string DescribeChange(const PodChange& c) {
+  std::string who = c.pod.name;
+  if (!c.pod.owned) who += fmt::format(" (not owned by the StatefulSet, ordinal {})", c.pod.ordinal);
+  return fmt::format("{:7.1f}s {} {}{}", c.t, who, ChangeName(c.kind), c.initial ? " (before the watch began)" : "");
+}
+
+PodReplay::PodReplay(const Timeline& timeline, std::string sts_name, std::string selector)
+    : timeline_(timeline), sts_name_(std::move(sts_name)), selector_(ParseSelector(selector)) {}
+
+std::optional<PodView> PodReplay::ViewOf(const Json& pod) const {
+  const Json& labels = pod.value("/metadata/labels"_json_pointer, Json::object());
+  for (const auto& [k, v] : selector_) {
+    if (!labels.is_object() || labels.value(k, "") != v) return std::nullopt;
+  }
+  PodView view;
+  view.name = Str(pod, "/metadata/name");
+  view.uid = Str(pod, "/metadata/uid");
+  view.owned = cluster::OwnedBy(pod, "StatefulSet", sts_name_);
+  std::optional<int> ord = cluster::OrdinalOf(view.name, sts_name_);
+  if (!ord && labels.is_object()) ord = ParseIndex(labels.value("apps.kubernetes.io/pod-index", ""));
+  if (!ord) return std::nullopt;
+  view.ordinal = *ord;
+  view.running = Str(pod, "/status/phase") == "Running";
+  view.ready = cluster::PodReady(pod);
+  view.terminating = cluster::PodTerminating(pod);
+  if (labels.is_object()) view.revision = labels.value("controller-revision-hash", "");
+  return view;
+}
+
+std::vector<PodChange> PodReplay::Apply(const TimelineEvent& ev) {
+  std::vector<PodChange> out;
+  if (ev.kind == "StatefulSet") {
+    if (ev.name == sts_name_) sts_ = ev.type == "DELETED" ? Json() : ev.object;
+    return out;
+  }
+  if (ev.kind != "Pod") return out;
+  const double t = Seconds(ev);
+  const bool initial = ev.type == "SYNC";
+  auto it = live_.find(ev.uid);
+  if (ev.type == "DELETED") {
+    if (it != live_.end()) {
+      out.push_back({PodChange::Kind::kDeleted, t, false, it->second});
+      live_.erase(it);
+    }
+    return out;
+  }
+  auto view = ViewOf(ev.object);
+  if (!view) return out;
+  if (it == live_.end()) {
+    out.push_back({PodChange::Kind::kCreated, t, initial, *view});
+    if (view->ready) out.push_back({PodChange::Kind::kReady, t, initial, *view});
+    if (view->terminating) out.push_back({PodChange::Kind::kTerminating, t, initial, *view});
+    live_[view->uid] = *view;
+    return out;
+  }
+  const PodView before = it->second;
+  it->second = *view;
+  if (view->ready && !before.ready) out.push_back({PodChange::Kind::kReady, t, initial, *view});
+  if (!view->ready && before.ready) out.push_back({PodChange::Kind::kUnready, t, initial, *view});
+  if (view->terminating && !before.terminating) out.push_back({PodChange::Kind::kTerminating, t, initial, *view});
+  return out;
+}
+
+std::vector<PodView> PodReplay::AtOrdinal(int ordinal) const {
+  std::vector<PodView> out;
+  for (const auto& [uid, p] : live_) {
+    if (p.ordinal == ordinal) out.push_back(p);
+  }
+  return out;
+}
+
+std::vector<FaultWindow> FaultWindows(const Timeline& timeline) {
+  std::vector<FaultWindow> out;
+  for (const auto& ev : timeline.Events()) {
+    if (ev.kind != "fault") continue;
+    if (ev.type == "inject") {
+      FaultWindow w;
+      w.step = ev.name;
+      w.fault = ev.summary;
+      w.injected_at = timeline.SecondsSinceStart(ev.at);
+      out.push_back(std::move(w));
+    } else if (ev.type == "done" && !out.empty() && out.back().step == ev.name) {
+      auto& w = out.back();
+      for (const auto& v : ev.object.value("victims", Json::array())) {
+        if (v.is_string()) w.victims.push_back(v.get<std::string>());
+      }
+      for (const auto& u : ev.object.value("deletedPodUids", Json::array())) {
+        if (u.is_string()) w.deleted_pod_uids.push_back(u.get<std::string>());
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace kdrill::assertions
