@@ -34,6 +34,7 @@ require (
 	github.com/kubernetes-csi/external-provisioner/v5 v5.3.0 // indirect
 	github.com/kubernetes-csi/external-resizer v1.14.0 // indirect
 	github.com/kubernetes-csi/external-snapshotter/client/v8 v8.2.0 // indirect
+	github.com/kubernetes-csi/external-snapshotter/v8 v8.3.0 // indirect
 	github.com/mailru/easyjson v0.9.0 // indirect
 	github.com/miekg/dns v1.1.68 // indirect
 	github.com/modern-go/concurrent v0.0.0-20180306012644-bacd9c7ef1dd // indirect
@@ -92,4 +93,6 @@ require (
 tool (
 	github.com/kubernetes-csi/external-provisioner/v5/cmd/csi-provisioner
 	github.com/kubernetes-csi/external-resizer/cmd/csi-resizer
+	github.com/kubernetes-csi/external-snapshotter/v8/cmd/csi-snapshotter
+	github.com/kubernetes-csi/external-snapshotter/v8/cmd/snapshot-controller
 )

@@ -2,10 +2,12 @@ package main
 
 import (
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -134,18 +136,137 @@ func buildAll(c *Config) error {
 		}
 		todo = append(todo, b)
 	}
-	if len(todo) == 0 {
-		return nil
+	if len(todo) > 0 {
+		logf("building %d binaries into %s (Go build cache %s)", len(todo), c.BinDir, c.GoCache)
+		start := time.Now()
+		for i, b := range todo {
+			if err := buildOne(c, b, i+1, len(todo)); err != nil {
+				return err
+			}
+		}
+		logf("built %d binaries in %s", len(todo), since(start))
 	}
-	logf("building %d binaries into %s (Go build cache %s)", len(todo), c.BinDir, c.GoCache)
-	start := time.Now()
-	for i, b := range todo {
-		if err := buildOne(c, b, i+1, len(todo)); err != nil {
+	for _, mf := range moduleFiles(c) {
+		if err := stageModuleFiles(c, mf); err != nil {
 			return err
 		}
 	}
-	logf("built %d binaries in %s", len(todo), since(start))
 	return nil
+}
+
+// ModuleFiles are files of a pinned Go module (e.g. upstream CRDs) that the
+// lab uses at run time. They are never copied into the repository: at build
+// time they are taken from the Go module cache (`go mod download`, verified
+// against lab/go/<Module>/go.sum) into <cache>/<hash>/files/<Out>/, whose
+// hash covers the go.mod, go.sum and lab/versions.env that pin them.
+type ModuleFiles struct {
+	Module  string   // directory under lab/go whose go.mod requires Path
+	Path    string   // module path
+	Version string   // the version lab/versions.env pins (must be the one go.mod selects)
+	Files   []string // slash paths inside the module; staged under their base names
+	Out     string   // directory under <cache>/<hash>/files
+	// Check, if set, validates each file's content before it is staged.
+	Check func(name string, data []byte) error
+}
+
+// moduleFiles is the table of files staged from pinned modules.
+func moduleFiles(c *Config) []ModuleFiles {
+	var out []ModuleFiles
+	for _, mf := range storageModuleFiles(c) {
+		if fileExists(filepath.Join(c.LabDir, "go", mf.Module, "go.mod")) {
+			out = append(out, mf)
+		}
+	}
+	return out
+}
+
+// stagedFile is where a file of mf is staged.
+func stagedFile(c *Config, mf ModuleFiles, file string) string {
+	return filepath.Join(c.FilesDir, mf.Out, path.Base(file))
+}
+
+// stageModuleFiles copies mf's files from the Go module cache into
+// <cache>/<hash>/files/<Out>/ unless they are there already.
+func stageModuleFiles(c *Config, mf ModuleFiles) error {
+	dir := filepath.Join(c.FilesDir, mf.Out)
+	source := mf.Path + "@" + mf.Version + "\n"
+	if data, err := os.ReadFile(filepath.Join(dir, ".source")); err == nil && string(data) == source {
+		complete := true
+		for _, f := range mf.Files {
+			complete = complete && fileExists(stagedFile(c, mf, f))
+		}
+		if complete {
+			return nil
+		}
+	}
+	mod, err := goModDownload(c, mf.Module, mf.Path)
+	if err != nil {
+		return err
+	}
+	if mod.Version != mf.Version {
+		return fmt.Errorf("lab/go/%s selects %s %s, lab/versions.env pins %s", mf.Module, mf.Path, mod.Version, mf.Version)
+	}
+	tmp := dir + ".tmp"
+	os.RemoveAll(tmp)
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, f := range mf.Files {
+		name := path.Base(f)
+		if seen[name] {
+			return fmt.Errorf("%s: two files named %s", mf.Out, name)
+		}
+		seen[name] = true
+		data, err := os.ReadFile(filepath.Join(mod.Dir, filepath.FromSlash(f)))
+		if err != nil {
+			return fmt.Errorf("%s@%s: %w", mf.Path, mf.Version, err)
+		}
+		if mf.Check != nil {
+			if err := mf.Check(name, data); err != nil {
+				return fmt.Errorf("%s@%s %s: %w", mf.Path, mf.Version, f, err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(tmp, name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	if err := os.WriteFile(filepath.Join(tmp, ".source"), []byte(source), 0o644); err != nil {
+		return err
+	}
+	os.RemoveAll(dir)
+	if err := os.Rename(tmp, dir); err != nil {
+		return err
+	}
+	logf("staged %d files of %s@%s into %s", len(mf.Files), mf.Path, mf.Version, dir)
+	return nil
+}
+
+// modDownload is the part of `go mod download -json` output labctl uses.
+type modDownload struct {
+	Path, Version, Dir, Sum, Error string
+}
+
+// goModDownload downloads (or finds in the module cache) the version of
+// path that lab/go/<module>/go.mod selects; go checks it against go.sum.
+func goModDownload(c *Config, module, modPath string) (*modDownload, error) {
+	cmd := exec.Command("go", "mod", "download", "-json", modPath)
+	cmd.Dir = filepath.Join(c.LabDir, "go", module)
+	cmd.Env = goEnv(c)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+	var m modDownload
+	if err := json.Unmarshal([]byte(stdout.String()), &m); err != nil {
+		return nil, fmt.Errorf("go mod download %s (in lab/go/%s): %v: %s", modPath, module, runErr, strings.TrimSpace(stderr.String()))
+	}
+	if m.Error != "" || runErr != nil {
+		return nil, fmt.Errorf("go mod download %s (in lab/go/%s): %s %v %s", modPath, module, m.Error, runErr, strings.TrimSpace(stderr.String()))
+	}
+	if m.Dir == "" || m.Version == "" {
+		return nil, fmt.Errorf("go mod download %s (in lab/go/%s): no directory or version in %q", modPath, module, stdout.String())
+	}
+	return &m, nil
 }
 
 func buildOne(c *Config, b Build, i, n int) error {
@@ -204,17 +325,14 @@ func appendBuildTimes(c *Config, name string, d time.Duration) {
 	fmt.Fprintf(f, "%s %s %.1fs\n", time.Now().Format(time.RFC3339), name, d.Seconds())
 }
 
-// moduleKey identifies one binary's inputs: Go version, pins, its module's
-// files, package and flags. A binary built for the same key in another cache
-// dir (another lab/go module changed) is reused instead of rebuilt.
+// moduleKey identifies one binary's inputs: Go version, its module's files
+// (go.mod and go.sum pin every dependency), package and flags (which carry
+// the version strings from lab/versions.env). A binary built for the same
+// key in another cache dir (another lab/go module or an unrelated pin
+// changed) is reused instead of rebuilt.
 func moduleKey(c *Config, b Build) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "go=%s\npkg=%s\nld=%s\n", goVersion(), b.Pkg, strings.Join(b.LDFlags, " "))
-	data, err := os.ReadFile(filepath.Join(c.LabDir, "versions.env"))
-	if err != nil {
-		return "", err
-	}
-	h.Write(data)
 	root := filepath.Join(c.LabDir, "go", b.Module)
 	var files []string
 	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {

@@ -24,6 +24,8 @@ func checkVersions(c *Config) error {
 		wants = append(wants,
 			want{"csi", "github.com/kubernetes-csi/external-provisioner/v5", v["CSI_PROVISIONER_VERSION"]},
 			want{"csi", "github.com/kubernetes-csi/external-resizer", v["CSI_RESIZER_VERSION"]},
+			want{"csi", "github.com/kubernetes-csi/external-snapshotter/v8", v["CSI_SNAPSHOTTER_VERSION"]},
+			want{"csi", "github.com/kubernetes-csi/external-snapshotter/client/v8", v["CSI_SNAPSHOT_CRD_VERSION"]},
 			want{"csi", "github.com/container-storage-interface/spec", v["CSI_SPEC_VERSION"]})
 	}
 	var errs []string
@@ -78,5 +80,10 @@ func cmdCheck(c *Config, args []string) error {
 	fmt.Printf("lab/versions.env and lab/go/*/go.mod agree (Kubernetes %s, staging %s, etcd %s, CoreDNS %s; go %s)\n",
 		c.Versions["KUBERNETES_VERSION"], c.Versions["KUBERNETES_STAGING_VERSION"], c.Versions["ETCD_VERSION"],
 		c.Versions["COREDNS_VERSION"], goVersion())
+	if fileExists(filepath.Join(c.LabDir, "go", "csi", "go.mod")) {
+		fmt.Printf("storage: CSI spec %s, csi-provisioner %s, csi-resizer %s, csi-snapshotter + snapshot-controller %s, VolumeSnapshot CRDs from client/v8 %s\n",
+			c.Versions["CSI_SPEC_VERSION"], c.Versions["CSI_PROVISIONER_VERSION"], c.Versions["CSI_RESIZER_VERSION"],
+			c.Versions["CSI_SNAPSHOTTER_VERSION"], c.Versions["CSI_SNAPSHOT_CRD_VERSION"])
+	}
 	return nil
 }

@@ -34,6 +34,7 @@ type Config struct {
 	CacheDir   string // <CacheRoot>/<hash>
 	BinDir     string // <CacheDir>/bin
 	ImagesDir  string // <CacheDir>/images
+	FilesDir   string // <CacheDir>/files (files taken from pinned Go modules, e.g. CRDs)
 	GoCache    string // <CacheRoot>/go-build (shared Go build cache)
 	PKIDir     string // <state>/pki
 	LogDir     string // <state>/logs
@@ -108,6 +109,7 @@ func loadConfig() (*Config, error) {
 	c.CacheDir = filepath.Join(cacheRoot, hash)
 	c.BinDir = filepath.Join(c.CacheDir, "bin")
 	c.ImagesDir = filepath.Join(c.CacheDir, "images")
+	c.FilesDir = filepath.Join(c.CacheDir, "files")
 	for i, letter := range []string{"a", "b"} {
 		ip := fmt.Sprintf("127.0.0.%d", i+2)
 		dir := filepath.Join(state, "nodes", ip)

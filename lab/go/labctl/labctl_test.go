@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"encoding/json"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func testConfig(t *testing.T) *Config {
@@ -151,5 +153,256 @@ func TestInheritedFdsDoNotReachChildren(t *testing.T) {
 		if name == strconv.Itoa(fd) {
 			t.Fatalf("fd %d reached the child: %s", fd, out)
 		}
+	}
+}
+
+func findComponent(t *testing.T, cs []Component, name string) (int, Component) {
+	t.Helper()
+	for i, comp := range cs {
+		if comp.Name == name {
+			return i, comp
+		}
+	}
+	t.Fatalf("no component %s", name)
+	return -1, Component{}
+}
+
+func hasArg(args []string, want string) bool {
+	for _, a := range args {
+		if a == want {
+			return true
+		}
+	}
+	return false
+}
+
+// The snapshot processes run like the other sidecars: admin kubeconfig, no
+// leader election, HTTP on 127.0.0.1 only, the pinned version, built by
+// labctl; the controller applies the CRDs before it starts and on every up.
+func TestSnapshotComponents(t *testing.T) {
+	c := testConfig(t)
+	cs := components(c)
+	pin := c.Versions["CSI_SNAPSHOTTER_VERSION"]
+	if pin == "" {
+		t.Fatal("lab/versions.env has no CSI_SNAPSHOTTER_VERSION")
+	}
+	ctrlIdx, _ := findComponent(t, cs, "csi-controller")
+	apiIdx, _ := findComponent(t, cs, "kube-apiserver")
+	ports := map[string]string{}
+	for _, name := range []string{"snapshot-controller", "csi-snapshotter"} {
+		i, comp := findComponent(t, cs, name)
+		if i < apiIdx || i < ctrlIdx {
+			t.Errorf("%s starts before kube-apiserver or csi-controller", name)
+		}
+		if comp.Bin != name || comp.Version != pin {
+			t.Errorf("%s: bin %q version %q, want %q %q", name, comp.Bin, comp.Version, name, pin)
+		}
+		for _, want := range []string{"--kubeconfig=" + c.Kubeconfig, "--leader-election=false"} {
+			if !hasArg(comp.Args, want) {
+				t.Errorf("%s lacks %s: %v", name, want, comp.Args)
+			}
+		}
+		if comp.Ready == nil {
+			t.Errorf("%s has no readiness check", name)
+		}
+	}
+	_, snap := findComponent(t, cs, "csi-snapshotter")
+	if !hasArg(snap.Args, "--csi-address="+csiControllerSocket(c)) {
+		t.Errorf("csi-snapshotter does not use the controller socket: %v", snap.Args)
+	}
+	_, ctl := findComponent(t, cs, "snapshot-controller")
+	if ctl.Prepare == nil || ctl.AfterReady == nil {
+		t.Error("snapshot-controller must apply the CRDs before it starts (Prepare) and on every up (AfterReady)")
+	}
+	// Every address any storage process is told to listen on is loopback,
+	// and no two share a port.
+	for _, comp := range storageComponents(c) {
+		for _, a := range comp.Args {
+			k, v, ok := strings.Cut(a, "=")
+			if !ok || !(strings.Contains(k, "endpoint") || strings.Contains(k, "address")) || strings.HasPrefix(v, "unix://") || strings.HasPrefix(v, "/") {
+				continue
+			}
+			host, port, err := net.SplitHostPort(v)
+			if err != nil || host != "127.0.0.1" {
+				t.Errorf("%s %s: want 127.0.0.1:<port>", comp.Name, a)
+			}
+			if other, dup := ports[port]; dup {
+				t.Errorf("%s and %s both use port %s", other, comp.Name, port)
+			}
+			ports[port] = comp.Name
+		}
+	}
+	if len(ports) < 4 {
+		t.Errorf("expected the HTTP endpoints of 4 sidecars, saw %v", ports)
+	}
+	built := map[string]Build{}
+	for _, b := range builds(c) {
+		built[b.Out] = b
+	}
+	for _, name := range []string{"snapshot-controller", "csi-snapshotter"} {
+		b, ok := built[name]
+		if !ok || b.Module != "csi" || !strings.HasPrefix(b.Pkg, "github.com/kubernetes-csi/external-snapshotter/v8/cmd/") ||
+			!hasArg(b.LDFlags, "-X main.version="+pin) {
+			t.Errorf("build of %s = %+v, want lab/go/csi external-snapshotter/v8 with main.version=%s", name, b, pin)
+		}
+	}
+}
+
+func TestCRDNameAndCheck(t *testing.T) {
+	if got := crdName("config/crd/snapshot.storage.k8s.io_volumesnapshots.yaml"); got != "volumesnapshots.snapshot.storage.k8s.io" {
+		t.Fatalf("crdName = %q", got)
+	}
+	good := "---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: volumesnapshots.snapshot.storage.k8s.io\nspec:\n  versions:\n  - additionalPrinterColumns: []\n    name: v1\n    served: true\n"
+	if err := checkCRD("snapshot.storage.k8s.io_volumesnapshots.yaml", []byte(good)); err != nil {
+		t.Fatalf("good CRD refused: %v", err)
+	}
+	for what, bad := range map[string]string{
+		"other name": strings.Replace(good, "name: volumesnapshots.", "name: volumegroupsnapshots.", 1),
+		"not a CRD":  strings.Replace(good, "kind: CustomResourceDefinition", "kind: ConfigMap", 1),
+		"without v1": strings.Replace(good, "name: v1\n", "name: v1beta1\n", 1),
+		"empty":      "",
+	} {
+		if err := checkCRD("snapshot.storage.k8s.io_volumesnapshots.yaml", []byte(bad)); err == nil {
+			t.Errorf("%s: accepted", what)
+		}
+	}
+}
+
+// The CRDs come from the module lab/go/csi/go.mod pins, through the Go
+// module cache (no network here: GOPROXY=off), into the cache dir.
+func TestSnapshotCRDsStagedFromPinnedModule(t *testing.T) {
+	c := testConfig(t)
+	t.Setenv("GOPROXY", "off")
+	t.Setenv("GOFLAGS", "")
+	mf := storageModuleFiles(c)[0]
+	if mf.Version != c.Versions["CSI_SNAPSHOT_CRD_VERSION"] || mf.Version == "" {
+		t.Fatalf("module files version %q, lab/versions.env CSI_SNAPSHOT_CRD_VERSION %q", mf.Version, c.Versions["CSI_SNAPSHOT_CRD_VERSION"])
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	if err := stageModuleFiles(c, mf); err != nil {
+		if strings.Contains(err.Error(), "GOPROXY=off") || strings.Contains(err.Error(), "module lookup disabled") {
+			t.Skipf("%s@%s is not in the module cache (lab/lab build downloads it): %v", mf.Path, mf.Version, err)
+		}
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, f := range mf.Files {
+		p := stagedFile(c, mf, f)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := checkCRD(filepath.Base(p), data); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+		if !strings.Contains(string(data), "group: snapshot.storage.k8s.io") {
+			t.Errorf("%s: not in group snapshot.storage.k8s.io", p)
+		}
+		names[crdName(p)] = true
+	}
+	for _, want := range []string{"volumesnapshotclasses", "volumesnapshotcontents", "volumesnapshots"} {
+		if !names[want+".snapshot.storage.k8s.io"] {
+			t.Errorf("CRD %s not staged (have %v)", want, names)
+		}
+	}
+	src, _ := os.ReadFile(filepath.Join(c.FilesDir, mf.Out, ".source"))
+	if string(src) != mf.Path+"@"+mf.Version+"\n" {
+		t.Errorf(".source = %q", src)
+	}
+	// Staged files are kept (no second download); a pin go.mod does not
+	// select is refused.
+	p := stagedFile(c, mf, mf.Files[0])
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(p, old, old)
+	if err := stageModuleFiles(c, mf); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(p); !st.ModTime().Equal(old) {
+		t.Error("staged files were copied again")
+	}
+	other := mf
+	other.Version = "v8.0.0"
+	other.Out = "other"
+	if err := stageModuleFiles(c, other); err == nil || !strings.Contains(err.Error(), "lab/versions.env pins v8.0.0") {
+		t.Errorf("a version go.mod does not select: got %v", err)
+	}
+}
+
+func TestSnapshotClassManifest(t *testing.T) {
+	c := testConfig(t)
+	data, err := os.ReadFile(filepath.Join(c.LabDir, "manifests", "snapshot-class.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	for _, want := range []string{
+		"apiVersion: snapshot.storage.k8s.io/v1\n",
+		"kind: VolumeSnapshotClass\n",
+		"  name: lab-snapshots\n",
+		"    snapshot.storage.kubernetes.io/is-default-class: \"true\"\n",
+		"driver: " + csiDriverName + "\n",
+		"deletionPolicy: Delete\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("snapshot-class.yaml lacks %q", want)
+		}
+	}
+	if strings.Count(text, "\nkind: ") != 1 {
+		t.Error("snapshot-class.yaml should hold exactly one object")
+	}
+}
+
+// A changed pin gives a new cache dir, but only the binaries whose inputs
+// changed get a new module key (the others are reused, not rebuilt).
+func TestModuleKeysFollowTheirOwnInputs(t *testing.T) {
+	lab := t.TempDir()
+	real := testConfig(t)
+	env, err := os.ReadFile(filepath.Join(real.LabDir, "versions.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(lab, "versions.env"), env, 0o644)
+	for _, m := range []string{"k8s", "csi"} {
+		os.MkdirAll(filepath.Join(lab, "go", m), 0o755)
+		os.WriteFile(filepath.Join(lab, "go", m, "go.mod"), []byte("module x/"+m+"\n"), 0o644)
+	}
+	t.Setenv("KDRILL_LAB_DIR", lab)
+	keys := func() (string, map[string]string) {
+		c, err := loadConfig()
+		if err != nil {
+			t.Fatal(err)
+		}
+		mk := map[string]string{}
+		for _, b := range builds(c) {
+			if k, err := moduleKey(c, b); err == nil {
+				mk[b.Out] = k
+			}
+		}
+		return c.CacheDir, mk
+	}
+	dir1, k1 := keys()
+	pin := real.Versions["CSI_SNAPSHOTTER_VERSION"]
+	os.WriteFile(filepath.Join(lab, "versions.env"),
+		[]byte(strings.Replace(string(env), "CSI_SNAPSHOTTER_VERSION="+pin, "CSI_SNAPSHOTTER_VERSION=v8.9.9", 1)), 0o644)
+	dir2, k2 := keys()
+	if dir1 == dir2 {
+		t.Error("a changed pin kept the cache dir")
+	}
+	for _, b := range []string{"snapshot-controller", "csi-snapshotter"} {
+		if k1[b] == k2[b] {
+			t.Errorf("%s: same module key after its version changed", b)
+		}
+	}
+	for _, b := range []string{"kube-apiserver", "kubelet", "lab-csi-driver", "csi-provisioner"} {
+		if k1[b] == "" || k1[b] != k2[b] {
+			t.Errorf("%s: module key changed with the snapshotter pin (%q -> %q): it would be rebuilt", b, k1[b], k2[b])
+		}
+	}
+	os.WriteFile(filepath.Join(lab, "go", "csi", "go.mod"), []byte("module x/csi\n\nrequire y v1\n"), 0o644)
+	_, k3 := keys()
+	if k3["csi-provisioner"] == k2["csi-provisioner"] || k3["kube-apiserver"] != k2["kube-apiserver"] {
+		t.Error("a changed lab/go/csi/go.mod must change the csi binaries' keys and only theirs")
 	}
 }

@@ -96,7 +96,7 @@ func cmdBuild(c *Config, args []string) error {
 }
 
 func cmdPaths(c *Config, args []string) error {
-	fmt.Printf("LAB_DIR=%s\nSTATE_DIR=%s\nCACHE_DIR=%s\nBIN_DIR=%s\nIMAGES_DIR=%s\nKUBECONFIG=%s\nLOG_DIR=%s\n",
-		c.LabDir, c.StateDir, c.CacheDir, c.BinDir, c.ImagesDir, c.Kubeconfig, c.LogDir)
+	fmt.Printf("LAB_DIR=%s\nSTATE_DIR=%s\nCACHE_DIR=%s\nBIN_DIR=%s\nIMAGES_DIR=%s\nFILES_DIR=%s\nKUBECONFIG=%s\nLOG_DIR=%s\nCSI_DIR=%s\n",
+		c.LabDir, c.StateDir, c.CacheDir, c.BinDir, c.ImagesDir, c.FilesDir, c.Kubeconfig, c.LogDir, c.CSIDir)
 	return nil
 }

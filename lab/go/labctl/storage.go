@@ -57,6 +57,14 @@ package main
 // <state>/csi/controller.sock; one node process per kubelet serves
 // <kubelet>/plugins/lab.kdrill.io/csi.sock and registers itself through
 // <kubelet>/plugins_registry/lab.kdrill.io-reg.sock.
+//
+// VolumeSnapshots (snapshot.storage.k8s.io/v1): the upstream
+// snapshot-controller and csi-snapshotter sidecar run as host processes
+// like the provisioner; their CRDs come from the pinned
+// external-snapshotter client module (storageModuleFiles: staged from the
+// Go module cache at build time, applied by up before the snapshot
+// controller starts and on every up); the VolumeSnapshotClass
+// lab-snapshots is in lab/manifests/snapshot-class.yaml.
 
 import (
 	"fmt"
@@ -64,6 +72,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -72,9 +81,22 @@ const (
 	csiDriverName = "lab.kdrill.io"
 	// Metrics endpoints of the sidecars (loopback only); their /metrics
 	// answering means the sidecar is past its CSI connection.
-	csiProvisionerHTTP = "127.0.0.1:10370"
-	csiResizerHTTP     = "127.0.0.1:10371"
+	csiProvisionerHTTP     = "127.0.0.1:10370"
+	csiResizerHTTP         = "127.0.0.1:10371"
+	csiSnapshotterHTTP     = "127.0.0.1:10372"
+	snapshotControllerHTTP = "127.0.0.1:10373"
+
+	// snapshotCRDsDir is where the VolumeSnapshot CRDs are staged under <cache>/<hash>/files.
+	snapshotCRDsDir = "snapshot-crds"
 )
+
+// snapshotCRDFiles are the snapshot.storage.k8s.io/v1 CRDs inside the
+// external-snapshotter client module (github.com/kubernetes-csi/external-snapshotter/client/v8).
+var snapshotCRDFiles = []string{
+	"config/crd/snapshot.storage.k8s.io_volumesnapshotclasses.yaml",
+	"config/crd/snapshot.storage.k8s.io_volumesnapshotcontents.yaml",
+	"config/crd/snapshot.storage.k8s.io_volumesnapshots.yaml",
+}
 
 // storageTools are the host commands lab-csi-driver runs.
 var storageTools = map[string]string{
@@ -182,6 +204,52 @@ func storageComponents(c *Config) []Component {
 				return httpOK(&http.Client{Timeout: 2 * time.Second}, "http://"+csiResizerHTTP+"/metrics")
 			},
 		},
+		// snapshot-controller: binds VolumeSnapshots to VolumeSnapshotContents
+		// (creates the contents of dynamic snapshots, deletes them by the
+		// class's deletionPolicy). It exits at start when the CRDs are
+		// missing, so they are applied before it starts, and again on every
+		// up (idempotent) so the VolumeSnapshotClass manifest finds them.
+		Component{
+			Name:    "snapshot-controller",
+			Bin:     "snapshot-controller",
+			Version: c.Versions["CSI_SNAPSHOTTER_VERSION"],
+			URL:     "http://" + snapshotControllerHTTP + "/metrics",
+			Args: []string{
+				"--kubeconfig=" + c.Kubeconfig,
+				"--leader-election=false",
+				"--retry-interval-start=1s",
+				"--retry-interval-max=30s",
+				"--http-endpoint=" + snapshotControllerHTTP,
+				"--v=2",
+			},
+			Prepare: func() error { return ensureSnapshotCRDs(c) },
+			Ready: func() error {
+				return httpOK(&http.Client{Timeout: 2 * time.Second}, "http://"+snapshotControllerHTTP+"/metrics")
+			},
+			AfterReady: func() error { return ensureSnapshotCRDs(c) },
+		},
+		// csi-snapshotter: calls CreateSnapshot/DeleteSnapshot on the
+		// controller socket for the VolumeSnapshotContents of lab.kdrill.io.
+		Component{
+			Name:    "csi-snapshotter",
+			Bin:     "csi-snapshotter",
+			Version: c.Versions["CSI_SNAPSHOTTER_VERSION"],
+			URL:     "http://" + csiSnapshotterHTTP + "/metrics",
+			Args: []string{
+				"--csi-address=" + csiControllerSocket(c),
+				"--kubeconfig=" + c.Kubeconfig,
+				"--leader-election=false",
+				"--extra-create-metadata",
+				"--timeout=60s",
+				"--retry-interval-start=1s",
+				"--retry-interval-max=30s",
+				"--http-endpoint=" + csiSnapshotterHTTP,
+				"--v=2",
+			},
+			Ready: func() error {
+				return httpOK(&http.Client{Timeout: 2 * time.Second}, "http://"+csiSnapshotterHTTP+"/metrics")
+			},
+		},
 	)
 	return cs
 }
@@ -196,7 +264,121 @@ func storageBuilds(c *Config) []Build {
 			LDFlags: []string{"-X main.version=" + c.Versions["CSI_PROVISIONER_VERSION"]}},
 		{Module: "csi", Pkg: "github.com/kubernetes-csi/external-resizer/cmd/csi-resizer", Out: "csi-resizer",
 			LDFlags: []string{"-X main.version=" + c.Versions["CSI_RESIZER_VERSION"]}},
+		{Module: "csi", Pkg: "github.com/kubernetes-csi/external-snapshotter/v8/cmd/snapshot-controller", Out: "snapshot-controller",
+			LDFlags: []string{"-X main.version=" + c.Versions["CSI_SNAPSHOTTER_VERSION"]}},
+		{Module: "csi", Pkg: "github.com/kubernetes-csi/external-snapshotter/v8/cmd/csi-snapshotter", Out: "csi-snapshotter",
+			LDFlags: []string{"-X main.version=" + c.Versions["CSI_SNAPSHOTTER_VERSION"]}},
 	}
+}
+
+// storageModuleFiles are the files of pinned modules the storage part uses
+// at run time: the VolumeSnapshot CRDs of the external-snapshotter client
+// module that lab/go/csi/go.mod pins.
+func storageModuleFiles(c *Config) []ModuleFiles {
+	return []ModuleFiles{{
+		Module:  "csi",
+		Path:    "github.com/kubernetes-csi/external-snapshotter/client/v8",
+		Version: c.Versions["CSI_SNAPSHOT_CRD_VERSION"],
+		Files:   snapshotCRDFiles,
+		Out:     snapshotCRDsDir,
+		Check:   checkCRD,
+	}}
+}
+
+// crdName is the name of the CRD in a controller-gen file
+// "<group>_<plural>.yaml": "<plural>.<group>".
+func crdName(file string) string {
+	base := strings.TrimSuffix(filepath.Base(file), ".yaml")
+	group, plural, ok := strings.Cut(base, "_")
+	if !ok {
+		return ""
+	}
+	return plural + "." + group
+}
+
+var crdV1 = regexp.MustCompile(`(?m)^\s*(- )?name: v1\s*$`)
+
+// checkCRD accepts a CustomResourceDefinition whose metadata.name matches
+// its file name and that serves v1.
+func checkCRD(name string, data []byte) error {
+	text := string(data)
+	want := crdName(name)
+	switch {
+	case want == "":
+		return fmt.Errorf("file name is not <group>_<plural>.yaml")
+	case !strings.Contains(text, "\nkind: CustomResourceDefinition\n"):
+		return fmt.Errorf("not a CustomResourceDefinition")
+	case !strings.Contains(text, "\n  name: "+want+"\n"):
+		return fmt.Errorf("does not name the CRD %s", want)
+	case !crdV1.MatchString(text):
+		return fmt.Errorf("CRD %s has no version v1", want)
+	}
+	return nil
+}
+
+// snapshotCRDsEnsured is set once this run applied the CRDs and saw them
+// Established (the snapshot-controller's Prepare and AfterReady both ask).
+var snapshotCRDsEnsured bool
+
+// ensureSnapshotCRDs applies the staged VolumeSnapshot CRDs (server-side,
+// idempotent) and waits until each is Established and the
+// snapshot.storage.k8s.io/v1 API serves them.
+func ensureSnapshotCRDs(c *Config) error {
+	if snapshotCRDsEnsured {
+		return nil
+	}
+	start := time.Now()
+	mf := storageModuleFiles(c)[0]
+	args := []string{"apply", "--server-side", "--force-conflicts", "--field-manager=kdrill-lab"}
+	for _, f := range mf.Files {
+		p := stagedFile(c, mf, f)
+		if !fileExists(p) {
+			return fmt.Errorf("%s is missing (staged by lab/lab build from %s@%s)", p, mf.Path, mf.Version)
+		}
+		args = append(args, "-f", p)
+	}
+	if err := poll(30*time.Second, time.Second, func() error {
+		_, err := kubectl(c, 60*time.Second, args...)
+		return err
+	}); err != nil {
+		return fmt.Errorf("apply the VolumeSnapshot CRDs: %w", err)
+	}
+	err := poll(60*time.Second, 250*time.Millisecond, func() error {
+		for _, f := range mf.Files {
+			if err := crdEstablished(c, crdName(f)); err != nil {
+				return err
+			}
+		}
+		// Established CRDs are served once discovery has them.
+		return apiGet(c, "/apis/snapshot.storage.k8s.io/v1/volumesnapshotclasses?limit=1", nil)
+	})
+	if err != nil {
+		return fmt.Errorf("VolumeSnapshot CRDs not Established: %w", err)
+	}
+	snapshotCRDsEnsured = true
+	logf("%-26s after %s (%s@%s)", "VolumeSnapshot CRDs Established", since(start), mf.Path, mf.Version)
+	return nil
+}
+
+// crdEstablished checks the Established condition of one CRD.
+func crdEstablished(c *Config, name string) error {
+	var crd struct {
+		Status struct {
+			Conditions []struct {
+				Type   string `json:"type"`
+				Status string `json:"status"`
+			} `json:"conditions"`
+		} `json:"status"`
+	}
+	if err := apiGet(c, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/"+name, &crd); err != nil {
+		return err
+	}
+	for _, cond := range crd.Status.Conditions {
+		if cond.Type == "Established" && cond.Status == "True" {
+			return nil
+		}
+	}
+	return fmt.Errorf("CRD %s is not Established yet", name)
 }
 
 // storageCleanup runs after down has unmounted everything under the state

@@ -199,7 +199,17 @@ func (c *controller) CreateSnapshot(ctx context.Context, req *csi.CreateSnapshot
 	if req.GetSourceVolumeId() == "" {
 		return nil, status.Error(codes.InvalidArgument, "source volume ID missing")
 	}
-	sn, err := c.d.Store.CreateSnapshot(req.GetName(), req.GetSourceVolumeId())
+	// VolumeSnapshotClass parameters: the driver has none of its own; the
+	// names csi-snapshotter adds with --extra-create-metadata (VolumeSnapshot
+	// name/namespace, VolumeSnapshotContent name) are kept as labels.
+	labels := map[string]string{}
+	for k, v := range req.GetParameters() {
+		if !strings.HasPrefix(k, metadataPrefix) {
+			return nil, status.Errorf(codes.InvalidArgument, "unknown VolumeSnapshotClass parameter %q (lab.kdrill.io takes none)", k)
+		}
+		labels[strings.TrimPrefix(k, metadataPrefix)] = v
+	}
+	sn, err := c.d.Store.CreateSnapshot(req.GetName(), req.GetSourceVolumeId(), labels)
 	if err != nil {
 		return nil, toStatus(err)
 	}

@@ -404,6 +404,107 @@ func TestSnapshotAndRestore(t *testing.T) {
 	}
 }
 
+// TestSnapshotRestoreRules covers what csi-snapshotter and csi-provisioner
+// rely on for VolumeSnapshots: class parameters (only the sidecar's
+// metadata), the restore size rule (>= the snapshot's size_bytes, which
+// becomes its restoreSize), the filesystem match, and deletion of the
+// backing files.
+func TestSnapshotRestoreRules(t *testing.T) {
+	l := newLab(t)
+	ctx := context.Background()
+	// csi-snapshotter exits at start unless the controller advertises
+	// CREATE_DELETE_SNAPSHOT.
+	caps, err := l.ctrl.ControllerGetCapabilities(ctx, &csi.ControllerGetCapabilitiesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[csi.ControllerServiceCapability_RPC_Type]bool{}
+	for _, c := range caps.Capabilities {
+		have[c.GetRpc().GetType()] = true
+	}
+	for _, want := range []csi.ControllerServiceCapability_RPC_Type{
+		csi.ControllerServiceCapability_RPC_CREATE_DELETE_SNAPSHOT, csi.ControllerServiceCapability_RPC_LIST_SNAPSHOTS} {
+		if !have[want] {
+			t.Errorf("controller does not advertise %s", want)
+		}
+	}
+	v := l.create(t, &csi.CreateVolumeRequest{Name: "pvc-rules", CapacityRange: &csi.CapacityRange{RequiredBytes: 32 * mi}})
+	target := l.publish(t, "127.0.0.2", v.VolumeId)
+	if err := os.WriteFile(filepath.Join(target, "data"), []byte("v1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = l.ctrl.CreateSnapshot(ctx, &csi.CreateSnapshotRequest{Name: "snapshot-bad", SourceVolumeId: v.VolumeId,
+		Parameters: map[string]string{"speed": "fast"}})
+	wantCode(t, err, codes.InvalidArgument, "snapshot with an unknown class parameter")
+	sn, err := l.ctrl.CreateSnapshot(ctx, &csi.CreateSnapshotRequest{Name: "snapshot-2", SourceVolumeId: v.VolumeId,
+		Parameters: map[string]string{
+			"csi.storage.k8s.io/volumesnapshot/name":        "before",
+			"csi.storage.k8s.io/volumesnapshot/namespace":   "drills",
+			"csi.storage.k8s.io/volumesnapshotcontent/name": "snapcontent-1",
+		}})
+	if err != nil {
+		t.Fatalf("CreateSnapshot: %v", err)
+	}
+	if sn.Snapshot.SizeBytes != 32*mi || !sn.Snapshot.ReadyToUse || sn.Snapshot.SourceVolumeId != v.VolumeId {
+		t.Fatalf("snapshot = %v, want 32Mi, ready, source %s", sn.Snapshot, v.VolumeId)
+	}
+	meta, err := l.store.GetSnapshot(sn.Snapshot.SnapshotId)
+	if err != nil || meta.Labels["volumesnapshot/name"] != "before" || meta.Labels["volumesnapshot/namespace"] != "drills" {
+		t.Fatalf("snapshot metadata = %+v, %v; want the VolumeSnapshot's name and namespace as labels", meta, err)
+	}
+	if err := os.WriteFile(filepath.Join(target, "data"), []byte("v2"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fromSnap := func(name string, bytes int64, fs string) (*csi.CreateVolumeResponse, error) {
+		return l.ctrl.CreateVolume(ctx, &csi.CreateVolumeRequest{Name: name, CapacityRange: &csi.CapacityRange{RequiredBytes: bytes},
+			VolumeCapabilities: []*csi.VolumeCapability{fsCap(fs, csi.VolumeCapability_AccessMode_SINGLE_NODE_WRITER)},
+			VolumeContentSource: &csi.VolumeContentSource{Type: &csi.VolumeContentSource_Snapshot{
+				Snapshot: &csi.VolumeContentSource_SnapshotSource{SnapshotId: sn.Snapshot.SnapshotId}}}})
+	}
+	// Smaller than the snapshot: refused, and nothing is left behind.
+	_, err = fromSnap("pvc-too-small", 16*mi, "")
+	wantCode(t, err, codes.OutOfRange, "restore smaller than the snapshot")
+	if left, _ := filepath.Glob(filepath.Join(l.store.Root, "volumes", "pvc-too-small*")); len(left) > 0 {
+		t.Errorf("a refused restore left files: %v", left)
+	}
+	// Another filesystem than the snapshot's: refused.
+	_, err = fromSnap("pvc-ext4", 32*mi, "ext4")
+	wantCode(t, err, codes.InvalidArgument, "restore of an xfs snapshot as ext4")
+	// Exactly the restore size: the data of snapshot time, same capacity.
+	r, err := fromSnap("pvc-same-size", 32*mi, "")
+	if err != nil {
+		t.Fatalf("restore of exactly the snapshot size: %v", err)
+	}
+	if r.Volume.CapacityBytes != 32*mi || r.Volume.GetContentSource().GetSnapshot().GetSnapshotId() != sn.Snapshot.SnapshotId {
+		t.Fatalf("restored volume = %v, want 32Mi with the snapshot as content source", r.Volume)
+	}
+	rt := l.publish(t, "127.0.0.3", r.Volume.VolumeId)
+	if got, err := os.ReadFile(filepath.Join(rt, "data")); err != nil || string(got) != "v1" {
+		t.Errorf("restored data = %q, %v; want the snapshot-time content v1", got, err)
+	}
+	// Deleting the snapshot removes its files; a restore then finds nothing.
+	if _, err := l.ctrl.DeleteSnapshot(ctx, &csi.DeleteSnapshotRequest{SnapshotId: sn.Snapshot.SnapshotId}); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(l.store.Root, "snapshots", sn.Snapshot.SnapshotId+"*")); len(left) > 0 {
+		t.Errorf("DeleteSnapshot left files: %v", left)
+	}
+	if list, err := l.ctrl.ListSnapshots(ctx, &csi.ListSnapshotsRequest{SnapshotId: sn.Snapshot.SnapshotId}); err != nil || len(list.Entries) != 0 {
+		t.Errorf("ListSnapshots after delete = %v, %v; want none", list, err)
+	}
+	if _, err := l.ctrl.DeleteSnapshot(ctx, &csi.DeleteSnapshotRequest{SnapshotId: sn.Snapshot.SnapshotId}); err != nil {
+		t.Errorf("second DeleteSnapshot (idempotent): %v", err)
+	}
+	_, err = fromSnap("pvc-after-delete", 32*mi, "")
+	wantCode(t, err, codes.NotFound, "restore from a deleted snapshot")
+	for _, x := range []struct{ node, id, target string }{{"127.0.0.2", v.VolumeId, target}, {"127.0.0.3", r.Volume.VolumeId, rt}} {
+		l.unpublish(t, x.node, x.id, x.target)
+		if _, err := l.ctrl.DeleteVolume(ctx, &csi.DeleteVolumeRequest{VolumeId: x.id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func TestRegistration(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -47,9 +47,10 @@ func (s *Store) ListSnapshots() ([]*Snapshot, error) {
 }
 
 // CreateSnapshot copies the image of volume sourceID (filesystem frozen while
-// copying when mounted) into a snapshot named name. Repeating the request
-// returns the same snapshot.
-func (s *Store) CreateSnapshot(name, sourceID string) (*Snapshot, error) {
+// copying when mounted) into a snapshot named name, with labels (e.g. the
+// VolumeSnapshot's namespace/name from csi-snapshotter) kept in its metadata.
+// Repeating the request returns the same snapshot.
+func (s *Store) CreateSnapshot(name, sourceID string, labels map[string]string) (*Snapshot, error) {
 	id := IDFor("snap", name)
 	unlockSnap, err := s.lock("snap-" + id)
 	if err != nil {
@@ -85,7 +86,7 @@ func (s *Store) CreateSnapshot(name, sourceID string) (*Snapshot, error) {
 	if err := os.Rename(tmp, s.snapImagePath(id)); err != nil {
 		return nil, err
 	}
-	sn := &Snapshot{ID: id, Name: name, SourceVolumeID: sourceID, SizeBytes: v.CapacityBytes, FsType: v.FsType, CreatedAt: time.Now().UTC()}
+	sn := &Snapshot{ID: id, Name: name, SourceVolumeID: sourceID, SizeBytes: v.CapacityBytes, FsType: v.FsType, Labels: labels, CreatedAt: time.Now().UTC()}
 	if err := writeJSON(s.snapMetaPath(id), sn); err != nil {
 		os.Remove(s.snapImagePath(id))
 		return nil, err

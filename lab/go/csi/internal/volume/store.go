@@ -71,12 +71,13 @@ type Volume struct {
 
 // Snapshot is the metadata of one snapshot.
 type Snapshot struct {
-	ID             string    `json:"id"`
-	Name           string    `json:"name"`
-	SourceVolumeID string    `json:"sourceVolumeId"`
-	SizeBytes      int64     `json:"sizeBytes"`
-	FsType         string    `json:"fsType"`
-	CreatedAt      time.Time `json:"createdAt"`
+	ID             string            `json:"id"`
+	Name           string            `json:"name"`
+	SourceVolumeID string            `json:"sourceVolumeId"`
+	SizeBytes      int64             `json:"sizeBytes"`
+	FsType         string            `json:"fsType"`
+	Labels         map[string]string `json:"labels,omitempty"` // e.g. VolumeSnapshot namespace/name from csi-snapshotter
+	CreatedAt      time.Time         `json:"createdAt"`
 }
 
 // Store is the volume store rooted at the CSI state dir.
@@ -355,6 +356,13 @@ func (s *Store) copyFromSource(kind, id, dst string, size int64, fs string) erro
 	var srcSize int64
 	switch kind {
 	case "snapshot":
+		// The snapshot's lock keeps a concurrent DeleteSnapshot from
+		// removing the image while it is copied.
+		unlock, err := s.lock("snap-" + id)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		sn, err := s.GetSnapshot(id)
 		if err != nil {
 			return err
@@ -363,6 +371,11 @@ func (s *Store) copyFromSource(kind, id, dst string, size int64, fs string) erro
 			return fmt.Errorf("%w: snapshot %q holds %s, the new volume wants %s", ErrInvalid, id, sn.FsType, fs)
 		}
 		srcSize = sn.SizeBytes
+		// Checked before copying: a restore may be as big as the snapshot's
+		// restoreSize or bigger, never smaller (the filesystem would not fit).
+		if size < srcSize {
+			return fmt.Errorf("%w: snapshot %q has a restore size of %d bytes, more than the %d requested", ErrOutOfRange, id, srcSize, size)
+		}
 		if err := s.Runner.Run("cp", "--sparse=always", "--reflink=auto", s.snapImagePath(id), dst); err != nil {
 			return err
 		}
@@ -375,6 +388,9 @@ func (s *Store) copyFromSource(kind, id, dst string, size int64, fs string) erro
 			return fmt.Errorf("%w: volume %q holds %s, the new volume wants %s", ErrInvalid, id, v.FsType, fs)
 		}
 		srcSize = v.CapacityBytes
+		if size < srcSize {
+			return fmt.Errorf("%w: source volume %q has %d bytes, more than the %d requested", ErrOutOfRange, id, srcSize, size)
+		}
 		unlock, err := s.lock(id)
 		if err != nil {
 			return err
@@ -384,9 +400,6 @@ func (s *Store) copyFromSource(kind, id, dst string, size int64, fs string) erro
 		if err != nil {
 			return err
 		}
-	}
-	if size < srcSize {
-		return fmt.Errorf("%w: source %s %q has %d bytes, more than the %d requested", ErrOutOfRange, kind, id, srcSize, size)
 	}
 	if size > srcSize {
 		if err := os.Truncate(dst, size); err != nil {
