@@ -23,6 +23,8 @@ Result<ExecResult> FakePodExecutor::Exec(const ExecRequest& req) {
     } else {
       r.stdout_data = it->second;
     }
+  } else if (a.size() == 1 && a[0] == "hostname") {
+    r.stdout_data = req.pod + "\n";  // a StatefulSet pod's hostname is its name
   } else if (a.size() == 3 && a[0] == "rm" && a[1] == "-f") {
     files.erase(a[2]);
   } else {

@@ -3,7 +3,7 @@
 // keyed by an id the test controls (e.g. the claim UID the pod mounts), so a
 // recreated claim really comes back empty. Understands the commands kdrill's
 // assertions run: sh -c 'cat > "$1" ...' sh PATH (stdin -> file), cat PATH,
-// rm -f PATH. Anything else exits 127.
+// rm -f PATH, hostname (prints the pod's name). Anything else exits 127.
 
 #include <functional>
 #include <map>

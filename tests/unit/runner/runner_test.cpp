@@ -77,6 +77,7 @@ TEST_F(RunnerTest, HealthyPodKillPassesAndLeavesNothingPending) {
       timeout: 5s
   assertions:
     - type: stable-identity
+      params: {dns: false, endpointSlices: false}  # DNS and slices: stable_identity_test
     - type: same-pvc
 )");
   for (const auto& c : o.report.cases) {
@@ -124,6 +125,7 @@ TEST_F(RunnerTest, RecreatedClaimFailsSamePvcNamingBothUids) {
       timeout: 5s
   assertions:
     - type: stable-identity
+      params: {dns: false, endpointSlices: false}  # DNS and slices: stable_identity_test
     - type: same-pvc
 )");
   std::string new_uid = api_.Peek(kube::Pvcs("demo", "data-web-1"))["metadata"]["uid"];
@@ -144,6 +146,7 @@ TEST_F(RunnerTest, SelectorMatchingNothingIsAnErrorNotAPass) {
       target: {selector: "app=nothing-here"}
   assertions:
     - type: stable-identity
+      params: {dns: false, endpointSlices: false}  # DNS and slices: stable_identity_test
 )");
   const auto* kill = Find(o, "pod-kill #1");
   ASSERT_NE(kill, nullptr);
@@ -179,6 +182,7 @@ TEST_F(RunnerTest, SetupObjectsAreCreatedAndRemovedInReverse) {
       target: {ordinals: [0]}
   assertions:
     - type: stable-identity
+      params: {dns: false, endpointSlices: false}  # DNS and slices: stable_identity_test
 )");
   EXPECT_EQ(o.exit_code, cli::kExitOk);
   bool created = false, deleted = false;
@@ -224,6 +228,7 @@ TEST_F(RunnerTest, WaitTimeoutFailsWithDiagnosisAndSkipsTheRest) {
       target: {ordinals: [0]}
   assertions:
     - type: stable-identity
+      params: {dns: false, endpointSlices: false}  # DNS and slices: stable_identity_test
 )");
   const auto* wait = Find(o, "wait pod-ready #2");
   ASSERT_NE(wait, nullptr) << "cases: " << o.report.cases.size();
