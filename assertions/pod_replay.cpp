@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "harness/cluster/statefulset.h"
+#include "harness/cluster/workload.h"
 
 namespace kdrill::assertions {
 
@@ -15,19 +16,6 @@ using Json = nlohmann::json;
 std::string Str(const Json& j, const char* ptr) {
   Json::json_pointer p(ptr);
   return j.contains(p) && j.at(p).is_string() ? j.at(p).get<std::string>() : std::string();
-}
-
-std::vector<std::pair<std::string, std::string>> ParseSelector(const std::string& s) {
-  std::vector<std::pair<std::string, std::string>> out;
-  size_t pos = 0;
-  while (pos < s.size()) {
-    size_t comma = s.find(',', pos);
-    std::string term = s.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    if (auto eq = term.find('='); eq != std::string::npos) out.emplace_back(term.substr(0, eq), term.substr(eq + 1));
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
-  return out;
 }
 
 std::optional<int> ParseIndex(const std::string& s) {
@@ -57,13 +45,11 @@ std::string DescribeChange(const PodChange& c) {
 }
 
 PodReplay::PodReplay(const Timeline& timeline, std::string sts_name, std::string selector)
-    : timeline_(timeline), sts_name_(std::move(sts_name)), selector_(ParseSelector(selector)) {}
+    : timeline_(timeline), sts_name_(std::move(sts_name)), selector_(std::move(selector)) {}
 
 std::optional<PodView> PodReplay::ViewOf(const Json& pod) const {
+  if (!cluster::MatchesSelector(pod, selector_)) return std::nullopt;
   const Json& labels = pod.value("/metadata/labels"_json_pointer, Json::object());
-  for (const auto& [k, v] : selector_) {
-    if (!labels.is_object() || labels.value(k, "") != v) return std::nullopt;
-  }
   PodView view;
   view.name = Str(pod, "/metadata/name");
   view.uid = Str(pod, "/metadata/uid");

@@ -66,7 +66,7 @@ class PodReplay {
 
   const Timeline& timeline_;
   std::string sts_name_;
-  std::vector<std::pair<std::string, std::string>> selector_;
+  std::string selector_;
   std::map<std::string, PodView> live_;
   nlohmann::json sts_;
 };

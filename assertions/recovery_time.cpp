@@ -157,7 +157,7 @@ class RecoveredWithin final : public Assertion {
       v.properties[fmt::format("recovery.{}.seconds", cluster::PodName(spec.name, ord))] = fmt::format("{:.1f}", s);
     }
     if (settled_at) {
-      double total = *settled_at - *first_fault;
+      double total = settled_at.value_or(0) - first_fault.value_or(0);
       v.properties["recovery.total.seconds"] = fmt::format("{:.1f}", total);
       v.details.push_back(fmt::format("total: StatefulSet settled {:.1f}s after the first fault", total));
       if (total_limit && total > *total_limit) {

@@ -35,12 +35,17 @@ class SamePvc final : public Assertion {
     use_marker_ = p.GetBool("marker", true).value_or(true);
     volume_ = p.GetString("volume", "").value_or("");
     container_ = p.GetString("container", "").value_or("");
-    if (ctx.baseline.spec.claim_templates.empty()) {
-      return MakeError(ErrorCode::kFailedPrecondition,
-                       p.location().ToString() + ": same-pvc: StatefulSet " + ctx.baseline.spec.name +
-                           " has no volumeClaimTemplates, so there is no claim to keep");
+    std::string first_claim_volume;  // a Deployment's "templates" are the pod volumes naming claims
+    for (const auto& [ord, o] : ctx.baseline.ordinals) {
+      if (!o.claims.empty() && first_claim_volume.empty()) first_claim_volume = o.claims.front().template_name;
     }
-    if (volume_.empty()) volume_ = ctx.baseline.spec.claim_templates.front();
+    if (first_claim_volume.empty()) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       p.location().ToString() + ": same-pvc: " + ctx.baseline.spec.kind + " " +
+                           ctx.baseline.spec.name + " mounts no claim (no volumeClaimTemplates), so there is no "
+                           "claim to keep");
+    }
+    if (volume_.empty()) volume_ = first_claim_volume;
     if (!use_marker_) return Ok();
     std::random_device rd;
     token_ = fmt::format("kdrill-marker {} {:016x}", ctx.run_id, (static_cast<uint64_t>(rd()) << 32) | rd());
@@ -55,7 +60,7 @@ class SamePvc final : public Assertion {
           {{"kind", "exec"}, {"namespace", ctx.baseline.spec.ns}, {"pod", o.pod}, {"container", mount->container},
            {"argv", {"rm", "-f", path}},
            // The file lives on the claim: a pod that is being replaced is waited for.
-           {"claim", cluster::ClaimName(volume_, ctx.baseline.spec.name, ord)}});
+           {"claim", ClaimOf(o, volume_)}});
       if (!undo) return std::unexpected(undo.error());
       undo_ids_.push_back(*undo);
       ExecRequest req{ctx.baseline.spec.ns, o.pod, mount->container, {"sh", "-c", "cat > \"$1\" && sync", "sh", path}, token_};
@@ -75,6 +80,18 @@ class SamePvc final : public Assertion {
     const auto& fin = *ctx.final_state;
     Verdict v;
     std::vector<std::string> problems;
+    // One identity, one claim: a claim mounted by several ordinals is no
+    // ordinal's own (a Deployment whose replicas share one PVC).
+    std::map<std::string, std::vector<std::string>> holders;
+    for (const auto& [ord, base] : ctx.baseline.ordinals) {
+      for (const auto& c : base.claims) holders[c.claim].push_back(base.pod);
+    }
+    for (const auto& [claim, pods] : holders) {
+      if (pods.size() > 1) {
+        problems.push_back(fmt::format("claim {} is shared by {} pods ({}): no ordinal has a claim of its own", claim,
+                                       pods.size(), fmt::join(pods, ", ")));
+      }
+    }
     for (const auto& [ord, base] : ctx.baseline.ordinals) {
       auto it = fin.ordinals.find(ord);
       if (it == fin.ordinals.end()) {
@@ -147,6 +164,14 @@ class SamePvc final : public Assertion {
   static std::string Trim(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
     return s;
+  }
+  // The claim ordinal o mounts as pod volume `volume` (for a StatefulSet,
+  // <volume>-<sts>-<ordinal>).
+  static std::string ClaimOf(const cluster::OrdinalState& o, const std::string& volume) {
+    for (const auto& c : o.claims) {
+      if (c.template_name == volume) return c.claim;
+    }
+    return o.claims.empty() ? std::string() : o.claims.front().claim;
   }
   static bool MountsClaim(const kube::Json& pod, const std::string& claim) {
     for (const auto& vol : pod.value("/spec/volumes"_json_pointer, kube::Json::array())) {

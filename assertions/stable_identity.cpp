@@ -78,6 +78,11 @@ class StableIdentity final : public Assertion {
     int end = start + fin.spec.replicas - 1;
     std::string expected = fin.spec.replicas > 0 ? fmt::format("{0}-{1}..{0}-{2}", fin.spec.name, start, end)
                                                  : std::string("no pods");
+    if (fin.spec.kind != "StatefulSet") {  // a Deployment driven as one: the baseline's pod names
+      std::vector<std::string> names;
+      for (const auto& [ord, o] : fin.ordinals) names.push_back(o.pod);
+      expected = fmt::format("{} (the {}'s pods at the baseline)", fmt::join(names, ", "), fin.spec.kind);
+    }
     if (problems.empty()) {
       v.kind = VerdictKind::kPass;
       v.message = fmt::format("pods are exactly {}, all Ready under their own names", expected);

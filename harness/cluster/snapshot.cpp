@@ -1,5 +1,8 @@
 #include "harness/cluster/snapshot.h"
 
+#include <set>
+
+#include "harness/cluster/workload.h"
 #include "harness/core/time_format.h"
 
 namespace kdrill::cluster {
@@ -10,17 +13,92 @@ std::string Str(const Json& j, const char* ptr) {
   return j.contains(p) && j.at(p).is_string() ? j.at(p).get<std::string>() : std::string();
 }
 std::string NowRfc3339() { return Rfc3339(std::chrono::system_clock::now()); }
+
+void FillPod(const Json& p, OrdinalState& o) {
+  o.pod_exists = true;
+  o.uid = Str(p, "/metadata/uid");
+  o.node = Str(p, "/spec/nodeName");
+  o.ip = Str(p, "/status/podIP");
+  o.phase = Str(p, "/status/phase");
+  o.ready = PodReady(p);
+  o.terminating = PodTerminating(p);
+  o.hostname = Str(p, "/spec/hostname");
+  o.object = p;
+}
+
+void FillClaim(const std::map<std::string, Json>& pvc_by_name, ClaimState& c) {
+  auto it = pvc_by_name.find(c.claim);
+  if (it == pvc_by_name.end()) return;
+  const Json& pvc = it->second;
+  c.exists = true;
+  c.uid = Str(pvc, "/metadata/uid");
+  c.phase = Str(pvc, "/status/phase");
+  c.volume = Str(pvc, "/spec/volumeName");
+  c.storage_class = Str(pvc, "/spec/storageClassName");
+  c.capacity = Str(pvc, "/status/capacity/storage");
+  c.terminating = PodTerminating(pvc);
+}
+
+// A Deployment driven as if it were a StatefulSet (see snapshot.h).
+void FillDeployment(Snapshot& snap, const std::map<std::string, Json>& pod_by_name,
+                    const std::map<std::string, Json>& pvc_by_name, const Snapshot* baseline) {
+  std::vector<std::string> live;
+  for (const auto& [name, p] : pod_by_name) {
+    if (!PodTerminating(p)) live.push_back(name);  // map order: name order
+  }
+  std::set<std::string> expected;
+  if (baseline == nullptr) {
+    for (size_t i = 0; i < live.size() && static_cast<int>(i) < snap.spec.replicas; ++i) {
+      OrdinalState o;
+      o.ordinal = static_cast<int>(i);
+      o.pod = live[i];
+      FillPod(pod_by_name.at(o.pod), o);
+      for (const auto& vol : o.object.value("/spec/volumes"_json_pointer, Json::array())) {
+        std::string claim = Str(vol, "/persistentVolumeClaim/claimName");
+        if (claim.empty()) continue;
+        ClaimState c;
+        c.template_name = Str(vol, "/name");
+        c.claim = claim;
+        FillClaim(pvc_by_name, c);
+        o.claims.push_back(std::move(c));
+      }
+      expected.insert(o.pod);
+      snap.ordinals[o.ordinal] = std::move(o);
+    }
+  } else {
+    for (const auto& [ord, base] : baseline->ordinals) {
+      OrdinalState o;
+      o.ordinal = ord;
+      o.pod = base.pod;
+      if (auto it = pod_by_name.find(o.pod); it != pod_by_name.end()) FillPod(it->second, o);
+      for (const auto& bc : base.claims) {
+        ClaimState c;
+        c.template_name = bc.template_name;
+        c.claim = bc.claim;
+        FillClaim(pvc_by_name, c);
+        o.claims.push_back(std::move(c));
+      }
+      expected.insert(o.pod);
+      snap.ordinals[ord] = std::move(o);
+    }
+  }
+  for (const auto& name : live) {
+    if (!expected.count(name)) snap.extra_pods.push_back(name);
+  }
+}
+
 }  // namespace
 
-Result<Snapshot> TakeSnapshot(kube::KubeApi& api, const std::string& ns, const std::string& sts_name) {
+Result<Snapshot> TakeSnapshot(kube::KubeApi& api, const std::string& ns, const std::string& sts_name,
+                              const std::string& kind, const Snapshot* baseline) {
   Snapshot snap;
   snap.taken_at = NowRfc3339();
-  auto sts = api.Get(kube::StatefulSets(ns, sts_name));
+  auto sts = api.Get(TargetRef(kind, ns, sts_name));
   if (!sts) {
     return std::unexpected(sts.error());
   }
   snap.statefulset = *sts;
-  snap.spec = ReadStatefulSet(*sts);
+  snap.spec = ReadTarget(kind, *sts);
   kube::ListOptions lo;
   lo.label_selector = snap.spec.selector;
   auto pods = api.List(kube::Pods(ns), lo);
@@ -39,37 +117,21 @@ Result<Snapshot> TakeSnapshot(kube::KubeApi& api, const std::string& ns, const s
   for (const auto& c : (*pvcs)["items"]) {
     pvc_by_name[Str(c, "/metadata/name")] = c;
   }
+  if (kind == kDeployment) {
+    FillDeployment(snap, pod_by_name, pvc_by_name, baseline);
+    return snap;
+  }
   const int start = snap.spec.ordinal_start;
   for (int i = start; i < start + snap.spec.replicas; ++i) {
     OrdinalState o;
     o.ordinal = i;
     o.pod = PodName(sts_name, i);
-    if (auto it = pod_by_name.find(o.pod); it != pod_by_name.end()) {
-      const Json& p = it->second;
-      o.pod_exists = true;
-      o.uid = Str(p, "/metadata/uid");
-      o.node = Str(p, "/spec/nodeName");
-      o.ip = Str(p, "/status/podIP");
-      o.phase = Str(p, "/status/phase");
-      o.ready = PodReady(p);
-      o.terminating = PodTerminating(p);
-      o.hostname = Str(p, "/spec/hostname");
-      o.object = p;
-    }
+    if (auto it = pod_by_name.find(o.pod); it != pod_by_name.end()) FillPod(it->second, o);
     for (const auto& t : snap.spec.claim_templates) {
       ClaimState c;
       c.template_name = t;
       c.claim = ClaimName(t, sts_name, i);
-      if (auto it = pvc_by_name.find(c.claim); it != pvc_by_name.end()) {
-        const Json& pvc = it->second;
-        c.exists = true;
-        c.uid = Str(pvc, "/metadata/uid");
-        c.phase = Str(pvc, "/status/phase");
-        c.volume = Str(pvc, "/spec/volumeName");
-        c.storage_class = Str(pvc, "/spec/storageClassName");
-        c.capacity = Str(pvc, "/status/capacity/storage");
-        c.terminating = PodTerminating(pvc);
-      }
+      FillClaim(pvc_by_name, c);
       o.claims.push_back(std::move(c));
     }
     snap.ordinals[i] = std::move(o);

@@ -48,10 +48,16 @@ struct Snapshot {
   StatefulSetSpec spec;
   std::map<int, OrdinalState> ordinals; // expected ordinals [start, start+replicas)
   std::vector<std::string> extra_pods;  // pods owned by the StatefulSet outside the expected ordinals
+                                        // (Deployment: live pods of the selector with other names)
 };
 
-// Reads the StatefulSet, its pods and claims with quorum reads.
-Result<Snapshot> TakeSnapshot(kube::KubeApi& api, const std::string& ns, const std::string& sts);
+// Reads the target, its pods and claims with quorum reads. kind "Deployment"
+// (cluster/workload.h): without a baseline, ordinals are the live pods'
+// positions in name order and each ordinal's claims are the PVCs its pod
+// mounts; with the baseline, ordinal i expects the baseline's pod name and
+// claims again, and every other live pod of the selector is an extra pod.
+Result<Snapshot> TakeSnapshot(kube::KubeApi& api, const std::string& ns, const std::string& name,
+                              const std::string& kind = "StatefulSet", const Snapshot* baseline = nullptr);
 
 // "web-1 uid=... node=... pvc data-web-1 uid=... pv=..." (for reports).
 std::string Describe(const OrdinalState& o);

@@ -13,6 +13,7 @@ namespace kdrill::cluster {
 using Json = nlohmann::json;
 
 struct StatefulSetSpec {
+  std::string kind = "StatefulSet";      // or "Deployment" driven as one (cluster/workload.h)
   std::string name;
   std::string ns;
   int replicas = 1;

@@ -110,7 +110,8 @@ struct Drill {
   std::string name;         // metadata.name
   std::string description;  // metadata.description
   std::string ns;           // spec.target.namespace (may be overridden by -n)
-  std::string statefulset;  // spec.target.statefulSet
+  std::string statefulset;  // the target's name: spec.target.statefulSet (or .deployment)
+  std::string target_kind = "StatefulSet";  // "Deployment" for spec.target.deployment
   std::vector<SetupItem> setup;
   std::chrono::milliseconds settle_timeout{std::chrono::seconds(300)};
   std::optional<uint64_t> seed;  // spec.seed; --seed overrides

@@ -22,7 +22,7 @@ const std::vector<std::string> kTopKeys = {"apiVersion", "kind", "metadata", "sp
 const std::vector<std::string> kMetadataKeys = {"name", "description"};
 const std::vector<std::string> kSpecKeys = {"target", "seed",       "settleTimeout", "setup",
                                             "steps",  "assertions", "reports"};
-const std::vector<std::string> kTargetKeys = {"namespace", "statefulSet"};
+const std::vector<std::string> kTargetKeys = {"namespace", "statefulSet", "deployment"};
 const std::vector<std::string> kReportKeys = {"junit", "json"};
 
 void RequireExact(const MapReader& map, const char* key, std::string_view expected,
@@ -81,8 +81,22 @@ void ParseTarget(const Field& field, Drill& drill, ParseState& state) {
   if (auto ns = ReadName(map.Require("namespace"), false, kLabelRule, state.diag)) {
     drill.ns = *ns;
   }
-  if (auto sts = ReadName(map.Require("statefulSet"), true, kSubdomainRule, state.diag)) {
-    drill.statefulset = *sts;
+  // The target is a StatefulSet; a Deployment may be driven as if it were one
+  // (to show the promises it does not keep).
+  const Field* sts = map.Find("statefulSet");
+  const Field* deploy = map.Find("deployment");
+  if (sts != nullptr && deploy != nullptr) {
+    state.diag.Add(deploy->key_location, field.path + ": choose one target: found both \"statefulSet\" (at " +
+                                             sts->key_location.ToString() + ") and \"deployment\"");
+    return;
+  }
+  if (deploy != nullptr) {
+    drill.target_kind = "Deployment";
+    if (auto name = ReadName(deploy, true, kSubdomainRule, state.diag)) drill.statefulset = *name;
+    return;
+  }
+  if (auto name = ReadName(map.Require("statefulSet"), true, kSubdomainRule, state.diag)) {
+    drill.statefulset = *name;
   }
 }
 

@@ -1,6 +1,7 @@
 #include "harness/faults/victims.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace kdrill::faults {
 
@@ -32,16 +33,20 @@ Result<std::vector<PodVictim>> ResolvePodVictims(FaultContext& ctx, const drill:
     return std::unexpected(pods.error());
   }
   std::vector<PodVictim> live;
+  const bool deployment = ctx.sts.kind == "Deployment";
   for (const auto& p : (*pods)["items"]) {
     std::string name = p["metadata"].value("name", "");
-    auto ord = cluster::OrdinalOf(name, ctx.sts.name);
-    if (!ord || !cluster::OwnedBy(p, "StatefulSet", ctx.sts.name) || cluster::PodTerminating(p)) {
-      continue;
-    }
+    if (cluster::PodTerminating(p)) continue;
+    std::optional<int> ord = deployment ? std::optional<int>(0) : cluster::OrdinalOf(name, ctx.sts.name);
+    if (!ord || (!deployment && !cluster::OwnedBy(p, "StatefulSet", ctx.sts.name))) continue;
     live.push_back({name, *ord, p["metadata"].value("uid", ""), p.value("/spec/nodeName"_json_pointer, std::string()), p});
   }
+  if (deployment) {  // driven as a StatefulSet: ordinal = position in name order
+    std::sort(live.begin(), live.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    for (size_t i = 0; i < live.size(); ++i) live[i].ordinal = static_cast<int>(i);
+  }
   std::sort(live.begin(), live.end(), [](const auto& a, const auto& b) { return a.ordinal < b.ordinal; });
-  const std::string where = "StatefulSet " + ctx.ns + "/" + ctx.sts.name;
+  const std::string where = ctx.sts.kind + " " + ctx.ns + "/" + ctx.sts.name;
   std::vector<PodVictim> out;
   switch (target.kind) {
     case Kind::kOrdinals:

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "harness/cluster/statefulset.h"
+#include "harness/cluster/workload.h"
 #include "harness/faults/fault.h"
 #include "harness/runner/resource_mapper.h"
 #include "harness/runner/runner.h"
@@ -100,7 +101,7 @@ void DrillPlanner::PlanSetup() {
       }
       std::string kind = obj.value("kind", "");
       std::string what = kind + " " + (ref->ns.empty() ? "" : ref->ns + "/") + ref->name;
-      if (kind == "StatefulSet" && ref->name == drill_.statefulset) setup_sts_ = obj;
+      if (kind == drill_.target_kind && ref->name == drill_.statefulset) setup_sts_ = obj;
       auto existing = api_.Get(*ref);
       if (existing) {
         if (kind == "Namespace") {
@@ -134,22 +135,22 @@ void DrillPlanner::PlanSetup() {
 }
 
 bool DrillPlanner::PlanTarget() {
-  auto sts = api_.Get(kube::StatefulSets(drill_.ns, drill_.statefulset));
+  auto sts = api_.Get(cluster::TargetRef(drill_.target_kind, drill_.ns, drill_.statefulset));
   if (sts) {
-    sts_ = cluster::ReadStatefulSet(*sts);
-    Say(fmt::format("target: StatefulSet {}/{} exists: {} replicas, {} ready", drill_.ns, drill_.statefulset,
+    sts_ = cluster::ReadTarget(drill_.target_kind, *sts);
+    Say(fmt::format("target: {} {}/{} exists: {} replicas, {} ready", drill_.target_kind, drill_.ns, drill_.statefulset,
                     sts->value("/spec/replicas"_json_pointer, 1), sts->value("/status/readyReplicas"_json_pointer, 0)));
   } else if (sts.error().code == ErrorCode::kNotFound && setup_sts_) {
-    sts_ = cluster::ReadStatefulSet(*setup_sts_);
+    sts_ = cluster::ReadTarget(drill_.target_kind, *setup_sts_);
     target_after_setup_ = true;
-    Say(fmt::format("target: StatefulSet {}/{} does not exist yet; setup creates it ({} replicas), so its pods and "
+    Say(fmt::format("target: {} {}/{} does not exist yet; setup creates it ({} replicas), so its pods and "
                     "the nodes they land on are resolved after setup",
-                    drill_.ns, drill_.statefulset, sts_.replicas));
+                    drill_.target_kind, drill_.ns, drill_.statefulset, sts_.replicas));
   } else if (sts.error().code == ErrorCode::kNotFound) {
     Problem(Error(ErrorCode::kInvalidArgument,
-                  fmt::format("{}: StatefulSet {}/{} not found: the drill's target must exist (or be created by "
+                  fmt::format("{}: {} {}/{} not found: the drill's target must exist (or be created by "
                               "spec.setup)",
-                              drill_.location.ToString(), drill_.ns, drill_.statefulset)),
+                              drill_.location.ToString(), drill_.target_kind, drill_.ns, drill_.statefulset)),
             "target: ");
     return false;
   } else {

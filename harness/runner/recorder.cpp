@@ -2,6 +2,8 @@
 
 #include <atomic>
 
+#include "harness/cluster/workload.h"
+
 namespace kdrill {
 
 struct Recorder::Watch {
@@ -12,8 +14,9 @@ struct Recorder::Watch {
   std::atomic<bool> synced{false};
 };
 
-Recorder::Recorder(kube::KubeApi& api, Clock& clock, Timeline& timeline, std::string ns, std::string sts)
-    : api_(api), clock_(clock), timeline_(timeline), ns_(std::move(ns)), sts_(std::move(sts)) {}
+Recorder::Recorder(kube::KubeApi& api, Clock& clock, Timeline& timeline, std::string ns, std::string sts,
+                   std::string target_kind)
+    : api_(api), clock_(clock), timeline_(timeline), ns_(std::move(ns)), sts_(std::move(sts)), kind_(std::move(target_kind)) {}
 
 Recorder::~Recorder() { Stop(); }
 
@@ -24,7 +27,7 @@ Status Recorder::Start(std::chrono::milliseconds sync_timeout, std::stop_token s
     std::string field_selector;
   };
   const std::vector<Spec> specs = {
-      {"StatefulSet", kube::StatefulSets(ns_), "metadata.name=" + sts_},
+      {kind_, cluster::TargetRef(kind_, ns_), "metadata.name=" + sts_},
       {"Pod", kube::Pods(ns_), ""},
       {"PersistentVolumeClaim", kube::Pvcs(ns_), ""},
       {"PersistentVolume", kube::Pvs(), ""},

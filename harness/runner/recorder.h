@@ -20,7 +20,8 @@ namespace kdrill {
 class Recorder {
  public:
   // REQUIRES: api, clock and timeline outlive the recorder.
-  Recorder(kube::KubeApi& api, Clock& clock, Timeline& timeline, std::string ns, std::string sts);
+  Recorder(kube::KubeApi& api, Clock& clock, Timeline& timeline, std::string ns, std::string sts,
+           std::string target_kind = "StatefulSet");
   ~Recorder();
 
   // Starts the watches and returns once every one has delivered its initial
@@ -36,6 +37,7 @@ class Recorder {
   Timeline& timeline_;
   std::string ns_;
   std::string sts_;
+  std::string kind_;  // the target workload kind (cluster/workload.h)
   std::vector<std::unique_ptr<Watch>> watches_;
 };
 

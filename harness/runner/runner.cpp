@@ -8,6 +8,7 @@
 #include "assertions/assertion.h"
 #include "harness/cli/exit_codes.h"
 #include "harness/cluster/snapshot.h"
+#include "harness/cluster/workload.h"
 #include "harness/core/time_format.h"
 #include "harness/diagnose/diagnose.h"
 #include "harness/faults/fault.h"
@@ -251,19 +252,19 @@ Status DrillRun::WaitFor(const WaitPredicate& w, std::chrono::milliseconds timeo
 bool DrillRun::StartWatchesAndSettle() {
   CaseScope scope(clock_, "wait", "target settled before the baseline");
   auto& c = scope.Case();
-  auto sts = api_.Get(kube::StatefulSets(drill_.ns, drill_.statefulset));
+  auto sts = api_.Get(cluster::TargetRef(drill_.target_kind, drill_.ns, drill_.statefulset));
   if (!sts) {
     c.outcome = Outcome::kError;
     c.message = sts.error().code == ErrorCode::kNotFound
-                    ? fmt::format("{}: StatefulSet {}/{} not found: the drill's target must exist (or be created by "
+                    ? fmt::format("{}: {} {}/{} not found: the drill's target must exist (or be created by "
                                   "spec.setup)",
-                                  drill_.location.ToString(), drill_.ns, drill_.statefulset)
+                                  drill_.location.ToString(), drill_.target_kind, drill_.ns, drill_.statefulset)
                     : "reading the target StatefulSet: " + sts.error().ToString();
     Abort(sts.error().code == ErrorCode::kNotFound ? Error(ErrorCode::kInvalidArgument, c.message) : sts.error());
     outcome_.report.cases.push_back(scope.Finish());
     return false;
   }
-  recorder_ = std::make_unique<Recorder>(api_, clock_, timeline_, drill_.ns, drill_.statefulset);
+  recorder_ = std::make_unique<Recorder>(api_, clock_, timeline_, drill_.ns, drill_.statefulset, drill_.target_kind);
   if (auto st = recorder_->Start(std::chrono::seconds(60), opts_.stop); !st) {
     c.outcome = Outcome::kError;
     c.message = "starting the watches: " + st.error().ToString();
@@ -271,10 +272,12 @@ bool DrillRun::StartWatchesAndSettle() {
     outcome_.report.cases.push_back(scope.Finish());
     return false;
   }
-  auto st = WaitFor(SettledPredicate(drill_.ns, drill_.statefulset), drill_.settle_timeout, c, true);
+  auto st = WaitFor(SettledPredicate(drill_.ns, drill_.statefulset, {}, drill_.target_kind), drill_.settle_timeout, c,
+                    true);
   if (!st) {
     c.outcome = st.error().code == ErrorCode::kCancelled ? Outcome::kSkipped : Outcome::kError;
-    c.message = fmt::format("StatefulSet {}/{} did not settle before the drill: {}", drill_.ns, drill_.statefulset,
+    c.message = fmt::format("{} {}/{} did not settle before the drill: {}", drill_.target_kind, drill_.ns,
+                            drill_.statefulset,
                             st.error().message);
     Abort(st.error().code == ErrorCode::kCancelled ? st.error() : Error(ErrorCode::kFailedPrecondition, c.message));
     if (st.error().code != ErrorCode::kCancelled) outcome_.exit_code = cli::kExitFailed;
@@ -304,7 +307,7 @@ void DrillRun::RunSteps(std::vector<std::unique_ptr<assertions::Assertion>>& che
     Say(fmt::format("step {}/{}: {}", index, drill_.steps.size(), step.name), &c);
     if (is_fault) {
       auto fault = faults::MakeFault(step.fault);
-      auto sts_obj = api_.Get(kube::StatefulSets(drill_.ns, drill_.statefulset));
+      auto sts_obj = api_.Get(cluster::TargetRef(drill_.target_kind, drill_.ns, drill_.statefulset));
       if (!fault || !sts_obj) {
         c.outcome = Outcome::kError;
         c.message = !fault ? "unknown fault " + step.fault : "reading the target: " + sts_obj.error().ToString();
@@ -312,7 +315,7 @@ void DrillRun::RunSteps(std::vector<std::unique_ptr<assertions::Assertion>>& che
         outcome_.report.cases.push_back(scope.Finish());
         continue;
       }
-      faults::FaultContext ctx{api_,  exec_, &*journal_, clock_, rng, drill_.ns, cluster::ReadStatefulSet(*sts_obj),
+      faults::FaultContext ctx{api_,  exec_, &*journal_, clock_, rng, drill_.ns, cluster::ReadTarget(drill_.target_kind, *sts_obj),
                                [&](const std::string& line) { Say("  " + line, &c); }, opts_.stop};
       timeline_.Mark("fault", "inject", step.name, step.fault);
       auto r = fault->Inject(ctx, step);
@@ -331,9 +334,10 @@ void DrillRun::RunSteps(std::vector<std::unique_ptr<assertions::Assertion>>& che
         for (const auto& d : r->details) c.details += d + "\n";
       }
     } else {
-      auto sts_obj = api_.Get(kube::StatefulSets(drill_.ns, drill_.statefulset));
+      auto sts_obj = api_.Get(cluster::TargetRef(drill_.target_kind, drill_.ns, drill_.statefulset));
       cluster::StatefulSetSpec spec;
-      if (sts_obj) spec = cluster::ReadStatefulSet(*sts_obj);
+      spec.kind = drill_.target_kind;
+      if (sts_obj) spec = cluster::ReadTarget(drill_.target_kind, *sts_obj);
       spec.ns = drill_.ns;
       spec.name = drill_.statefulset;
       auto pred = MakeWaitPredicate(step.wait, spec, gone_uids_);
@@ -461,7 +465,8 @@ RunOutcome DrillRun::Run() {
   run_id_ = RunId(drill_.name, clock_.WallNow());
   rep.properties["run"] = run_id_;
 
-  Say(fmt::format("drill {}: StatefulSet {}/{} on {}{}", drill_.name, drill_.ns, drill_.statefulset, rep.cluster,
+  Say(fmt::format("drill {}: {} {}/{} on {}{}", drill_.name, drill_.target_kind, drill_.ns, drill_.statefulset,
+                  rep.cluster,
                   opts_.context.empty() ? "" : " (context " + opts_.context + ")"));
   Say(fmt::format("seed {} (repeat this run's choices with --seed {})", seed_, seed_));
 
@@ -502,7 +507,7 @@ RunOutcome DrillRun::Run() {
 
   std::vector<std::unique_ptr<assertions::Assertion>> checks;
   if (ApplySetup() && StartWatchesAndSettle()) {
-    auto base = cluster::TakeSnapshot(api_, drill_.ns, drill_.statefulset);
+    auto base = cluster::TakeSnapshot(api_, drill_.ns, drill_.statefulset, drill_.target_kind);
     if (!base) {
       CaseResult c;
       c.kind = "setup";
@@ -530,11 +535,11 @@ RunOutcome DrillRun::Run() {
       // settle time (not a verdict by itself; the assertions say what is wrong).
       if (!opts_.stop.stop_requested()) {
         CaseResult settle;
-        auto st = WaitFor(SettledPredicate(drill_.ns, drill_.statefulset, gone_uids_), drill_.settle_timeout, settle,
+        auto st = WaitFor(SettledPredicate(drill_.ns, drill_.statefulset, gone_uids_, drill_.target_kind), drill_.settle_timeout, settle,
                           false);
         if (!st) Say("the StatefulSet did not settle after the steps: " + st.error().message + "; checking anyway");
       }
-      auto fin = cluster::TakeSnapshot(api_, drill_.ns, drill_.statefulset);
+      auto fin = cluster::TakeSnapshot(api_, drill_.ns, drill_.statefulset, drill_.target_kind, &*baseline_);
       if (!fin) {
         CaseResult c;
         c.kind = "assertion";

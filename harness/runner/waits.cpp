@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/cluster/workload.h"
+
 namespace kdrill {
 
 namespace {
@@ -62,20 +64,41 @@ std::string PodsNotReady(const ObjectStore& s, const std::string& ns, const nloh
   return missing;
 }
 
-WaitPredicate SettledPredicate(const std::string& ns, const std::string& sts, const GoneUids& gone) {
+// A Deployment's pods (by selector) that are terminating or not Ready,
+// ignoring the ones a fault deleted.
+std::string SelectedPodsNotReady(const ObjectStore& s, const std::string& ns, const nlohmann::json& target,
+                                 const GoneUids& gone) {
+  auto spec = cluster::ReadTarget(cluster::kDeployment, target);
+  std::string missing;
+  auto pods = s.find("Pod");
+  if (pods == s.end()) return missing;
+  for (const auto& [key, p] : pods->second) {
+    if (key.rfind(ns + "/", 0) != 0 || !cluster::MatchesSelector(p, spec.selector)) continue;
+    if (gone.count(p.value("/metadata/uid"_json_pointer, std::string()))) continue;
+    std::string why = cluster::PodTerminating(p) ? "terminating" : !cluster::PodReady(p) ? "not Ready" : "";
+    if (!why.empty()) missing += (missing.empty() ? "" : ", ") + p.value("/metadata/name"_json_pointer, std::string()) + " " + why;
+  }
+  return missing;
+}
+
+WaitPredicate SettledPredicate(const std::string& ns, const std::string& sts, const GoneUids& gone,
+                               const std::string& kind) {
   std::string key = ns + "/" + sts;
   WaitPredicate w;
-  w.description = "StatefulSet " + key + " settled";
-  w.done = [key, ns, gone](const ObjectStore& s) {
-    const auto* obj = Find(s, "StatefulSet", key);
-    return obj && cluster::Settled(*obj) && PodsNotReady(s, ns, *obj, gone).empty();
+  w.description = kind + " " + key + " settled";
+  auto not_ready = [ns, gone, kind](const ObjectStore& s, const nlohmann::json& obj) {
+    return kind == cluster::kDeployment ? SelectedPodsNotReady(s, ns, obj, gone) : PodsNotReady(s, ns, obj, gone);
   };
-  w.status = [key, ns, gone](const ObjectStore& s) {
-    const auto* obj = Find(s, "StatefulSet", key);
-    if (!obj) return std::string("StatefulSet not found");
+  w.done = [key, kind, not_ready](const ObjectStore& s) {
+    const auto* obj = Find(s, kind, key);
+    return obj && cluster::TargetSettled(kind, *obj) && not_ready(s, *obj).empty();
+  };
+  w.status = [key, kind, not_ready](const ObjectStore& s) {
+    const auto* obj = Find(s, kind, key);
+    if (!obj) return kind + " not found";
     std::string why;
-    if (!cluster::Settled(*obj, &why)) return why;
-    return PodsNotReady(s, ns, *obj, gone);
+    if (!cluster::TargetSettled(kind, *obj, &why)) return why;
+    return not_ready(s, *obj);
   };
   return w;
 }
@@ -83,7 +106,7 @@ WaitPredicate SettledPredicate(const std::string& ns, const std::string& sts, co
 Result<WaitPredicate> MakeWaitPredicate(const drill::WaitSpec& spec, const cluster::StatefulSetSpec& sts,
                                         const GoneUids& gone) {
   if (spec.condition == "statefulset-settled") {
-    return SettledPredicate(sts.ns, sts.name, gone);
+    return SettledPredicate(sts.ns, sts.name, gone, sts.kind);
   }
   if (spec.condition == "duration") {
     WaitPredicate w;

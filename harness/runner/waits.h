@@ -44,6 +44,7 @@ Result<WaitPredicate> MakeWaitPredicate(const drill::WaitSpec& spec, const clust
 // expected ordinal's pod, as the pod watch sees it, exists, is not
 // terminating, is Ready and is not one the faults deleted.
 // The runner uses it before the baseline and after the steps.
-WaitPredicate SettledPredicate(const std::string& ns, const std::string& sts, const GoneUids& gone = {});
+WaitPredicate SettledPredicate(const std::string& ns, const std::string& sts, const GoneUids& gone = {},
+                               const std::string& kind = "StatefulSet");
 
 }  // namespace kdrill

@@ -98,12 +98,12 @@ TEST_F(RecoveryTest, NeedsAnObjective) {
   EXPECT_FALSE(a->Validate(Spec("recovered-within", {{"ordinal", "0s"}})));
 }
 
-class AtMostOneTest : public AssertionTest {};
+class AtMostOneTest : public RecoveryTest {};
 
 TEST_F(AtMostOneTest, ReplacementAfterTheOldPodIsGonePasses) {
   InitialState();
   Fault(10, "kill web-1", "pod-kill", {"u1"});
-  Pod(10.5, "MODIFIED", "web-1", "u1", {.terminating = true});
+  Pod(10.5, "MODIFIED", "web-1", "u1", Terminated());
   Pod(11, "DELETED", "web-1", "u1");
   Pod(12, "ADDED", "web-1", "n1");
   auto v = Run("at-most-one-per-ordinal");
@@ -127,7 +127,7 @@ TEST_F(AtMostOneTest, ACopyCarryingThePodIndexLabelFails) {
 
 TEST_F(AtMostOneTest, AReplacementWhileTheOldPodIsStillTerminatingFails) {
   InitialState();
-  Pod(10.5, "MODIFIED", "web-1", "u1", {.terminating = true});
+  Pod(10.5, "MODIFIED", "web-1", "u1", Terminated());
   Pod(10.6, "ADDED", "web-1", "n1");  // a server would refuse the name; a relabelled copy would not
   auto v = Run("at-most-one-per-ordinal");
   ASSERT_EQ(v.kind, VerdictKind::kFail);
