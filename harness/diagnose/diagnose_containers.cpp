@@ -60,8 +60,10 @@ std::string ProbeCause(const std::string& prefix, const std::vector<EventView>& 
   if (!e) {
     return fmt::format("{} {} probe {} has not passed yet (no failure event)", prefix, lower, ProbeText(probe));
   }
-  return fmt::format("{} {} probe {} failing{}, last: {}", prefix, lower, ProbeText(probe), Times(e->count),
-                     e->message);
+  // An exec probe that fails silently (`false`) leaves "Readiness probe failed:".
+  const bool silent = !e->message.empty() && e->message.back() == ':';
+  return fmt::format("{} {} probe {} failing{}, last: {}{}", prefix, lower, ProbeText(probe), Times(e->count),
+                     e->message, silent ? " (no output)" : "");
 }
 
 void OneContainer(const Json& pod, const Json& cs, bool init, const std::vector<EventView>& events,

@@ -234,6 +234,15 @@ TEST(DiagnosePodTest, ReadinessCountFromTheEventSeries) {
               "Readiness probe failed: HTTP probe failed with statuscode: 503"});
 }
 
+TEST(DiagnosePodTest, ReadinessProbeFailingWithoutOutput) {
+  StoreBuilder s;
+  s.Add("Event", Event("e1", "Pod", "web-1", "Warning", "Unhealthy", "Readiness probe failed: ", "2025-01-01T10:00:00Z",
+                       2, "uid-web-1", "spec.containers{web}"));
+  EXPECT_EQ(DiagnosePod(s.Get(), NotReady(Parse(R"({"exec": {"command": ["false"]}})"))),
+            V{"web-1: container web not ready: readiness probe exec [false] failing (2 times), last: Readiness probe "
+              "failed: (no output)"});
+}
+
 TEST(DiagnosePodTest, ReadinessProbeWithoutAFailureEventYet) {
   EXPECT_EQ(DiagnosePod(StoreBuilder().Get(), NotReady(Parse(R"({"tcpSocket": {"port": "db"}})"))),
             V{"web-1: container web not ready: readiness probe tcpSocket :db has not passed yet (no failure event)"});
