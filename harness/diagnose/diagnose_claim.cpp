@@ -231,8 +231,9 @@ class ClaimDiagnosis {
       const EventView* e = Newest(events_, [](const EventView& ev) {
         return ev.reason == "WaitForFirstConsumer" || ev.reason == "WaitForPodScheduled";
       });
-      none = e && e->reason == "WaitForFirstConsumer";
-      if (!none && e) waiting_for.push_back(e->message);
+      if (!e) return false;  // pods not read and no event: nothing known
+      none = e->reason == "WaitForFirstConsumer";
+      if (!none) waiting_for.push_back(e->message);
     }
     if (none) {
       Add(fmt::format("{} binds on first consumer (WaitForFirstConsumer) and no pod uses the claim: create a pod "

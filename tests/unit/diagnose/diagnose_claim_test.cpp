@@ -123,6 +123,22 @@ TEST(DiagnoseClaimTest, WaitForFirstConsumerWithASelectedNodeIsProvisioning) {
               "(ExternalProvisioning): check that the provisioner is running and registered"});
 }
 
+TEST(DiagnoseClaimTest, WaitForFirstConsumerWithPodsUnreadAndNoEventClaimsNothing) {
+  StoreBuilder s;
+  s.Add("StorageClass", StorageClass("lab-local", "lab.kdrill.io", "WaitForFirstConsumer"));
+  EXPECT_EQ(DiagnoseClaim(s.Get(), Claim("data", "lab-local")), V{"claim data: Pending: no event explains it yet"});
+}
+
+TEST(DiagnoseClaimTest, WaitForPodScheduledFromTheEventWhenPodsWereNotRead) {
+  StoreBuilder s;
+  s.Add("StorageClass", StorageClass("lab-local", "lab.kdrill.io", "WaitForFirstConsumer"));
+  s.Add("Event", Event("e1", "PersistentVolumeClaim", "data", "Normal", "WaitForPodScheduled",
+                       "waiting for pod web-0 to be scheduled"));
+  EXPECT_EQ(DiagnoseClaim(s.Get(), Claim("data", "lab-local")),
+            V{"claim data: Pending: waiting for pod web-0 to be scheduled (StorageClass \"lab-local\" is "
+              "WaitForFirstConsumer)"});
+}
+
 DJson Pv(const std::string& name, const std::string& size, const std::string& phase, const std::string& cls = "") {
   DJson pv = {{"metadata", {{"name", name}}},
               {"spec", {{"capacity", {{"storage", size}}}, {"accessModes", {"ReadWriteOnce"}}}},
