@@ -15,6 +15,7 @@ const std::vector<CommandEntry>& Commands() {
       {"validate", SetupValidate},
       {"recover", SetupRecover},
       {"plan", SetupPlan},
+      {"diagnose", SetupDiagnose},
   };
   return table;
 }
@@ -25,11 +26,13 @@ constexpr const char* kFooter = R"(Examples:
   kdrill run scenarios/pod-kill.yaml -n my-team --context staging --seed 42
   kdrill plan scenarios/node-drain.yaml    # what a run would do, resolved live; changes nothing
   kdrill recover                      # undo what an interrupted run left behind
+  kdrill diagnose sts web -n kdrill-demo   # why pods or claims are not Ready/Bound; reads only
 
 Exit codes: 0 all passed, 1 a guarantee broke (assertion/step failed),
 2 bad input (drill or flags), 3 cluster unreachable or API error,
 4 refused by a safety rule, 5 cleanup incomplete (run kdrill recover),
-130 interrupted.)";
+130 interrupted. diagnose: 0 no problem found, 1 problems found,
+2 bad usage, 3 object not found or cluster error.)";
 
 }  // namespace
 
@@ -47,7 +50,9 @@ int Main(int argc, char** argv) {
   app.add_option("--kubeconfig", global.kubeconfig, "Path to the kubeconfig file (default: $KUBECONFIG, ~/.kube/config)")
       ->check(CLI::ExistingFile);
   app.add_option("--context", global.context, "The kubeconfig context to use (default: current-context)");
-  app.add_option("-n,--namespace", global.ns, "Run in this namespace instead of the drill's spec.target.namespace");
+  app.add_option("-n,--namespace", global.ns,
+                 "run/plan: use this namespace instead of the drill's spec.target.namespace; diagnose: the "
+                 "object's namespace (default: the context's)");
   app.add_option("--kubectl", global.kubectl, "kubectl used for exec into pods (default: $KDRILL_KUBECTL or kubectl in PATH)");
   app.add_option("--allow-namespace", global.allow_namespaces,
                  "Allow a protected namespace (kube-system, kube-public, kube-node-lease are refused by default)");

@@ -3,11 +3,16 @@
 
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
+
+namespace kdrill::kube {
+class KubeApi;
+}  // namespace kdrill::kube
 
 namespace kdrill::cli {
 
@@ -34,9 +39,19 @@ std::function<int()> SetupRun(CLI::App& app, GlobalOptions& global);
 std::function<int()> SetupValidate(CLI::App& app, GlobalOptions& global);
 std::function<int()> SetupRecover(CLI::App& app, GlobalOptions& global);
 std::function<int()> SetupPlan(CLI::App& app, GlobalOptions& global);
+std::function<int()> SetupDiagnose(CLI::App& app, GlobalOptions& global);
 
 // `kdrill plan` and `kdrill run --dry-run`: plans each drill file against the
 // live cluster, changing nothing. Returns the exit code (cmd_plan.cpp).
 int PlanDrillFiles(const std::vector<std::string>& files, std::optional<uint64_t> seed, const GlobalOptions& global);
+
+// `kdrill diagnose KIND NAME`: reads the object and its surroundings from
+// api, prints the header line and the causes (or "no problem found: ...") to
+// out and read errors to err. ns empty = the api's default namespace.
+// Returns kExitOk (healthy), kExitFailed (problems printed), kExitUsage
+// (unknown kind word) or kExitCluster (not found, or the read failed)
+// (cmd_diagnose.cpp).
+int DiagnoseObject(kube::KubeApi& api, const std::string& kind_word, const std::string& ns, const std::string& name,
+                   std::ostream& out, std::ostream& err);
 
 }  // namespace kdrill::cli

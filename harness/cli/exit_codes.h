@@ -1,5 +1,7 @@
 #pragma once
-// kdrill's documented exit codes (README "Exit codes").
+// kdrill's documented exit codes (README "Exit codes"). `diagnose` uses
+// kExitOk (no problem found), kExitFailed (problems found), kExitUsage and
+// kExitCluster (the object does not exist, or the cluster could not be read).
 
 namespace kdrill::cli {
 

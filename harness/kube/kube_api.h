@@ -43,6 +43,9 @@ ResourceRef StatefulSets(std::string ns, std::string name = {});
 ResourceRef Nodes(std::string name = {});
 ResourceRef Events(std::string ns);
 ResourceRef Namespaces(std::string name = {});
+ResourceRef StorageClasses(std::string name = {});   // storage.k8s.io/v1, cluster-scoped
+ResourceRef CsiDrivers(std::string name = {});       // storage.k8s.io/v1, cluster-scoped
+ResourceRef ResourceQuotas(std::string ns, std::string name = {});
 
 struct ListOptions {
   std::string label_selector;

@@ -29,5 +29,12 @@ ResourceRef StatefulSets(std::string ns, std::string name) {
 ResourceRef Nodes(std::string name) { return {"v1", "nodes", {}, std::move(name), {}}; }
 ResourceRef Events(std::string ns) { return {"v1", "events", std::move(ns), {}, {}}; }
 ResourceRef Namespaces(std::string name) { return {"v1", "namespaces", {}, std::move(name), {}}; }
+ResourceRef StorageClasses(std::string name) {
+  return {"storage.k8s.io/v1", "storageclasses", {}, std::move(name), {}};
+}
+ResourceRef CsiDrivers(std::string name) { return {"storage.k8s.io/v1", "csidrivers", {}, std::move(name), {}}; }
+ResourceRef ResourceQuotas(std::string ns, std::string name) {
+  return {"v1", "resourcequotas", std::move(ns), std::move(name), {}};
+}
 
 }  // namespace kdrill::kube
