@@ -183,7 +183,7 @@ class RecoveredWithin final : public Assertion {
       for (const auto& [ord, s] : worst) w = std::max(w, s);
       v.message = fmt::format("{} disruption(s) recovered; slowest ordinal {:.1f}s{}{}", episodes.size(), w,
                               ordinal_limit ? fmt::format(" (objective {:.0f}s)", *ordinal_limit) : "",
-                              settled_at ? fmt::format(", settled after {:.1f}s{}", *settled_at - *first_fault,
+                              settled_at ? fmt::format(", settled after {:.1f}s{}", settled_at.value_or(0) - first_fault.value_or(0),
                                                        total_limit ? fmt::format(" (objective {:.0f}s)", *total_limit)
                                                                    : "")
                                          : "");
