@@ -1,5 +1,7 @@
 #include "harness/kube/kube_api.h"
 
+#include "harness/core/text.h"
+
 namespace kdrill::kube {
 
 std::string ResourceRef::Describe() const {
@@ -29,5 +31,7 @@ ResourceRef StatefulSets(std::string ns, std::string name) {
 ResourceRef Nodes(std::string name) { return {"v1", "nodes", {}, std::move(name), {}}; }
 ResourceRef Events(std::string ns) { return {"v1", "events", std::move(ns), {}, {}}; }
 ResourceRef Namespaces(std::string name) { return {"v1", "namespaces", {}, std::move(name), {}}; }
+
+std::string RawResponse::BodySnippet(size_t n) const { return OneLine(body, n); }
 
 }  // namespace kdrill::kube

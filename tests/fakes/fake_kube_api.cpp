@@ -318,6 +318,19 @@ Status FakeKubeApi::Watch(const ResourceRef& ref, const kube::WatchOptions& opts
   }
 }
 
+Result<kube::RawResponse> FakeKubeApi::GetRaw(const std::string& path) {
+  std::function<Result<kube::RawResponse>(const std::string&)> handler;
+  {
+    std::lock_guard lock(mu_);
+    Record("get raw " + path);
+    if (auto e = TakeError("getraw")) return std::unexpected(*e);
+    handler = on_get_raw;
+  }
+  if (handler) return handler(path);
+  return kube::RawResponse{404, "application/json",
+                           R"({"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404})"};
+}
+
 void FakeKubeApi::CloseWatches() {
   std::lock_guard lock(mu_);
   ++watch_epoch_;
