@@ -4,11 +4,13 @@ namespace kdrill::assertions {
 
 std::unique_ptr<Assertion> MakeStableIdentity();
 std::unique_ptr<Assertion> MakeSamePvc();
+std::unique_ptr<Assertion> MakeProbe();
 
 const std::map<std::string, AssertionFactory>& AssertionRegistry() {
   static const std::map<std::string, AssertionFactory> registry = {
       {"stable-identity", MakeStableIdentity},
       {"same-pvc", MakeSamePvc},
+      {"probe", MakeProbe},
   };
   return registry;
 }
