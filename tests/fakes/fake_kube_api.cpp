@@ -261,6 +261,7 @@ Status FakeKubeApi::Delete(const ResourceRef& ref, const kube::DeleteOptions& op
   {
     std::lock_guard lock(mu_);
     Record("delete " + RefString(ref));
+    delete_options.push_back(opts);
     if (auto e = TakeError("delete")) return std::unexpected(*e);
     auto it = objects_.find(KeyOf(ref, ref.name));
     if (it == objects_.end()) return std::unexpected(NotFound(ref));

@@ -41,6 +41,7 @@ class FakeKubeApi : public kube::KubeApi {
   // "getraw").
   std::map<std::string, std::vector<Error>> inject_errors;
   std::vector<std::string> calls;  // "delete pods/demo/web-1", ...
+  std::vector<kube::DeleteOptions> delete_options;  // of every Delete call, in order
 
   Result<Json> Get(const ResourceRef& ref) override;
   Result<Json> List(const ResourceRef& ref, const kube::ListOptions& opts) override;
