@@ -153,15 +153,10 @@ class ProbeRun {
 
   void RunHttp(const HttpProbe& h) {
     const std::string& ns = snap_.spec.ns;
-    std::string name = h.name;
-    const char* resource = "pods";
-    if (h.via == HttpProbe::Via::kOrdinal) {
-      name = cluster::PodName(snap_.spec.name, h.ordinal);
-    } else if (h.via == HttpProbe::Via::kService) {
-      resource = "services";
-    }
+    const bool via_pod = h.via != HttpProbe::Via::kService;
+    const std::string name = h.via == HttpProbe::Via::kOrdinal ? cluster::PodName(snap_.spec.name, h.ordinal) : h.name;
     std::string port = h.port;
-    if (h.port_is_name && h.via != HttpProbe::Via::kService) {
+    if (h.port_is_name && via_pod) {
       // The pod proxy dials podIP:port, so a port name is resolved here from the pod's containers.
       auto pod = api_.Get(kube::Pods(ns, name));
       if (!pod) {
@@ -182,9 +177,10 @@ class ProbeRun {
     }
     const std::string scheme_prefix = h.scheme == "https" ? "https:" : "";
     const std::string proxy =
-        fmt::format("/api/v1/namespaces/{}/{}/{}{}:{}/proxy{}", ns, resource, scheme_prefix, name, port, h.path);
+        fmt::format("/api/v1/namespaces/{}/{}/{}{}:{}/proxy{}", ns, via_pod ? "pods" : "services", scheme_prefix, name,
+                    port, h.path);
     const std::string what = fmt::format("http GET {}://{}:{}{} ({} {} through the API server's proxy)", h.scheme, name,
-                                         port, h.path, resource == std::string("pods") ? "pod" : "service", name);
+                                         port, h.path, via_pod ? "pod" : "service", name);
     auto res = api_.GetRaw(proxy);
     if (!res) {
       CouldNotRun(what + " could not be made", res.error());
@@ -288,12 +284,9 @@ class Probe final : public Assertion {
     before_ = ProbeRun(ctx.api, ctx.exec, ctx.baseline).Run(*spec_);
     for (const auto& row : before_->rows) ctx.log("probe before the faults: " + row);
     if (!before_->ok()) {
-      if (before_->kdrill_error) {
-        return MakeError(ErrorCode::kFailedPrecondition, fmt::format("the probe could not run before the faults: {}",
-                                                                     fmt::join(before_->failures, "; ")));
-      }
       return MakeError(ErrorCode::kFailedPrecondition,
-                       fmt::format("the system was not in steady state before the faults: {}",
+                       fmt::format("{} before the faults: {}",
+                                   before_->kdrill_error ? "the probe could not run" : "the system was not in steady state",
                                    fmt::join(before_->failures, "; ")));
     }
     return Ok();

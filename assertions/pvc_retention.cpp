@@ -208,6 +208,8 @@ class PvcRetention final : public Assertion {
                                                    ex.final_replicas)
                                      : fmt::format("{} -> {}", ex.baseline_replicas, ex.final_replicas);
     v.properties["replicas"] = replicas;
+    const bool scaled = !ex.removed.empty() || !ex.came_back.empty();
+    const bool deletion = ex.deleted && !ex.orphaned;
 
     // What each exercised claim must have become.
     std::map<std::string, Expectation> expect;  // by claim name
@@ -237,7 +239,7 @@ class PvcRetention final : public Assertion {
                         replicas, policy.when_scaled));
       }
     }
-    if (ex.removed.empty() && ex.came_back.empty()) {
+    if (!scaled) {
       v.details.push_back(fmt::format("whenScaled not exercised: {} was not scaled down (replicas {})", sts, replicas));
     }
     if (!ex.deleted) {
@@ -246,7 +248,7 @@ class PvcRetention final : public Assertion {
       v.details.push_back(fmt::format("whenDeleted not exercised: StatefulSet {} (uid {}) was deleted with "
                                       "propagationPolicy Orphan, which orphans its claims instead of applying the policy",
                                       sts, ex.deleted_uid));
-    } else {
+    } else {  // deletion
       for (const auto& [ord, o] : base.ordinals) {
         for (const auto& c : o.claims) {
           if (!c.exists) continue;
@@ -257,8 +259,6 @@ class PvcRetention final : public Assertion {
       }
     }
     v.properties["statefulset.deleted"] = ex.deleted ? (ex.orphaned ? "orphan" : "yes") : "no";
-    const bool scaled = !ex.removed.empty() || !ex.came_back.empty();
-    const bool deletion = ex.deleted && !ex.orphaned;
     if (!scaled && !deletion) {
       v.kind = required ? VerdictKind::kFail : VerdictKind::kNotApplicable;
       v.message = fmt::format("{}StatefulSet {} was neither scaled down (replicas {}) nor deleted{} during the drill, so no "

@@ -182,7 +182,7 @@ class StatefulSetDelete final : public Fault {
     // Recreate from the object as read.
     kube::ResourceRef coll = ref;
     coll.name.clear();
-    auto gone_at = ctx.clock.Now();
+    auto recreate_at = ctx.clock.Now();
     auto created = ctx.api.Create(coll, original);
     if (!created) {
       return std::unexpected(Error(created.error().code, "recreating StatefulSet " + ctx.sts.name + ": " +
@@ -210,7 +210,7 @@ class StatefulSetDelete final : public Fault {
       result.details.push_back(fmt::format("{}: uid {} {}", name, uid, now == uid ? "unchanged (adopted)" : "-> " + now));
     }
     double secs = std::chrono::duration<double>(ctx.clock.Now() - begin).count();
-    double absent = std::chrono::duration<double>(gone_at - begin).count();
+    double absent = std::chrono::duration<double>(recreate_at - begin).count();
     std::string line = fmt::format("{} deleted ({}) and recreated, settled after {:.1f}s; {} of {} pods replaced",
                                    ctx.sts.name, params->cascade, secs, replaced, pod_uids.size());
     ctx.log(line);
