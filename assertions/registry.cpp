@@ -10,6 +10,8 @@ std::unique_ptr<Assertion> MakeOrderedUpdate();
 std::unique_ptr<Assertion> MakeAtMostOnePerOrdinal();
 std::unique_ptr<Assertion> MakeRecoveredWithin();
 std::unique_ptr<Assertion> MakeDataIntact();
+std::unique_ptr<Assertion> MakeProbe();
+std::unique_ptr<Assertion> MakePvcRetention();
 
 const std::map<std::string, AssertionFactory>& AssertionRegistry() {
   static const std::map<std::string, AssertionFactory> registry = {
@@ -21,6 +23,8 @@ const std::map<std::string, AssertionFactory>& AssertionRegistry() {
       {"at-most-one-per-ordinal", MakeAtMostOnePerOrdinal},
       {"recovered-within", MakeRecoveredWithin},
       {"data-intact", MakeDataIntact},
+      {"probe", MakeProbe},
+      {"pvc-retention", MakePvcRetention},
   };
   return registry;
 }

@@ -46,9 +46,36 @@ Error Params::ErrorAt(const std::string& key, const std::string& what) const {
 
 namespace {
 Error Expected(const Params& p, const std::string& key, const std::string& what) {
-  return p.ErrorAt(key, key + ": expected " + what + ", got " + Describe(p.values().at(key)));
+  return p.ErrorAt(key, p.NameOf(key) + ": expected " + what + ", got " + Describe(p.values().at(key)));
 }
+// Separates a parent key from its child in keys_: a character no drill key holds.
+constexpr char kNestSeparator = '\x1f';
 }  // namespace
+
+std::string Params::NestedKey(const std::string& parent, const std::string& child) {
+  return parent + kNestSeparator + child;
+}
+
+Result<Params> Params::Sub(const std::string& key) const {
+  Params sub;
+  sub.prefix_ = prefix_ + key + ".";
+  sub.block_ = LocationOf(key);
+  if (!Has(key)) {
+    return sub;
+  }
+  const Json& v = values_.at(key);
+  if (!v.is_object()) {
+    return std::unexpected(Expected(*this, key, "a map"));
+  }
+  sub.values_ = v;
+  const std::string lead = key + kNestSeparator;
+  for (const auto& [k, loc] : keys_) {
+    if (k.size() > lead.size() && k.compare(0, lead.size(), lead) == 0) {
+      sub.keys_[k.substr(lead.size())] = loc;
+    }
+  }
+  return sub;
+}
 
 Result<std::string> Params::GetString(const std::string& key, const std::string& fallback) const {
   if (!Has(key)) {
@@ -126,7 +153,7 @@ Result<std::vector<std::string>> Params::GetStringList(const std::string& key) c
   }
   for (size_t i = 0; i < v.size(); ++i) {
     if (!v[i].is_string()) {
-      return std::unexpected(ErrorAt(key, key + "[" + std::to_string(i) +
+      return std::unexpected(ErrorAt(key, NameOf(key) + "[" + std::to_string(i) +
                                               "]: expected a string, got " + Describe(v[i])));
     }
     out.push_back(v[i].get<std::string>());
@@ -148,7 +175,7 @@ Status Params::CheckKnownKeys(const std::vector<std::string>& known,
     if (!message.empty()) {
       message += "\n";
     }
-    message += LocationOf(key).ToString() + ": unknown param \"" + key + "\" for " + what;
+    message += LocationOf(key).ToString() + ": unknown param \"" + NameOf(key) + "\" for " + what;
     if (known.empty()) {
       message += "; it takes no params";
     } else {

@@ -30,6 +30,16 @@ class Params {
 
   const Json& values() const { return values_; }  // always a JSON object
   const SourceLocation& location() const { return block_; }
+  // A key as the drill spells it: "command" inside Sub("exec") is "exec.command".
+  std::string NameOf(const std::string& key) const { return prefix_ + key; }
+  // The map under `key` as Params of its own, for nested blocks such as
+  // `exec: {command: [...]}`: its keys keep their file:line:col and errors
+  // name them "exec.command". An absent key gives an empty map located at the
+  // block; a value that is not a map is an error located at the key.
+  Result<Params> Sub(const std::string& key) const;
+  // The key under which a reader records where a nested key is written
+  // (`parent` may itself be nested).
+  static std::string NestedKey(const std::string& parent, const std::string& child);
   // Location of a top-level key (falls back to the block's location).
   const SourceLocation& LocationOf(const std::string& key) const;
   bool Has(const std::string& key) const;
@@ -53,7 +63,8 @@ class Params {
  private:
   Json values_ = Json::object();
   SourceLocation block_;
-  std::map<std::string, SourceLocation> keys_;
+  std::map<std::string, SourceLocation> keys_;  // top-level keys, and nested ones under NestedKey
+  std::string prefix_;                          // "exec." for Sub("exec")
 };
 
 // Which pods (or nodes) a step acts on. Exactly one kind is set in a drill.

@@ -10,6 +10,7 @@ std::unique_ptr<Fault> MakePvcResize();
 std::unique_ptr<Fault> MakeStsVolumeExpansion();
 std::unique_ptr<Fault> MakeScale();
 std::unique_ptr<Fault> MakeRollout();
+std::unique_ptr<Fault> MakeStatefulSetDelete();
 // Container and node faults (see harness/faults/FAULTS.md).
 std::unique_ptr<Fault> MakeContainerKill();
 std::unique_ptr<Fault> MakeNodeCordon();
@@ -25,6 +26,7 @@ const std::map<std::string, FaultFactory>& FaultRegistry() {
       {"sts-volume-expansion", MakeStsVolumeExpansion},
       {"scale", MakeScale},
       {"rollout", MakeRollout},
+      {"statefulset-delete", MakeStatefulSetDelete},
       {"container-kill", MakeContainerKill},
       {"node-cordon", MakeNodeCordon},
       {"node-uncordon", MakeNodeUncordon},

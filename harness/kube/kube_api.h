@@ -89,6 +89,17 @@ struct WatchEvent {
 // Returning false from the handler ends the watch cleanly.
 using WatchHandler = std::function<bool(const WatchEvent&)>;
 
+// The answer to GetRaw: whatever status the server gave, with its body.
+struct RawResponse {
+  int status = 0;
+  std::string content_type;  // "" when the server sent none
+  std::string body;
+
+  // The first `n` bytes of the body with control characters shown as spaces
+  // and "..." when cut: for messages.
+  std::string BodySnippet(size_t n = 200) const;
+};
+
 class KubeApi {
  public:
   virtual ~KubeApi() = default;
@@ -113,6 +124,18 @@ class KubeApi {
   // need an endless, resuming watch use Reflector (harness/kube/reflector.h).
   virtual Status Watch(const ResourceRef& ref, const WatchOptions& opts,
                        const WatchHandler& handler, std::stop_token stop) = 0;
+
+  // GET of any API path, for what is not a Kubernetes object: the proxy
+  // subresources (/api/v1/namespaces/NS/pods/NAME:PORT/proxy/PATH,
+  // .../services/NAME:PORT/proxy/PATH), /healthz, /version. `path` starts with
+  // '/' and is already percent-encoded (a query may follow). Same
+  // credentials and retries as Get (401 re-auth once, 429, 5xx and network
+  // errors retried a bounded number of times); but a non-2xx answer that is
+  // still there after the retries is returned as a RawResponse, not an error:
+  // through a proxy it is the application's answer, for the caller to judge.
+  // Errors: the request could not be made or answered (kUnavailable,
+  // kTimeout, kCancelled, credentials), or a path not starting with '/'.
+  virtual Result<RawResponse> GetRaw(const std::string& path) = 0;
 
   // The namespace from the kubeconfig context (or in-cluster), for -n defaults.
   virtual std::string DefaultNamespace() const = 0;

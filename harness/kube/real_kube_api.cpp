@@ -155,6 +155,9 @@ Result<HttpResponse> RealKubeApi::Execute(const HttpRequest& request, const Call
       }
       continue;
     }
+    if (policy.any_status) {
+      return response;
+    }
     Error err = ApiErrorFromResponse(status, response->body, what);
     if (status == 401) {
       err.message += "; the credentials" +
@@ -204,6 +207,27 @@ Result<Json> RealKubeApi::CallForObject(const HttpRequest& request, const CallPo
 Result<Json> RealKubeApi::Get(const ResourceRef& ref) {
   return CallForObject(NewRequest("GET", ResourcePath(ref)), {.idempotent = true},
                        Verb("get", ref));
+}
+
+Result<RawResponse> RealKubeApi::GetRaw(const std::string& path) {
+  if (path.empty() || path.front() != '/') {
+    return MakeError(ErrorCode::kInvalidArgument, "GET " + path + ": the path must start with '/'");
+  }
+  HttpRequest req = NewRequest("GET", path);
+  for (auto& [name, value] : req.headers) {
+    if (name == "Accept") {
+      value = "*/*";
+    }
+  }
+  Result<HttpResponse> response = Call(req, {.idempotent = true, .any_status = true}, "GET " + path);
+  if (!response) {
+    return std::unexpected(response.error());
+  }
+  RawResponse out;
+  out.status = response->status;
+  out.content_type = response->Header("content-type").value_or("");
+  out.body = std::move(response->body);
+  return out;
 }
 
 Result<Json> RealKubeApi::List(const ResourceRef& ref, const ListOptions& opts) {

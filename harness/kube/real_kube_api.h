@@ -70,6 +70,9 @@ class RealKubeApi final : public KubeApi {
   Status Watch(const ResourceRef& ref, const WatchOptions& opts, const WatchHandler& handler,
                std::stop_token stop) override;
 
+  // Accept: */*. Any final status is a RawResponse (see KubeApi::GetRaw).
+  Result<RawResponse> GetRaw(const std::string& path) override;
+
   std::string DefaultNamespace() const override { return options_.default_namespace; }
   std::string ServerUrl() const override { return transport_->BaseUrl(); }
 
@@ -77,6 +80,9 @@ class RealKubeApi final : public KubeApi {
   struct CallPolicy {
     bool idempotent = false;
     bool retry_throttled = true;
+    // A non-2xx answer left after the retries is returned as the response
+    // instead of a typed error (GetRaw).
+    bool any_status = false;
   };
   using Perform = std::function<Result<HttpResponse>(const HttpRequest&)>;
   // Runs the request with auth and the retry rules; returns the 2xx response

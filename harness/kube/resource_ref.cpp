@@ -1,5 +1,7 @@
 #include "harness/kube/kube_api.h"
 
+#include "harness/core/text.h"
+
 namespace kdrill::kube {
 
 std::string ResourceRef::Describe() const {
@@ -36,5 +38,7 @@ ResourceRef CsiDrivers(std::string name) { return {"storage.k8s.io/v1", "csidriv
 ResourceRef ResourceQuotas(std::string ns, std::string name) {
   return {"v1", "resourcequotas", std::move(ns), std::move(name), {}};
 }
+
+std::string RawResponse::BodySnippet(size_t n) const { return OneLine(body, n); }
 
 }  // namespace kdrill::kube

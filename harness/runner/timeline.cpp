@@ -107,7 +107,7 @@ double Timeline::SecondsSinceStart(MonoTime t) const {
 
 Status Timeline::WaitUntil(const std::function<bool(const ObjectStore&)>& pred, std::chrono::milliseconds timeout,
                            std::stop_token stop, const std::function<void(std::chrono::seconds)>& progress,
-                           std::chrono::seconds progress_every) {
+                           std::chrono::seconds progress_every) const {
   const MonoTime begin = clock_.Now();
   const MonoTime deadline = begin + timeout;
   MonoTime next_progress = begin + progress_every;

@@ -54,9 +54,10 @@ class Timeline {
   // Blocks until pred(store) is true (checked now and after every append),
   // the deadline passes (kTimeout), or stop is requested (kCancelled).
   // progress is called about every progress_every with the elapsed time.
+  // A read: assertions wait on the Timeline they may not change.
   Status WaitUntil(const std::function<bool(const ObjectStore&)>& pred, std::chrono::milliseconds timeout,
                    std::stop_token stop, const std::function<void(std::chrono::seconds)>& progress = {},
-                   std::chrono::seconds progress_every = std::chrono::seconds(10));
+                   std::chrono::seconds progress_every = std::chrono::seconds(10)) const;
 
   ObjectStore Store() const;
 
@@ -64,7 +65,7 @@ class Timeline {
   Clock& clock_;
   MonoTime start_;
   mutable std::mutex mu_;
-  std::condition_variable_any cv_;
+  mutable std::condition_variable_any cv_;
   std::vector<TimelineEvent> events_;
   ObjectStore store_;
 };

@@ -261,6 +261,7 @@ Status FakeKubeApi::Delete(const ResourceRef& ref, const kube::DeleteOptions& op
   {
     std::lock_guard lock(mu_);
     Record("delete " + RefString(ref));
+    delete_options.push_back(opts);
     if (auto e = TakeError("delete")) return std::unexpected(*e);
     auto it = objects_.find(KeyOf(ref, ref.name));
     if (it == objects_.end()) return std::unexpected(NotFound(ref));
@@ -316,6 +317,19 @@ Status FakeKubeApi::Watch(const ResourceRef& ref, const kube::WatchOptions& opts
     size_t seen = log_.size();
     cv_.wait(lock, stop, [&] { return log_.size() != seen || watch_epoch_ != epoch; });
   }
+}
+
+Result<kube::RawResponse> FakeKubeApi::GetRaw(const std::string& path) {
+  std::function<Result<kube::RawResponse>(const std::string&)> handler;
+  {
+    std::lock_guard lock(mu_);
+    Record("get raw " + path);
+    if (auto e = TakeError("getraw")) return std::unexpected(*e);
+    handler = on_get_raw;
+  }
+  if (handler) return handler(path);
+  return kube::RawResponse{404, "application/json",
+                           R"({"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404})"};
 }
 
 void FakeKubeApi::CloseWatches() {

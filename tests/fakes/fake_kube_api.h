@@ -34,10 +34,14 @@ class FakeKubeApi : public kube::KubeApi {
   std::function<void(const ResourceRef& ref, const Json& deleted)> on_delete;
   // Called after a patch/replace/create, outside the lock.
   std::function<void(const ResourceRef& ref, const Json& object)> on_write;
+  // Answers GetRaw (e.g. a test's pod proxy); unset: 404 with a Status body.
+  std::function<Result<kube::RawResponse>(const std::string& path)> on_get_raw;
   // Errors to return from the next calls, consumed in order, per verb
-  // ("get", "list", "create", "patch", "replace", "delete", "evict", "watch").
+  // ("get", "list", "create", "patch", "replace", "delete", "evict", "watch",
+  // "getraw").
   std::map<std::string, std::vector<Error>> inject_errors;
   std::vector<std::string> calls;  // "delete pods/demo/web-1", ...
+  std::vector<kube::DeleteOptions> delete_options;  // of every Delete call, in order
 
   Result<Json> Get(const ResourceRef& ref) override;
   Result<Json> List(const ResourceRef& ref, const kube::ListOptions& opts) override;
@@ -50,6 +54,7 @@ class FakeKubeApi : public kube::KubeApi {
                const kube::DeleteOptions& opts) override;
   Status Watch(const ResourceRef& ref, const kube::WatchOptions& opts,
                const kube::WatchHandler& handler, std::stop_token stop) override;
+  Result<kube::RawResponse> GetRaw(const std::string& path) override;
   std::string DefaultNamespace() const override { return "default"; }
   std::string ServerUrl() const override { return "https://fake.invalid"; }
 

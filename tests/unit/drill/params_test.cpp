@@ -92,5 +92,30 @@ TEST(SourceLocationTest, ToString) {
   EXPECT_EQ((SourceLocation{"a.yaml", 0, 0}).ToString(), "a.yaml");
 }
 
+TEST(ParamsTest, SubBlocksKeepTheirLocationsAndSpellNestedNames) {
+  Json values = Json::parse(R"({"exec": {"command": 5, "extra": 1}, "flat": 1})");
+  std::map<std::string, SourceLocation> keys = {
+      {"exec", {"d.yaml", 10, 3}},
+      {Params::NestedKey("exec", "command"), {"d.yaml", 11, 5}},
+      {Params::NestedKey("exec", "extra"), {"d.yaml", 12, 5}},
+      {"flat", {"d.yaml", 13, 3}},
+  };
+  Params p(values, SourceLocation{"d.yaml", 9, 7}, keys);
+  Result<Params> exec = p.Sub("exec");
+  ASSERT_TRUE(exec);
+  EXPECT_EQ(exec->location().ToString(), "d.yaml:10:3");
+  EXPECT_EQ(exec->NameOf("command"), "exec.command");
+  EXPECT_EQ(exec->GetStringList("command").error().message,
+            "d.yaml:11:5: exec.command: expected a list of strings, got the integer 5");
+  EXPECT_EQ(exec->CheckKnownKeys({"command"}, "probe exec").error().message,
+            "d.yaml:12:5: unknown param \"exec.extra\" for probe exec; accepted params: \"command\"");
+  EXPECT_EQ(exec->ErrorAt("", "exec.command is required").message, "d.yaml:10:3: exec.command is required");
+  EXPECT_EQ(p.Sub("flat").error().message, "d.yaml:13:3: flat: expected a map, got the integer 1");
+  Result<Params> absent = p.Sub("http");
+  ASSERT_TRUE(absent);
+  EXPECT_TRUE(absent->values().empty());
+  EXPECT_EQ(absent->location().ToString(), "d.yaml:9:7");
+}
+
 }  // namespace
 }  // namespace kdrill::drill

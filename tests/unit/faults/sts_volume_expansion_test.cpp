@@ -123,6 +123,7 @@ TEST_F(StsVolumeExpansionTest, TheDeleteOrphansThePods) {
                  std::stop_token s) override {
       return f_.Watch(r, o, h, s);
     }
+    Result<kube::RawResponse> GetRaw(const std::string& path) override { return f_.GetRaw(path); }
     std::string DefaultNamespace() const override { return "demo"; }
     std::string ServerUrl() const override { return "https://fake.invalid"; }
     std::vector<std::pair<std::string, kube::DeleteOptions>> deletes;

@@ -244,6 +244,33 @@ TEST_F(KubeHttpsTest, TooManyRequestsWaitsRetryAfterThenSucceeds) {
   EXPECT_EQ(clock_.TotalSlept(), std::chrono::seconds(2));
 }
 
+TEST_F(KubeHttpsTest, GetRawReadsAProxiedAnswerOfAnyStatus) {
+  server_.http().Get(std::string(kPodsPath) + "/web-0:8080/proxy/healthz",
+                     [](const httplib::Request&, httplib::Response& res) {
+                       res.status = 200;
+                       res.set_content("ok\n", "text/plain");
+                     });
+  server_.http().Get(std::string(kPodsPath) + "/web-1:8080/proxy/healthz",
+                     [](const httplib::Request&, httplib::Response& res) {
+                       res.status = 418;
+                       res.set_content(std::string(300, 'z'), "text/html");
+                     });
+  server_.Start();
+  auto api = Api(Transport(TrustingTls()));
+  Result<RawResponse> ok = api->GetRaw(std::string(kPodsPath) + "/web-0:8080/proxy/healthz");
+  ASSERT_TRUE(ok) << ok.error().ToString();
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(ok->body, "ok\n");
+  EXPECT_EQ(ok->content_type, "text/plain");
+  Result<RawResponse> teapot = api->GetRaw(std::string(kPodsPath) + "/web-1:8080/proxy/healthz");
+  ASSERT_TRUE(teapot) << teapot.error().ToString();
+  EXPECT_EQ(teapot->status, 418);
+  EXPECT_EQ(teapot->BodySnippet(), std::string(200, 'z') + "...");
+  auto seen = server_.RequestsTo(std::string(kPodsPath) + "/web-0:8080/proxy/healthz");
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].Header("Accept"), "*/*");
+}
+
 TEST_F(KubeHttpsTest, StatusObjectsBecomeTypedErrors) {
   server_.http().Get(std::string(kPodsPath) + "/missing",
                      [](const httplib::Request&, httplib::Response& res) {

@@ -288,6 +288,86 @@ TEST_F(KubeRealApiTest, StaticClientCertificateRidesOnEveryRequest) {
   EXPECT_EQ(RequestHeader(t->LastRequest(), "Authorization"), "");
 }
 
+TEST_F(KubeRealApiTest, GetRawReturnsTheAnswerWhateverItsStatus) {
+  transport_->Push(Reply{200, {{"content-type", "text/plain; charset=utf-8"}}, "ok\n", {}, {}});
+  Result<RawResponse> ok = api_->GetRaw("/api/v1/namespaces/demo/pods/web-0:8080/proxy/healthz?x=1");
+  ASSERT_TRUE(ok) << ok.error().ToString();
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(ok->content_type, "text/plain; charset=utf-8");
+  EXPECT_EQ(ok->body, "ok\n");
+  HttpRequest req = transport_->LastRequest();
+  EXPECT_EQ(req.method, "GET");
+  EXPECT_EQ(req.target, "/api/v1/namespaces/demo/pods/web-0:8080/proxy/healthz?x=1");
+  EXPECT_EQ(RequestHeader(req, "Accept"), "*/*");
+  EXPECT_EQ(RequestHeader(req, "Authorization"), "Bearer t1");
+
+  // A proxied application's 404 is an answer, not an error.
+  transport_->Push(Reply{404, {}, "no such page", {}, {}});
+  Result<RawResponse> missing = api_->GetRaw("/api/v1/namespaces/demo/services/web:http/proxy/nope");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->body, "no such page");
+  EXPECT_EQ(missing->content_type, "");
+  EXPECT_EQ(transport_->Requests().size(), 2u);
+}
+
+TEST_F(KubeRealApiTest, GetRawRetriesLikeGetThenReturnsTheLastAnswer) {
+  for (int i = 0; i < 4; ++i) {
+    transport_->Push(Reply{503, {}, "error trying to reach service: connection refused", {}, {}});
+  }
+  Result<RawResponse> r = api_->GetRaw("/api/v1/namespaces/demo/pods/web-0:8080/proxy/");
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->body, "error trying to reach service: connection refused");
+  EXPECT_EQ(transport_->Requests().size(), 4u);  // 1 + max_transient_retries
+  EXPECT_EQ(clock_.TotalSlept(), std::chrono::milliseconds(250 + 500 + 1000));
+
+  transport_->Push(Reply{429, {{"retry-after", "2"}}, StatusBody(429, "TooManyRequests", "slow"), {}, {}});
+  transport_->Push(Reply{200, {}, "fine", {}, {}});
+  Result<RawResponse> throttled = api_->GetRaw("/healthz");
+  ASSERT_TRUE(throttled);
+  EXPECT_EQ(throttled->status, 200);
+
+  transport_->Push(KubeScriptedTransport::Fail(ErrorCode::kUnavailable, "connection reset"));
+  transport_->Push(Reply{200, {}, "back", {}, {}});
+  Result<RawResponse> reset = api_->GetRaw("/healthz");
+  ASSERT_TRUE(reset);
+  EXPECT_EQ(reset->body, "back");
+}
+
+TEST_F(KubeRealApiTest, GetRawRefreshesCredentialsOnceAndNeverShowsThem) {
+  transport_->Push(Reply{401, {}, StatusBody(401, "Unauthorized", "Unauthorized"), {}, {}});
+  transport_->Push(Reply{200, {}, "ok", {}, {}});
+  ASSERT_TRUE(api_->GetRaw("/healthz"));
+  std::vector<HttpRequest> reqs = transport_->Requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(RequestHeader(reqs[1], "Authorization"), "Bearer t2");
+
+  transport_->Push(Reply{401, {}, StatusBody(401, "Unauthorized", "Unauthorized"), {}, {}});
+  transport_->Push(Reply{401, {}, StatusBody(401, "Unauthorized", "Unauthorized"), {}, {}});
+  Result<RawResponse> r = api_->GetRaw("/healthz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  EXPECT_THAT(r->BodySnippet(), ::testing::Not(HasSubstr("Bearer")));
+
+  Result<RawResponse> relative = api_->GetRaw("api/v1/pods");
+  ASSERT_FALSE(relative);
+  EXPECT_EQ(relative.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(transport_->Requests().size(), 4u) << "a bad path is refused before any request";
+}
+
+TEST(KubeRawResponseTest, BodySnippetIsShortSingleLineAndWholeCharacters) {
+  RawResponse r;
+  r.body = "line one\nline\ttwo\r\n";
+  EXPECT_EQ(r.BodySnippet(), "line one line two");
+  r.body = std::string(250, 'x');
+  EXPECT_EQ(r.BodySnippet(), std::string(200, 'x') + "...");
+  r.body = std::string(199, 'a') + "\xc3\xa9" + "tail";  // U+00E9 straddles byte 200
+  EXPECT_EQ(r.BodySnippet(), std::string(199, 'a') + "...");
+  r.body = "";
+  EXPECT_EQ(r.BodySnippet(), "");
+}
+
 TEST_F(KubeRealApiTest, WatchBuildsQueryAndDeliversEventsAcrossChunks) {
   std::string stream = WatchLine("ADDED", TestObject("demo", "a", "11")) +
                        WatchLine("BOOKMARK", {{"metadata", {{"resourceVersion", "12"}}}}) +

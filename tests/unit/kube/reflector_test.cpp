@@ -84,6 +84,7 @@ class ScriptedListWatch final : public KubeApi {
   Status Evict(const std::string&, const std::string&, const DeleteOptions&) override {
     return Ok();
   }
+  Result<RawResponse> GetRaw(const std::string&) override { return MakeError(ErrorCode::kInternal, "x"); }
   std::string DefaultNamespace() const override { return "demo"; }
   std::string ServerUrl() const override { return "https://scripted"; }
 };
