@@ -86,7 +86,7 @@ spec:
 )" + std::string(kOneStep);
   EXPECT_THAT(Errors(text),
               ElementsAre("d.yaml:8:5: unknown key \"statefulset\" in spec.target (did you mean "
-                          "\"statefulSet\"?); accepted keys: \"namespace\", \"statefulSet\"",
+                          "\"statefulSet\"?); accepted keys: \"namespace\", \"statefulSet\", \"deployment\"",
                           "d.yaml:6:3: spec.target: missing required key \"statefulSet\""));
 }
 
