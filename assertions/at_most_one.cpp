@@ -37,10 +37,12 @@ class AtMostOnePerOrdinal final : public Assertion {
           std::string key = std::min(other.uid, c.pod.uid) + "|" + std::max(other.uid, c.pod.uid);
           if (reported[key]) continue;
           reported[key] = true;
-          overlaps.push_back(fmt::format("at {:.1f}s {} (uid {}{}) and {} (uid {}{}) both held ordinal {}", c.t,
-                                         other.name, other.uid, other.terminating ? ", terminating" : "",
-                                         c.pod.name, c.pod.uid, c.pod.owned ? "" : ", not owned by the StatefulSet",
-                                         c.pod.ordinal));
+          auto describe = [](const PodView& p) {
+            return fmt::format("{} (uid {}{}{})", p.name, p.uid, p.terminating ? ", terminating" : "",
+                               p.owned ? "" : ", not owned by the StatefulSet");
+          };
+          overlaps.push_back(fmt::format("at {:.1f}s {} and {} both held ordinal {}", c.t, describe(other),
+                                         describe(c.pod), c.pod.ordinal));
         }
       }
     }

@@ -137,6 +137,7 @@ class StableIdentity final : public Assertion {
     }
     problems.insert(problems.end(), network_problems.begin(), network_problems.end());
     details.insert(details.end(), network_details.begin(), network_details.end());
+    for (const auto& line : network_details) ctx.log(line);  // what was proven, for the console
   }
 
   static void CheckNetwork(AssertionContext& ctx, const std::string& domain, bool dns, bool slices,

@@ -62,6 +62,12 @@ void AddSuiteProperties(pugi::xml_node suite, const RunReport& r) {
   for (const auto& [name, value] : r.properties) {
     add(name, value);
   }
+  // The schema gives a testcase no <properties>: an assertion's figures
+  // (recovery times, counts) are also suite properties "<case>.<key>".
+  for (const auto& c : r.cases) {
+    if (c.kind != "assertion") continue;
+    for (const auto& [key, value] : c.properties) add(c.name + "." + key, value);
+  }
 }
 
 std::string CaseSystemOut(const CaseResult& c) {

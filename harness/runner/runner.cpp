@@ -284,7 +284,7 @@ bool DrillRun::StartWatchesAndSettle() {
     outcome_.report.cases.push_back(scope.Finish());
     return false;
   }
-  c.message = "StatefulSet settled";
+  c.message = drill_.target_kind + " settled";
   outcome_.report.cases.push_back(scope.Finish());
   return true;
 }

@@ -70,13 +70,19 @@ std::string SelectedPodsNotReady(const ObjectStore& s, const std::string& ns, co
                                  const GoneUids& gone) {
   auto spec = cluster::ReadTarget(cluster::kDeployment, target);
   std::string missing;
+  int live_ready = 0;
   auto pods = s.find("Pod");
-  if (pods == s.end()) return missing;
+  if (pods == s.end()) return "no pods seen";
   for (const auto& [key, p] : pods->second) {
     if (key.rfind(ns + "/", 0) != 0 || !cluster::MatchesSelector(p, spec.selector)) continue;
     if (gone.count(p.value("/metadata/uid"_json_pointer, std::string()))) continue;
     std::string why = cluster::PodTerminating(p) ? "terminating" : !cluster::PodReady(p) ? "not Ready" : "";
+    if (why.empty()) ++live_ready;
     if (!why.empty()) missing += (missing.empty() ? "" : ", ") + p.value("/metadata/name"_json_pointer, std::string()) + " " + why;
+  }
+  // The status may still count a pod a fault just deleted: the replacement must be there and Ready.
+  if (missing.empty() && live_ready < spec.replicas) {
+    missing = fmt::format("{} of {} pods live and Ready", live_ready, spec.replicas);
   }
   return missing;
 }

@@ -200,3 +200,31 @@ TEST_F(JunitReporterTest, WriteReportsUnwritablePaths) {
 
 }  // namespace
 }  // namespace kdrill::reports
+
+namespace kdrill::reports {
+namespace {
+
+// Testcases cannot carry <properties> in this schema, so an assertion's
+// figures are suite properties "<case>.<key>"; other cases' are not.
+TEST(JunitAssertionFigures, AssertionPropertiesBecomeSuiteProperties) {
+  RunReport r = SampleReport();
+  CaseResult a;
+  a.kind = "assertion";
+  a.name = "recovered-within";
+  a.outcome = Outcome::kPassed;
+  a.properties["recovery.web-1.seconds"] = "15.0";
+  r.cases.push_back(a);
+  CaseResult f;
+  f.kind = "fault";
+  f.name = "kill";
+  f.outcome = Outcome::kPassed;
+  f.properties["victims"] = "web-1";
+  r.cases.push_back(f);
+  pugi::xml_document doc = Load(RenderJunit(r));
+  pugi::xml_node suite = doc.child("testsuites").child("testsuite");
+  EXPECT_EQ(Property(suite, "recovered-within.recovery.web-1.seconds"), "15.0");
+  EXPECT_EQ(Property(suite, "kill.victims"), "");
+}
+
+}  // namespace
+}  // namespace kdrill::reports
