@@ -10,6 +10,7 @@ std::unique_ptr<Assertion> MakeOrderedUpdate();
 std::unique_ptr<Assertion> MakeAtMostOnePerOrdinal();
 std::unique_ptr<Assertion> MakeRecoveredWithin();
 std::unique_ptr<Assertion> MakeDataIntact();
+std::unique_ptr<Assertion> MakeBackupRestore();
 
 const std::map<std::string, AssertionFactory>& AssertionRegistry() {
   static const std::map<std::string, AssertionFactory> registry = {
@@ -21,6 +22,7 @@ const std::map<std::string, AssertionFactory>& AssertionRegistry() {
       {"at-most-one-per-ordinal", MakeAtMostOnePerOrdinal},
       {"recovered-within", MakeRecoveredWithin},
       {"data-intact", MakeDataIntact},
+      {"backup-restore", MakeBackupRestore},
   };
   return registry;
 }
