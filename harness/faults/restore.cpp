@@ -172,7 +172,7 @@ class Restore final : public Fault {
                                                file ? *file : std::string("the log above"))));
     }
     out.seconds = std::chrono::duration<double>(ctx.clock.Now() - begin).count();
-    std::string summary = fmt::format("restored backup \"{}\" ({}, mode {}) in {:.1f}s: {} claim(s), {} read back",
+    std::string summary = fmt::format("restored backup \"{}\" ({}, mode {}) in {:.1f}s: {} claim(s), {} restored",
                                       record.name, record.provider, out.mode, out.seconds, record.volumes.size(),
                                       backup::HumanBytes(out.bytes));
     ctx.log(summary);

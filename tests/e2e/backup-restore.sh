@@ -28,7 +28,7 @@ expect_no_pvs_of() {
 
 report_figures() {
   local out="$1"
-  grep -E 'backup "backup" \(|restored backup "backup"' "$out" | sed 's/^/e2e: measured: /'
+  grep -E '^\[ *[0-9.]+s\]   (backup "[^"]+" \(|restored backup ")' "$out" | sed 's/^/e2e: measured: /'
 }
 
 # 1. exec-tar, pods and claims.

@@ -220,6 +220,23 @@ TEST_F(RoundTripTest, ARestoreRefusesLiveClaimsAndASnapshotBackupRefusesNamespac
   EXPECT_FALSE(api_.Peek(kube::Namespaces("demo")).is_null());
 }
 
+TEST_F(RoundTripTest, ARestoreCanComeFromTheDirectoryOfAnEarlierRun) {
+  ASSERT_TRUE(Step("    - fault: backup\n      params: {dir: " + path_ + "/kept}\n"));
+  exec_.Of("demo", "data-web-2")["app/db-2"] = "changed later";
+  // A later run: its own session, no backup of its own.
+  session_.emplace("run2", path_ + "/backups/run2");
+  ASSERT_TRUE(Step("    - fault: destroy\n"));
+  auto r = Step("    - fault: restore\n      params: {from: " + path_ + "/kept}\n");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(exec_.Of("demo", "data-web-2").at("app/db-2"), "row 2");
+  EXPECT_EQ(r->properties.at("restore.dir"), path_ + "/kept");
+  ASSERT_TRUE(session_->restored);
+  EXPECT_EQ(session_->restored->backup.run_id, "run1");
+  auto missing = Step("    - name: again\n      fault: restore\n      params: {from: " + path_ + "/nothing}\n");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("manifest.json not found"), std::string::npos) << missing.error().message;
+}
+
 TEST_F(RoundTripTest, BackupDirectoriesAreNeverOverwritten) {
   ASSERT_TRUE(Step("    - fault: backup\n      params: {dir: " + path_ + "/mine}\n"));
   auto again = Step("    - name: again\n      fault: backup\n      params: {dir: " + path_ + "/mine}\n");
