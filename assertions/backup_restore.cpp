@@ -166,6 +166,12 @@ class BackupRestore final : public Assertion {
   Verdict Check(AssertionContext& ctx) override {
     Verdict v;
     const auto& fin = *ctx.final_state;
+    if (ctx.backups && !ctx.backups->restored && !ctx.backups->restore_error.empty()) {
+      v.kind = VerdictKind::kFail;
+      v.message = "expected the backup back after the restore; " + ctx.backups->restore_error;
+      Cleanup(ctx);
+      return v;
+    }
     if (!ctx.backups || !ctx.backups->restored) {
       v.kind = VerdictKind::kError;
       v.message = "no restore step ran in this drill: backup-restore checks a backup, destroy and restore round trip "

@@ -56,6 +56,7 @@ class Session {
   std::vector<Mutation> mutations;
   std::optional<DestroyRecord> destroyed;
   std::optional<RestoreRecord> restored;
+  std::string restore_error;  // set when a restore step failed (the backup was kept)
 
  private:
   std::string run_id_;

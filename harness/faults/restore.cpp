@@ -165,11 +165,12 @@ class Restore final : public Fault {
       auto hand = provider->HandRestore(record);
       for (const auto& l : hand) ctx.log("  " + l);
       auto file = backup::WriteHandRestore(record.dir, hand);
-      return std::unexpected(Error(st.error().code,
-                                   fmt::format("restore of backup \"{}\" failed: {}; the backup is kept in {}; restore "
-                                               "by hand as {} says",
-                                               record.name, st.error().message, record.dir,
-                                               file ? *file : std::string("the log above"))));
+      Error e(st.error().code, fmt::format("restore of backup \"{}\" failed: {}; the backup is kept in {}; restore "
+                                           "by hand as {} says",
+                                           record.name, st.error().message, record.dir,
+                                           file ? *file : std::string("the log above")));
+      ctx.backups->restore_error = e.message;
+      return std::unexpected(e);
     }
     out.seconds = std::chrono::duration<double>(ctx.clock.Now() - begin).count();
     std::string summary = fmt::format("restored backup \"{}\" ({}, mode {}) in {:.1f}s: {} claim(s), {} restored",

@@ -264,6 +264,21 @@ TEST_F(RoundTripTest, AFailedRestoreKeepsTheBackupAndSaysHowToRestoreByHand) {
   EXPECT_TRUE(api_.Peek(kube::Pods("demo", "kdrill-restore-data-web-0")).is_null());
 }
 
+TEST_F(RoundTripTest, AFailedRestoreFailsTheVerification) {
+  helpers_fail_ = true;
+  Prepare();
+  ASSERT_TRUE(Step("    - fault: backup\n"));
+  ASSERT_TRUE(Step("    - fault: destroy\n"));
+  ASSERT_FALSE(Step("    - fault: restore\n      params: {timeout: 2s}\n"));
+  helpers_fail_ = false;
+  // What the runner does next: the StatefulSet comes back (empty claims) and is checked.
+  (void)api_.Patch(kube::StatefulSets("demo", "web"), kube::PatchType::kMerge, R"({"spec":{"replicas":3}})", {});
+  auto v = Check();
+  EXPECT_EQ(v.kind, assertions::VerdictKind::kFail);
+  EXPECT_NE(v.message.find("restore of backup \"backup\" failed"), std::string::npos) << v.message;
+  EXPECT_NE(v.message.find("the backup is kept in"), std::string::npos) << v.message;
+}
+
 TEST_F(RoundTripTest, AFailedSnapshotRestoreKeepsTheSnapshots) {
   ASSERT_TRUE(Step("    - fault: backup\n      params: {provider: volume-snapshot}\n"));
   ASSERT_TRUE(Step("    - fault: destroy\n"));
