@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/backup/session.h"
 #include "harness/cluster/snapshot.h"
 #include "harness/core/clock.h"
 #include "harness/core/status.h"
@@ -45,6 +46,7 @@ struct AssertionContext {
   std::function<void(const std::string&)> log;
   std::stop_token stop;
   Clock* clock = nullptr;             // for bounded retries of eventually-consistent reads; null: no retry
+  backup::Session* backups = nullptr; // the run's backups and restores (backup-restore); null: none
 };
 
 class Assertion {

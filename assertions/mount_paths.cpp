@@ -9,7 +9,7 @@ Result<MountPoint> FindMount(const kube::Json& pod, const std::string& volume, c
     if (!container.empty() && name != container) continue;
     for (const auto& m : c.value("volumeMounts", kube::Json::array())) {
       if (m.value("name", "") == volume) {
-        return MountPoint{name, m.value("mountPath", "")};
+        return MountPoint{name, m.value("mountPath", ""), m.value("subPath", "")};
       }
     }
   }

@@ -11,6 +11,7 @@ namespace kdrill::assertions {
 struct MountPoint {
   std::string container;
   std::string path;
+  std::string sub_path;  // the mount's subPath, if any
 };
 
 // The container (the named one, or the first that mounts it) and mount path

@@ -12,6 +12,7 @@ std::unique_ptr<Assertion> MakeRecoveredWithin();
 std::unique_ptr<Assertion> MakeDataIntact();
 std::unique_ptr<Assertion> MakeProbe();
 std::unique_ptr<Assertion> MakePvcRetention();
+std::unique_ptr<Assertion> MakeBackupRestore();
 
 const std::map<std::string, AssertionFactory>& AssertionRegistry() {
   static const std::map<std::string, AssertionFactory> registry = {
@@ -25,6 +26,7 @@ const std::map<std::string, AssertionFactory>& AssertionRegistry() {
       {"data-intact", MakeDataIntact},
       {"probe", MakeProbe},
       {"pvc-retention", MakePvcRetention},
+      {"backup-restore", MakeBackupRestore},
   };
   return registry;
 }

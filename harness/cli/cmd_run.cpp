@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 #include "harness/cli/commands.h"
@@ -54,6 +55,12 @@ int RunDrills(const RunFlags& flags, const GlobalOptions& global) {
   opts.ns_override = global.ns;
   opts.seed = flags.seed;
   opts.journal_dir = flags.journal_dir.empty() ? DefaultJournalDir() : flags.journal_dir;
+  // Backups default to <report dir>/backups/<run-id>: the directory of the
+  // combined report files when given (otherwise each drill's spec.reports).
+  if (!flags.junit.empty() || !flags.json.empty()) {
+    auto parent = std::filesystem::path(!flags.junit.empty() ? flags.junit : flags.json).parent_path();
+    opts.report_dir = parent.empty() ? "." : parent.string();
+  }
   opts.context = conn->info.context;
   opts.kubeconfig = global.kubeconfig;
   opts.scope = MakeScopePolicy(global);

@@ -2,6 +2,7 @@
 
 #include <boost/asio.hpp>
 #include <boost/process.hpp>
+#include <fstream>
 #include <future>
 
 namespace kdrill {
@@ -20,7 +21,7 @@ std::vector<std::string> KubectlPodExecutor::BuildArgs(const ExecRequest& req) c
   if (!req.container.empty()) {
     args.push_back("--container=" + req.container);
   }
-  if (req.stdin_data) {
+  if (req.stdin_data || req.stdin_path) {
     args.push_back("--stdin");
   }
   args.push_back("--");
@@ -60,8 +61,33 @@ Result<ExecResult> KubectlPodExecutor::Exec(const ExecRequest& req) {
     std::future<std::string> out;
     std::future<std::string> err;
     std::string input = req.stdin_data.value_or("");
-    bp::child child(exe, BuildArgs(req), bp::std_in < boost::asio::buffer(input), bp::std_out > out,
-                    bp::std_err > err, io);
+    // No TTY is requested (no -t), so kubectl passes the streams through as
+    // bytes; files are opened by the child as they are (binary on POSIX).
+    std::optional<bp::child> started;
+    if (req.stdin_path && !boost::filesystem::exists(*req.stdin_path)) {
+      return MakeError(ErrorCode::kIo, "exec in " + where + ": stdin file " + *req.stdin_path + " does not exist");
+    }
+    if (req.stdout_path) {
+      // Boost.Process opens the file without O_TRUNC: start from empty.
+      std::ofstream truncate(*req.stdout_path, std::ios::binary | std::ios::trunc);
+      if (!truncate) {
+        return MakeError(ErrorCode::kIo, "exec in " + where + ": cannot write stdout file " + *req.stdout_path);
+      }
+    }
+    if (req.stdin_path && req.stdout_path) {
+      started.emplace(exe, BuildArgs(req), bp::std_in < boost::filesystem::path(*req.stdin_path),
+                      bp::std_out > boost::filesystem::path(*req.stdout_path), bp::std_err > err, io);
+    } else if (req.stdin_path) {
+      started.emplace(exe, BuildArgs(req), bp::std_in < boost::filesystem::path(*req.stdin_path), bp::std_out > out,
+                      bp::std_err > err, io);
+    } else if (req.stdout_path) {
+      started.emplace(exe, BuildArgs(req), bp::std_in < boost::asio::buffer(input),
+                      bp::std_out > boost::filesystem::path(*req.stdout_path), bp::std_err > err, io);
+    } else {
+      started.emplace(exe, BuildArgs(req), bp::std_in < boost::asio::buffer(input), bp::std_out > out,
+                      bp::std_err > err, io);
+    }
+    bp::child& child = *started;
     io.run_for(req.timeout);
     if (!io.stopped()) {
       child.terminate();
@@ -72,7 +98,7 @@ Result<ExecResult> KubectlPodExecutor::Exec(const ExecRequest& req) {
     child.wait();
     ExecResult r;
     r.exit_code = child.exit_code();
-    r.stdout_data = out.get();
+    r.stdout_data = req.stdout_path ? std::string() : out.get();
     r.stderr_data = err.get();
     if (r.exit_code != 0) {
       auto pos = r.stderr_data.rfind(kTerminated);

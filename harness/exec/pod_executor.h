@@ -21,11 +21,17 @@ struct ExecRequest {
   std::vector<std::string> argv;       // executed as-is inside the container
   std::optional<std::string> stdin_data;
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
+  // Streams instead of strings, for archives that should not sit in memory:
+  // stdin is read from stdin_path (instead of stdin_data) and stdout is
+  // written to stdout_path (created or truncated; stdout_data stays empty).
+  // Both carry bytes unchanged (no text mode, no TTY).
+  std::optional<std::string> stdin_path = std::nullopt;
+  std::optional<std::string> stdout_path = std::nullopt;
 };
 
 struct ExecResult {
   int exit_code = -1;  // the remote command's exit code
-  std::string stdout_data;
+  std::string stdout_data;  // bytes as the command wrote them (binary-safe)
   std::string stderr_data;
 };
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/backup/session.h"
 #include "harness/cluster/statefulset.h"
 #include "harness/core/clock.h"
 #include "harness/core/status.h"
@@ -35,6 +36,7 @@ struct FaultContext {
   cluster::StatefulSetSpec sts;     // the target as read before the step
   std::function<void(const std::string&)> log;  // progress lines for the console and the report
   std::stop_token stop;
+  backup::Session* backups = nullptr;  // the run's backups (backup, mutate-data, destroy, restore); null in plan
 };
 
 struct FaultResult {

@@ -16,6 +16,11 @@ std::unique_ptr<Fault> MakeContainerKill();
 std::unique_ptr<Fault> MakeNodeCordon();
 std::unique_ptr<Fault> MakeNodeUncordon();
 std::unique_ptr<Fault> MakeNodeDrain();
+// Backup and restore steps (see harness/faults/FAULTS-backup.md).
+std::unique_ptr<Fault> MakeBackup();
+std::unique_ptr<Fault> MakeMutateData();
+std::unique_ptr<Fault> MakeDestroy();
+std::unique_ptr<Fault> MakeRestore();
 
 const std::map<std::string, FaultFactory>& FaultRegistry() {
   static const std::map<std::string, FaultFactory> registry = {
@@ -31,6 +36,10 @@ const std::map<std::string, FaultFactory>& FaultRegistry() {
       {"node-cordon", MakeNodeCordon},
       {"node-uncordon", MakeNodeUncordon},
       {"node-drain", MakeNodeDrain},
+      {"backup", MakeBackup},
+      {"mutate-data", MakeMutateData},
+      {"destroy", MakeDestroy},
+      {"restore", MakeRestore},
   };
   return registry;
 }

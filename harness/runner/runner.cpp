@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <random>
 
 #include "assertions/assertion.h"
@@ -43,6 +44,17 @@ drill::Drill RetargetDrill(const drill::Drill& in, const std::string& ns) {
     }
   }
   return d;
+}
+
+std::string ReportDirFor(const RunOptions& opts, const drill::Drill& drill) {
+  auto dir_of = [](const std::string& file) {
+    auto parent = std::filesystem::path(file).parent_path();
+    return parent.empty() ? std::string(".") : parent.string();
+  };
+  if (!opts.report_dir.empty()) return opts.report_dir;
+  if (!drill.reports.junit.empty()) return dir_of(drill.reports.junit);
+  if (!drill.reports.json.empty()) return dir_of(drill.reports.json);
+  return opts.journal_dir.empty() ? std::string(".") : opts.journal_dir;
 }
 
 namespace {
@@ -129,6 +141,7 @@ class DrillRun {
   uint64_t seed_ = 0;
   bool aborted_ = false;
   GoneUids gone_uids_;
+  std::optional<backup::Session> backups_;
 };
 
 bool DrillRun::ApplySetup() {
@@ -308,15 +321,33 @@ void DrillRun::RunSteps(std::vector<std::unique_ptr<assertions::Assertion>>& che
     if (is_fault) {
       auto fault = faults::MakeFault(step.fault);
       auto sts_obj = api_.Get(cluster::TargetRef(drill_.target_kind, drill_.ns, drill_.statefulset));
-      if (!fault || !sts_obj) {
+      cluster::StatefulSetSpec sts_spec;
+      sts_spec.kind = drill_.target_kind;
+      if (sts_obj) {
+        sts_spec = cluster::ReadTarget(drill_.target_kind, *sts_obj);
+      } else if (sts_obj.error().code == ErrorCode::kNotFound) {
+        // Gone (e.g. a destroy step deleted the namespace): the fault decides
+        // whether it can act without it (restore recreates it).
+        sts_spec.ns = drill_.ns;
+        sts_spec.name = drill_.statefulset;
+      }
+      if (!fault || (!sts_obj && sts_obj.error().code != ErrorCode::kNotFound)) {
         c.outcome = Outcome::kError;
         c.message = !fault ? "unknown fault " + step.fault : "reading the target: " + sts_obj.error().ToString();
         stop_steps = true;
         outcome_.report.cases.push_back(scope.Finish());
         continue;
       }
-      faults::FaultContext ctx{api_,  exec_, &*journal_, clock_, rng, drill_.ns, cluster::ReadTarget(drill_.target_kind, *sts_obj),
-                               [&](const std::string& line) { Say("  " + line, &c); }, opts_.stop};
+      faults::FaultContext ctx{api_,
+                               exec_,
+                               &*journal_,
+                               clock_,
+                               rng,
+                               drill_.ns,
+                               sts_spec,
+                               [&](const std::string& line) { Say("  " + line, &c); },
+                               opts_.stop,
+                               &*backups_};
       timeline_.Mark("fault", "inject", step.name, step.fault);
       auto r = fault->Inject(ctx, step);
       if (!r) {
@@ -381,7 +412,8 @@ void DrillRun::CheckAssertions(std::vector<std::unique_ptr<assertions::Assertion
                                      run_id_,
                                      [&](const std::string& line) { Say("  " + line, &c); },
                                      opts_.stop,
-                                     &clock_};
+                                     &clock_,
+                                     &*backups_};
     auto v = checks[i]->Check(ctx);
     switch (v.kind) {
       case assertions::VerdictKind::kPass: c.outcome = Outcome::kPassed; break;
@@ -464,6 +496,7 @@ RunOutcome DrillRun::Run() {
   rep.properties["seed"] = std::to_string(seed_);
   run_id_ = RunId(drill_.name, clock_.WallNow());
   rep.properties["run"] = run_id_;
+  backups_.emplace(run_id_, ReportDirFor(opts_, drill_) + "/backups/" + run_id_);
 
   Say(fmt::format("drill {}: {} {}/{} on {}{}", drill_.name, drill_.target_kind, drill_.ns, drill_.statefulset,
                   rep.cluster,
@@ -525,7 +558,7 @@ RunOutcome DrillRun::Run() {
         assertions::AssertionContext ctx{api_,    exec_,     &*journal_, spec,
                                          *baseline_, nullptr, timeline_, run_id_,
                                          [&](const std::string& line) { Say("  " + line); }, opts_.stop,
-                                         &clock_};
+                                         &clock_, &*backups_};
         auto prep = a ? a->Prepare(ctx) : Status(MakeError(ErrorCode::kInternal, "unknown assertion " + spec.type));
         prepare_errors_.push_back(prep ? std::string() : prep.error().message);
         checks.push_back(std::move(a));

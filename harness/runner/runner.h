@@ -25,6 +25,10 @@ struct RunOptions {
   std::string ns_override;         // -n
   std::optional<uint64_t> seed;    // --seed
   std::string journal_dir;         // where the run's journal goes
+  // Where backups go by default (<report_dir>/backups/<run-id>/<name>): the
+  // directory of --junit/--json; empty: the drill's spec.reports directory,
+  // else journal_dir.
+  std::string report_dir;
   std::string context;             // for the report and the journal
   std::string kubeconfig;          // for the journal (recover reconnects with it)
   ScopePolicy scope;
@@ -57,5 +61,8 @@ class Runner {
 // in the drill's declared namespace (or with none) move to ns, and a Namespace
 // object named after the declared namespace is renamed.
 drill::Drill RetargetDrill(const drill::Drill& drill, const std::string& ns);
+
+// The report directory a drill's backups default to (see RunOptions::report_dir).
+std::string ReportDirFor(const RunOptions& opts, const drill::Drill& drill);
 
 }  // namespace kdrill

@@ -24,6 +24,7 @@ for a in "$@"; do last="$a"; done
 case "$last" in
   echo-args) for a in "$@"; do echo "$a"; done ;;
   read-stdin) cat ;;
+  binary-out) printf '\000\377\r\n\032end' ;;
   fail-3) echo "oops" >&2; echo "command terminated with exit code 3" >&2; exit 3 ;;
   not-found) echo 'Error from server (NotFound): pods "web-9" not found' >&2; exit 1 ;;
   hang) sleep 30 ;;
@@ -52,6 +53,54 @@ TEST_F(KubectlExecTest, FeedsStdin) {
   auto r = Exec().Exec({"demo", "web-0", "", {"read-stdin"}, std::string("payload\n")});
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->stdout_data, "payload\n");
+}
+
+TEST_F(KubectlExecTest, BinaryStdoutComesBackUnchanged) {
+  auto r = Exec().Exec({"demo", "web-0", "", {"binary-out"}, std::nullopt});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->stdout_data, std::string("\0\377\r\n\032end", 8));
+  auto s = Exec().Exec({"demo", "web-0", "", {"read-stdin"}, std::string("\0\r\n\xff", 4)});
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->stdout_data, std::string("\0\r\n\xff", 4));
+}
+
+// Archives travel through files, not memory: every byte value, 3 MiB of them,
+// in through stdin_path and out through stdout_path unchanged.
+TEST_F(KubectlExecTest, StreamsFilesBothWaysByteForByte) {
+  std::string data;
+  for (int i = 0; i < 3 * 1024 * 1024; ++i) data += static_cast<char>((i * 7 + i / 256) & 0xff);
+  std::string in = (dir_ / "in.bin").string(), out = (dir_ / "out.bin").string();
+  std::ofstream(in, std::ios::binary) << data;
+  ExecRequest req{"demo", "web-0", "", {"read-stdin"}, std::nullopt};
+  req.stdin_path = in;
+  req.stdout_path = out;
+  auto r = Exec().Exec(req);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->exit_code, 0);
+  EXPECT_TRUE(r->stdout_data.empty());
+  std::ifstream back(out, std::ios::binary);
+  std::string got((std::istreambuf_iterator<char>(back)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(got.size(), data.size());
+  EXPECT_TRUE(got == data);
+  // Only stdout to a file; and --stdin is passed for a stdin file.
+  ExecRequest args{"demo", "web-0", "", {"echo-args"}, std::nullopt};
+  args.stdin_path = in;
+  EXPECT_NE(Exec().BuildArgs(args), Exec().BuildArgs({"demo", "web-0", "", {"echo-args"}, std::nullopt}));
+  ExecRequest bin{"demo", "web-0", "", {"binary-out"}, std::nullopt};
+  bin.stdout_path = out;
+  ASSERT_TRUE(Exec().Exec(bin));
+  std::ifstream again(out, std::ios::binary);
+  std::string small((std::istreambuf_iterator<char>(again)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(small.size(), 8u) << "the stdout file must be truncated first";
+  EXPECT_TRUE(small == std::string("\0\377\r\n\032end", 8));
+}
+
+TEST_F(KubectlExecTest, AMissingStdinFileIsAnError) {
+  ExecRequest req{"demo", "web-0", "", {"read-stdin"}, std::nullopt};
+  req.stdin_path = (dir_ / "nope").string();
+  auto r = Exec().Exec(req);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("does not exist"), std::string::npos);
 }
 
 TEST_F(KubectlExecTest, RemoteExitCodeIsAResultNotAnError) {
