@@ -124,6 +124,13 @@ class StableIdentity final : public Assertion {
       details.push_back("no spec.serviceName: DNS and EndpointSlice checks skipped");
       return;
     }
+    auto svc = ctx.api.Get(kube::ResourceRef{"v1", "services", fin.spec.ns, fin.spec.service_name, ""});
+    if (!svc && svc.error().code == ErrorCode::kNotFound) {
+      problems.push_back(fmt::format("spec.serviceName {} names no Service in namespace {}: the pods have no stable "
+                                     "DNS names (create the headless Service)",
+                                     fin.spec.service_name, fin.spec.ns));
+      return;
+    }
     const std::string domain = p.GetString("clusterDomain", "cluster.local").value_or("cluster.local");
     const auto timeout = p.GetDuration("timeout", std::chrono::seconds(30)).value_or(std::chrono::seconds(30));
     const MonoTime deadline = ctx.clock ? ctx.clock->Now() + timeout : MonoTime{};

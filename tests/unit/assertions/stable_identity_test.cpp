@@ -62,6 +62,9 @@ class StableIdentityTest : public AssertionTest {
       slice["endpoints"].push_back({{"hostname", o.pod}, {"addresses", {o.ip}}});
     }
     api_.Put(kube::ResourceRef{"discovery.k8s.io/v1", "endpointslices", "demo", "", ""}, slice);
+    api_.Put(kube::ResourceRef{"v1", "services", "demo", "", ""},
+             {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", "web"}, {"namespace", "demo"}}},
+              {"spec", {{"clusterIP", "None"}}}});
   }
   ScriptedExecutor scripted_;
   std::map<std::string, std::string> hostnames_, dns_;
@@ -104,6 +107,16 @@ TEST_F(StableIdentityTest, EndpointSliceWithAnotherIpFails) {
   ASSERT_EQ(v.kind, VerdictKind::kFail);
   EXPECT_NE(v.message.find("web-0: the EndpointSlices of Service web list hostname web-0 at [10.0.0.10], expected "
                            "10.0.0.77"),
+            std::string::npos)
+      << v.message;
+}
+
+TEST_F(StableIdentityTest, AMissingHeadlessServiceIsNamed) {
+  ASSERT_TRUE(api_.Delete(kube::ResourceRef{"v1", "services", "demo", "web", ""}, {}));
+  auto v = Run("stable-identity");
+  ASSERT_EQ(v.kind, VerdictKind::kFail);
+  EXPECT_NE(v.message.find("spec.serviceName web names no Service in namespace demo: the pods have no stable DNS "
+                           "names (create the headless Service)"),
             std::string::npos)
       << v.message;
 }
