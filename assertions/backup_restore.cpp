@@ -13,7 +13,8 @@
 //      gone and changed files read as they were backed up.
 // Files the restored volume holds beyond the backup are reported, not failed.
 // The dataset is removed afterwards; its removal is journaled before it is
-// written. Needs sh, head, sync, find, stat and sha256sum in the container.
+// written (assertions/seeded_dataset.h). Needs sh, head, sync, find, stat and
+// sha256sum in the container.
 //
 // params: files (default 8), size (default 64Ki), volume (claim template;
 // default the first), container.
@@ -21,45 +22,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <sstream>
 
 #include "assertions/assertion.h"
 #include "assertions/mount_paths.h"
+#include "assertions/seeded_dataset.h"
 #include "harness/backup/tar_reader.h"
 #include "harness/backup/verify.h"
 #include "harness/backup/volume_files.h"
-#include "harness/cluster/quantity.h"
 
 namespace kdrill::assertions {
 
 namespace {
 
-constexpr int kMaxFiles = 1000;
-constexpr int64_t kMaxBytes = int64_t{1} << 30;
-
-// $1 dir, $2 files, $3 bytes; prints "<sha256>  <file>" lines.
-constexpr const char* kSeedScript = R"(set -e
-command -v sha256sum >/dev/null 2>&1 || exit 4
-mkdir -p "$1"
-cd "$1"
-i=0
-while [ "$i" -lt "$2" ]; do head -c "$3" /dev/urandom > "file-$i"; i=$((i+1)); done
-sync
-sha256sum file-*)";
-
-struct Seeded {
-  std::string pod;
-  std::string claim;
-  std::string container;
-  std::string mount;
-  std::string rel_dir;  // relative to the mount
-  std::map<std::string, std::string> sums;  // path relative to the mount -> sha256
-};
-
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
+constexpr int64_t kDefaultFiles = 8;
 
 class BackupRestore final : public Assertion {
  public:
@@ -70,95 +45,37 @@ class BackupRestore final : public Assertion {
   }
 
   Status Validate(const drill::AssertionSpec& spec) const override {
-    const auto& p = spec.params;
-    if (auto s = p.CheckKnownKeys({"files", "size", "volume", "container"}, "backup-restore params"); !s) return s;
-    auto files = p.GetInt("files", 8);
-    if (!files) return std::unexpected(files.error());
-    if (*files < 1 || *files > kMaxFiles) {
-      return std::unexpected(
-          p.ErrorAt("files", fmt::format("files: must be between 1 and {}, got {}", kMaxFiles, *files)));
-    }
-    auto size = p.GetString("size", "64Ki");
-    if (!size) return std::unexpected(size.error());
-    auto bytes = cluster::ParseQuantity(*size);
-    if (!bytes || *bytes < 1 || *bytes > kMaxBytes) {
-      return std::unexpected(p.ErrorAt("size", "size: expected a quantity between 1 and 1Gi such as \"64Ki\", got \"" +
-                                                   *size + "\""));
-    }
-    if (auto v = p.GetString("volume", ""); !v) return std::unexpected(v.error());
-    if (auto c = p.GetString("container", ""); !c) return std::unexpected(c.error());
-    return Ok();
+    return ValidateDatasetParams(spec.params, {"files", "size", "volume", "container"}, "backup-restore",
+                                 kDefaultFiles);
   }
 
   Status Prepare(AssertionContext& ctx) override {
     const auto& p = ctx.spec.params;
-    const int64_t files = p.GetInt("files", 8).value_or(8);
-    const int64_t bytes = cluster::ParseQuantity(p.GetString("size", "64Ki").value_or("64Ki")).value_or(65536);
-    std::string volume = p.GetString("volume", "").value_or("");
-    const std::string container = p.GetString("container", "").value_or("");
+    DatasetSpec dataset = ReadDatasetParams(p, kDefaultFiles);
     const auto& spec = ctx.baseline.spec;
     if (spec.claim_templates.empty()) {
       return MakeError(ErrorCode::kFailedPrecondition,
                        p.location().ToString() + ": backup-restore: " + spec.name +
                            " has no volumeClaimTemplates: there is no claim to back up");
     }
-    if (volume.empty()) volume = spec.claim_templates.front();
-    if (std::find(spec.claim_templates.begin(), spec.claim_templates.end(), volume) == spec.claim_templates.end()) {
+    if (dataset.volume.empty()) dataset.volume = spec.claim_templates.front();
+    if (std::find(spec.claim_templates.begin(), spec.claim_templates.end(), dataset.volume) ==
+        spec.claim_templates.end()) {
       return MakeError(ErrorCode::kFailedPrecondition,
-                       p.LocationOf("volume").ToString() + ": backup-restore: " + volume +
+                       p.LocationOf("volume").ToString() + ": backup-restore: " + dataset.volume +
                            " is not a claim template of " + spec.name);
     }
-    std::string rel = ".kdrill-backup-" + ctx.run_id;
-    for (const auto& [ord, o] : ctx.baseline.ordinals) {
-      if (!o.pod_exists) continue;
-      auto mount = FindMount(o.object, volume, container);
-      if (!mount) return std::unexpected(mount.error());
-      Seeded s;
-      s.pod = o.pod;
-      s.claim = cluster::ClaimName(volume, spec.name, ord);
-      s.container = mount->container;
-      s.mount = mount->path;
-      s.rel_dir = rel;
-      std::string dir = mount->path + "/" + rel;
-      auto undo = ctx.journal->RecordUndo(Name(), "remove dataset " + dir + " in " + o.pod,
-                                          {{"kind", "exec"},
-                                           {"namespace", spec.ns},
-                                           {"pod", o.pod},
-                                           {"container", s.container},
-                                           {"argv", {"rm", "-rf", dir}},
-                                           {"claim", s.claim},
-                                           {"podReadySeconds", 180}});
-      if (!undo) return std::unexpected(undo.error());
-      undo_ids_.push_back(*undo);
-      auto r = ctx.exec.Exec({spec.ns, o.pod, s.container,
-                              {"sh", "-c", kSeedScript, "sh", dir, std::to_string(files), std::to_string(bytes)},
-                              std::nullopt, std::chrono::seconds(120)});
-      if (!r) return std::unexpected(r.error());
-      if (r->exit_code != 0) {
-        return MakeError(ErrorCode::kFailedPrecondition,
-                         fmt::format("backup-restore: seeding {} in {} exited {}: {} (the container needs sh, head, "
-                                     "sync and sha256sum)",
-                                     dir, o.pod, r->exit_code, Trim(r->stderr_data)));
-      }
-      std::istringstream in(r->stdout_data);
-      std::string line;
-      while (std::getline(in, line)) {
-        auto sp = line.find(' ');
-        auto at = sp == std::string::npos ? sp : line.find_first_not_of(" *", sp);
-        if (sp == 64 && at != std::string::npos) {
-          s.sums[backup::NormalizeTarPath(rel + "/" + line.substr(at))] = line.substr(0, 64);
-        }
-      }
-      if (s.sums.size() != static_cast<size_t>(files)) {
-        return MakeError(ErrorCode::kFailedPrecondition,
-                         fmt::format("backup-restore: seeding {} in {} reported {} checksum(s) for {} files: {}", dir,
-                                     o.pod, s.sums.size(), files, Trim(r->stdout_data).substr(0, 200)));
-      }
-      ctx.log(fmt::format("dataset seeded in {}:{} ({} x {} bytes, sha256)", o.pod, dir, files, bytes));
-      seeded_[s.claim] = std::move(s);
-    }
-    if (seeded_.empty()) {
-      return MakeError(ErrorCode::kFailedPrecondition, "backup-restore: no pod of " + spec.name + " exists to seed");
+    rel_dir_ = ".kdrill-backup-" + ctx.run_id;
+    // The backup's manifest checksums are SHA-256 of the tar stream: the seed must be too.
+    auto seeded = SeedDataset(ctx, Name(), dataset, rel_dir_, /*need_sha256=*/true, undo_ids_);
+    if (!seeded) return std::unexpected(seeded.error());
+    for (auto& sv : *seeded) {
+      // Keyed like the manifest: paths relative to the mount.
+      std::map<std::string, std::string> by_path;
+      for (const auto& [file, sum] : sv.sums) by_path[backup::NormalizeTarPath(rel_dir_ + "/" + file)] = sum;
+      sv.sums = std::move(by_path);
+      std::string claim = sv.claim;
+      seeded_[claim] = std::move(sv);
     }
     return Ok();
   }
@@ -289,7 +206,7 @@ class BackupRestore final : public Assertion {
     if (ctx.final_state) {
       const auto& fin = *ctx.final_state;
       for (const auto& [claim, s] : seeded_) {
-        std::vector<std::string> argv = {"rm", "-rf", s.mount + "/" + s.rel_dir};
+        std::vector<std::string> argv = {"rm", "-rf", s.dir};
         if (ctx.backups) {
           for (const auto& m : ctx.backups->mutations) {
             if (m.claim == claim && m.added) argv.push_back(s.mount + "/" + m.path);
@@ -305,7 +222,8 @@ class BackupRestore final : public Assertion {
     for (int id : undo_ids_) (void)ctx.journal->MarkDone(id, "dataset removed after check");
   }
 
-  std::map<std::string, Seeded> seeded_;  // by claim
+  std::string rel_dir_;                          // the dataset's directory, relative to the mount
+  std::map<std::string, SeededVolume> seeded_;  // by claim; sums keyed by path relative to the mount
   std::vector<int> undo_ids_;
 };
 

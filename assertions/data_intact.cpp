@@ -11,67 +11,20 @@
 
 #include <fmt/format.h>
 
-#include <sstream>
-
 #include "assertions/assertion.h"
-#include "assertions/mount_paths.h"
-#include "harness/cluster/quantity.h"
+#include "assertions/seeded_dataset.h"
+#include "harness/core/text.h"
 
 namespace kdrill::assertions {
 
 namespace {
 
-constexpr int kMaxFiles = 1000;
-constexpr int64_t kMaxBytes = int64_t{1} << 30;  // per file
-
-// Writes $2 files of $3 bytes into $1, syncs, prints "<algo>" then "<sum>  <file>" lines.
-constexpr const char* kWriteScript = R"(set -e
-d="$1"; n="$2"; sz="$3"
-mkdir -p "$d"
-i=0
-while [ "$i" -lt "$n" ]; do head -c "$sz" /dev/urandom > "$d/file-$i"; i=$((i+1)); done
-sync
-cd "$d"
-if command -v sha256sum >/dev/null 2>&1; then echo sha256; sha256sum file-*; else echo md5; md5sum file-*; fi)";
+constexpr int64_t kDefaultFiles = 4;
 
 // Prints "<sum>  <file>" for every file in $1 with the algorithm $2.
 constexpr const char* kReadScript = R"(cd "$1" || exit 3
 for f in file-*; do [ -e "$f" ] || exit 0; done
 if [ "$2" = sha256 ]; then sha256sum file-*; else md5sum file-*; fi)";
-
-std::map<std::string, std::string> ParseSums(const std::string& out, std::string* algo) {
-  std::map<std::string, std::string> sums;
-  std::istringstream in(out);
-  std::string line;
-  bool first = true;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    if (first && algo != nullptr) {
-      *algo = line;
-      first = false;
-      continue;
-    }
-    first = false;
-    auto sp = line.find_first_of(" \t");
-    if (sp == std::string::npos) continue;
-    auto name_at = line.find_first_not_of(" \t*", sp);
-    if (name_at == std::string::npos) continue;
-    sums[line.substr(name_at)] = line.substr(0, sp);
-  }
-  return sums;
-}
-
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
-struct Dataset {
-  std::string container;
-  std::string dir;
-  std::string algo;
-  std::map<std::string, std::string> sums;  // file -> checksum
-};
 
 class DataIntact final : public Assertion {
  public:
@@ -81,82 +34,21 @@ class DataIntact final : public Assertion {
   }
 
   Status Validate(const drill::AssertionSpec& spec) const override {
-    const auto& p = spec.params;
-    if (auto s = p.CheckKnownKeys({"files", "size", "volume", "container"}, "data-intact params"); !s) return s;
-    auto files = p.GetInt("files", 4);
-    if (!files) return std::unexpected(files.error());
-    if (*files < 1 || *files > kMaxFiles) {
-      return std::unexpected(p.ErrorAt("files", fmt::format("files: must be between 1 and {}, got {}", kMaxFiles, *files)));
-    }
-    auto size = p.GetString("size", "64Ki");
-    if (!size) return std::unexpected(size.error());
-    auto bytes = cluster::ParseQuantity(*size);
-    if (!bytes || *bytes < 1 || *bytes > kMaxBytes) {
-      return std::unexpected(p.ErrorAt("size", "size: expected a quantity between 1 and 1Gi such as \"64Ki\" or "
-                                               "\"1Mi\", got \"" + *size + "\""));
-    }
-    if (auto v = p.GetString("volume", ""); !v) return std::unexpected(v.error());
-    if (auto c = p.GetString("container", ""); !c) return std::unexpected(c.error());
-    return Ok();
+    return ValidateDatasetParams(spec.params, {"files", "size", "volume", "container"}, "data-intact", kDefaultFiles);
   }
 
   Status Prepare(AssertionContext& ctx) override {
     const auto& p = ctx.spec.params;
-    const int64_t files = p.GetInt("files", 4).value_or(4);
-    const int64_t bytes = cluster::ParseQuantity(p.GetString("size", "64Ki").value_or("64Ki")).value_or(65536);
-    std::string volume = p.GetString("volume", "").value_or("");
-    const std::string container = p.GetString("container", "").value_or("");
-    if (ctx.baseline.spec.claim_templates.empty() && volume.empty()) {
+    DatasetSpec spec = ReadDatasetParams(p, kDefaultFiles);
+    if (ctx.baseline.spec.claim_templates.empty() && spec.volume.empty()) {
       return MakeError(ErrorCode::kFailedPrecondition,
                        p.location().ToString() + ": data-intact: " + ctx.baseline.spec.name +
                            " has no volumeClaimTemplates; name the pod volume to seed with params.volume");
     }
-    if (volume.empty()) volume = ctx.baseline.spec.claim_templates.front();
-    volume_ = volume;
-    for (const auto& [ord, o] : ctx.baseline.ordinals) {
-      if (!o.pod_exists) continue;
-      auto mount = FindMount(o.object, volume, container);
-      if (!mount) return std::unexpected(mount.error());
-      Dataset ds;
-      ds.container = mount->container;
-      ds.dir = mount->path + "/.kdrill-data-" + ctx.run_id;
-      kube::Json undo_action = {{"kind", "exec"},
-                                {"namespace", ctx.baseline.spec.ns},
-                                {"pod", o.pod},
-                                {"container", ds.container},
-                                {"argv", {"rm", "-rf", ds.dir}}};
-      bool has_claim = false;
-      for (const auto& t : ctx.baseline.spec.claim_templates) has_claim = has_claim || t == volume;
-      if (has_claim) undo_action["claim"] = cluster::ClaimName(volume, ctx.baseline.spec.name, ord);
-      auto undo = ctx.journal->RecordUndo("data-intact", "remove dataset " + ds.dir + " in " + o.pod, undo_action);
-      if (!undo) return std::unexpected(undo.error());
-      undo_ids_.push_back(*undo);
-      ExecRequest req{ctx.baseline.spec.ns,
-                      o.pod,
-                      ds.container,
-                      {"sh", "-c", kWriteScript, "sh", ds.dir, std::to_string(files), std::to_string(bytes)},
-                      std::nullopt};
-      auto r = ctx.exec.Exec(req);
-      if (!r) return std::unexpected(r.error());
-      if (r->exit_code != 0) {
-        return MakeError(ErrorCode::kFailedPrecondition,
-                         fmt::format("data-intact: seeding {} in {} exited {}: {} (the container needs sh, head, sync "
-                                     "and sha256sum or md5sum)",
-                                     ds.dir, o.pod, r->exit_code, Trim(r->stderr_data)));
-      }
-      ds.sums = ParseSums(r->stdout_data, &ds.algo);
-      if (ds.sums.size() != static_cast<size_t>(files) || (ds.algo != "sha256" && ds.algo != "md5")) {
-        return MakeError(ErrorCode::kFailedPrecondition,
-                         fmt::format("data-intact: seeding {} in {} reported {} checksum(s) for {} files: {}", ds.dir,
-                                     o.pod, ds.sums.size(), files, Trim(r->stdout_data).substr(0, 200)));
-      }
-      ctx.log(fmt::format("dataset seeded in {}:{} ({} x {} bytes, {})", o.pod, ds.dir, files, bytes, ds.algo));
-      datasets_[ord] = std::move(ds);
-    }
-    if (datasets_.empty()) {
-      return MakeError(ErrorCode::kFailedPrecondition, "data-intact: no pod of " + ctx.baseline.spec.name +
-                                                           " exists to seed");
-    }
+    if (spec.volume.empty()) spec.volume = ctx.baseline.spec.claim_templates.front();
+    auto seeded = SeedDataset(ctx, "data-intact", spec, ".kdrill-data-" + ctx.run_id, /*need_sha256=*/false, undo_ids_);
+    if (!seeded) return std::unexpected(seeded.error());
+    for (auto& sv : *seeded) datasets_[sv.ordinal] = std::move(sv);
     return Ok();
   }
 
@@ -186,10 +78,10 @@ class DataIntact final : public Assertion {
       }
       if (r->exit_code != 0) {
         problems.push_back(fmt::format("{}: checksumming {} exited {}: {}", pod, ds.dir, r->exit_code,
-                                       Trim(r->stderr_data)));
+                                       TrimEnd(r->stderr_data)));
         continue;
       }
-      auto now = ParseSums(r->stdout_data, nullptr);
+      auto now = ParseChecksums(r->stdout_data, nullptr);
       std::vector<std::string> missing, changed;
       for (const auto& [file, sum] : ds.sums) {
         auto n = now.find(file);
@@ -236,8 +128,7 @@ class DataIntact final : public Assertion {
   }
 
  private:
-  std::string volume_;
-  std::map<int, Dataset> datasets_;
+  std::map<int, SeededVolume> datasets_;
   std::vector<int> undo_ids_;
 };
 

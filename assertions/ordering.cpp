@@ -29,8 +29,6 @@ enum class Promise { kRecovery, kScale, kUpdate };
 
 constexpr size_t kMaxSequenceLines = 60;
 
-bool Healthy(const PodView& p) { return p.owned && p.running && p.ready && !p.terminating; }
-
 std::string StateOf(const std::vector<PodView>& pods) {
   if (pods.empty()) return "missing";
   std::vector<std::string> parts;

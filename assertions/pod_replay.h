@@ -33,6 +33,9 @@ struct PodView {
   std::string revision;      // label controller-revision-hash
 };
 
+// Serving its ordinal: owned by the StatefulSet, Running, Ready, not terminating.
+inline bool Healthy(const PodView& p) { return p.owned && p.running && p.ready && !p.terminating; }
+
 // What one event changed for one pod. An event may carry several (a pod first
 // seen already Ready is kCreated then kReady).
 struct PodChange {

@@ -72,7 +72,7 @@ class RecoveredWithin final : public Assertion {
     PodReplay replay(ctx.timeline, spec.name, spec.selector);
     auto healthy = [&](int ord) {
       for (const auto& pod : replay.AtOrdinal(ord)) {
-        if (pod.owned && pod.running && pod.ready && !pod.terminating) return true;
+        if (Healthy(pod)) return true;
       }
       return false;
     };
@@ -83,7 +83,8 @@ class RecoveredWithin final : public Assertion {
     std::optional<double> first_fault;
     double last_fault = 0;
     std::string last_step;
-    std::optional<double> settled_at;
+    bool settled = false;  // since the last fault
+    double settled_at = 0;
     double last_disruption = -1;
 
     for (const auto& ev : ctx.timeline.Events()) {
@@ -92,7 +93,7 @@ class RecoveredWithin final : public Assertion {
         if (!first_fault) first_fault = t;
         last_fault = t;
         last_step = ev.name;
-        settled_at.reset();
+        settled = false;
         continue;
       }
       replay.Apply(ev);
@@ -108,8 +109,9 @@ class RecoveredWithin final : public Assertion {
         }
         was_healthy[ord] = now;
       }
-      if (first_fault && last_disruption >= last_fault && open.empty() && !settled_at &&
+      if (first_fault && last_disruption >= last_fault && open.empty() && !settled &&
           !replay.StatefulSet().is_null() && cluster::Settled(replay.StatefulSet())) {
+        settled = true;
         settled_at = t;
       }
     }
@@ -156,8 +158,8 @@ class RecoveredWithin final : public Assertion {
     for (const auto& [ord, s] : worst) {
       v.properties[fmt::format("recovery.{}.seconds", cluster::PodName(spec.name, ord))] = fmt::format("{:.1f}", s);
     }
-    if (settled_at) {
-      double total = settled_at.value_or(0) - first_fault.value_or(0);
+    const double total = settled_at - first_fault.value_or(0);
+    if (settled) {
       v.properties["recovery.total.seconds"] = fmt::format("{:.1f}", total);
       v.details.push_back(fmt::format("total: StatefulSet settled {:.1f}s after the first fault", total));
       if (total_limit && total > *total_limit) {
@@ -183,7 +185,7 @@ class RecoveredWithin final : public Assertion {
       for (const auto& [ord, s] : worst) w = std::max(w, s);
       v.message = fmt::format("{} disruption(s) recovered; slowest ordinal {:.1f}s{}{}", episodes.size(), w,
                               ordinal_limit ? fmt::format(" (objective {:.0f}s)", *ordinal_limit) : "",
-                              settled_at ? fmt::format(", settled after {:.1f}s{}", settled_at.value_or(0) - first_fault.value_or(0),
+                              settled ? fmt::format(", settled after {:.1f}s{}", total,
                                                        total_limit ? fmt::format(" (objective {:.0f}s)", *total_limit)
                                                                    : "")
                                          : "");

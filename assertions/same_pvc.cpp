@@ -9,6 +9,7 @@
 
 #include "assertions/assertion.h"
 #include "assertions/mount_paths.h"
+#include "harness/core/text.h"
 
 namespace kdrill::assertions {
 
@@ -133,7 +134,7 @@ class SamePvc final : public Assertion {
           problems.push_back(fmt::format("{}: reading marker failed: {}", now.pod, r.error().message));
         } else if (r->exit_code != 0) {
           problems.push_back(fmt::format("{}: marker {} is missing (cat exited {}: {})", now.pod, m->second.second,
-                                         r->exit_code, Trim(r->stderr_data)));
+                                         r->exit_code, TrimEnd(r->stderr_data)));
         } else if (r->stdout_data != token_) {
           problems.push_back(fmt::format("{}: marker {} holds different content", now.pod, m->second.second));
         } else {
@@ -161,10 +162,6 @@ class SamePvc final : public Assertion {
   }
 
  private:
-  static std::string Trim(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-    return s;
-  }
   // The claim ordinal o mounts as pod volume `volume` (for a StatefulSet,
   // <volume>-<sts>-<ordinal>).
   static std::string ClaimOf(const cluster::OrdinalState& o, const std::string& volume) {

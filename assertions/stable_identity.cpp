@@ -15,6 +15,7 @@
 
 #include "assertions/assertion.h"
 #include "assertions/identity_probes.h"
+#include "harness/core/text.h"
 
 namespace kdrill::assertions {
 
@@ -107,8 +108,7 @@ class StableIdentity final : public Assertion {
           problems.push_back(fmt::format("{}: running hostname failed: {}", o.pod, r.error().message));
           continue;
         }
-        std::string h = r->stdout_data;
-        while (!h.empty() && (h.back() == '\n' || h.back() == '\r' || h.back() == ' ')) h.pop_back();
+        std::string h = TrimEnd(r->stdout_data);
         if (r->exit_code != 0 || h != o.pod) {
           problems.push_back(fmt::format("{}: hostname inside the pod is \"{}\"{}", o.pod, h,
                                          r->exit_code != 0 ? fmt::format(" (exit {})", r->exit_code) : ""));

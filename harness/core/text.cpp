@@ -27,4 +27,9 @@ std::string OneLine(std::string_view text, size_t max_bytes) {
   return out;
 }
 
+std::string TrimEnd(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
 }  // namespace kdrill

@@ -11,4 +11,7 @@ namespace kdrill {
 // trailing spaces go, a cut never splits a UTF-8 sequence and is shown as "...".
 std::string OneLine(std::string_view text, size_t max_bytes = 200);
 
+// text without trailing newlines, carriage returns and spaces (command output).
+std::string TrimEnd(std::string text);
+
 }  // namespace kdrill

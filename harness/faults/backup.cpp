@@ -20,6 +20,7 @@
 #include "harness/core/time_format.h"
 #include "harness/faults/backup_steps.h"
 #include "harness/faults/fault.h"
+#include "harness/faults/victims.h"
 
 namespace kdrill::faults {
 
@@ -88,10 +89,7 @@ class Backup final : public Fault {
   }
 
   Status Validate(const drill::Step& step) const override {
-    if (step.target.kind != drill::VictimSelector::Kind::kNone) {
-      return MakeError(ErrorCode::kInvalidArgument, step.target.location.ToString() +
-                                                        ": backup covers the whole StatefulSet; remove target");
-    }
+    if (auto st = RefuseTarget(step, "backup covers the whole StatefulSet"); !st) return st;
     auto p = ReadParams(step);
     if (!p) return std::unexpected(p.error());
     return Ok();

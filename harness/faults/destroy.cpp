@@ -21,6 +21,7 @@
 
 #include "harness/faults/backup_steps.h"
 #include "harness/faults/fault.h"
+#include "harness/faults/victims.h"
 #include "harness/faults/sts_wait.h"
 #include "harness/runner/object_waits.h"
 #include "harness/runner/undo_actions.h"
@@ -87,10 +88,7 @@ class Destroy final : public Fault {
   }
 
   Status Validate(const drill::Step& step) const override {
-    if (step.target.kind != drill::VictimSelector::Kind::kNone) {
-      return MakeError(ErrorCode::kInvalidArgument, step.target.location.ToString() +
-                                                        ": destroy acts on the whole StatefulSet; remove target");
-    }
+    if (auto st = RefuseTarget(step, "destroy acts on the whole StatefulSet"); !st) return st;
     auto p = ReadParams(step);
     if (!p) return std::unexpected(p.error());
     return Ok();

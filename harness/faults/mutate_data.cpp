@@ -20,6 +20,7 @@
 #include "harness/backup/tar_reader.h"
 #include "harness/faults/backup_steps.h"
 #include "harness/faults/fault.h"
+#include "harness/faults/victims.h"
 
 namespace kdrill::faults {
 
@@ -84,10 +85,7 @@ class MutateData final : public Fault {
   }
 
   Status Validate(const drill::Step& step) const override {
-    if (step.target.kind != drill::VictimSelector::Kind::kNone) {
-      return MakeError(ErrorCode::kInvalidArgument, step.target.location.ToString() +
-                                                        ": mutate-data acts on every claim of the backup; remove target");
-    }
+    if (auto st = RefuseTarget(step, "mutate-data acts on every claim of the backup"); !st) return st;
     auto p = ReadParams(step);
     if (!p) return std::unexpected(p.error());
     return Ok();

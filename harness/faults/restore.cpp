@@ -20,6 +20,7 @@
 #include "harness/backup/backup_provider.h"
 #include "harness/faults/backup_steps.h"
 #include "harness/faults/fault.h"
+#include "harness/faults/victims.h"
 #include "harness/faults/sts_wait.h"
 #include "harness/runner/object_waits.h"
 
@@ -83,10 +84,7 @@ class Restore final : public Fault {
   }
 
   Status Validate(const drill::Step& step) const override {
-    if (step.target.kind != drill::VictimSelector::Kind::kNone) {
-      return MakeError(ErrorCode::kInvalidArgument, step.target.location.ToString() +
-                                                        ": restore acts on the whole StatefulSet; remove target");
-    }
+    if (auto st = RefuseTarget(step, "restore acts on the whole StatefulSet"); !st) return st;
     auto p = ReadParams(step);
     if (!p) return std::unexpected(p.error());
     return Ok();

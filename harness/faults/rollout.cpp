@@ -15,6 +15,7 @@
 
 #include "harness/core/time_format.h"
 #include "harness/faults/fault.h"
+#include "harness/faults/victims.h"
 #include "harness/faults/sts_wait.h"
 #include "harness/faults/template_change.h"
 #include "harness/runner/undo_actions.h"
@@ -52,11 +53,7 @@ class Rollout final : public Fault {
   }
 
   Status Validate(const drill::Step& step) const override {
-    if (step.target.kind != drill::VictimSelector::Kind::kNone) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       step.target.location.ToString() +
-                           ": rollout acts on the whole StatefulSet (use params.partition to limit it); remove target");
-    }
+    if (auto st = RefuseTarget(step, "rollout acts on the whole StatefulSet (use params.partition to limit it)"); !st) return st;
     if (auto c = ReadTemplateChange(step.params, "x"); !c) {
       return std::unexpected(c.error());
     }

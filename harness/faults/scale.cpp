@@ -14,6 +14,7 @@
 #include <set>
 
 #include "harness/faults/fault.h"
+#include "harness/faults/victims.h"
 #include "harness/faults/sts_wait.h"
 #include "harness/runner/undo_actions.h"
 
@@ -95,10 +96,7 @@ class Scale final : public Fault {
   }
 
   Status Validate(const drill::Step& step) const override {
-    if (step.target.kind != drill::VictimSelector::Kind::kNone) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       step.target.location.ToString() + ": scale acts on the whole StatefulSet; remove target");
-    }
+    if (auto st = RefuseTarget(step, "scale acts on the whole StatefulSet"); !st) return st;
     if (auto p = ReadParams(step); !p) {
       return std::unexpected(p.error());
     }

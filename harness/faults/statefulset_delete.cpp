@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "harness/faults/fault.h"
+#include "harness/faults/victims.h"
 #include "harness/faults/strip_object.h"
 #include "harness/faults/sts_wait.h"
 #include "harness/runner/await_object.h"
@@ -89,11 +90,7 @@ class StatefulSetDelete final : public Fault {
   }
 
   Status Validate(const drill::Step& step) const override {
-    if (step.target.kind != drill::VictimSelector::Kind::kNone) {
-      return MakeError(ErrorCode::kInvalidArgument, step.target.location.ToString() +
-                                                        ": statefulset-delete acts on the whole StatefulSet; remove "
-                                                        "target");
-    }
+    if (auto st = RefuseTarget(step, "statefulset-delete acts on the whole StatefulSet"); !st) return st;
     auto p = ReadParams(step);
     if (!p) return std::unexpected(p.error());
     return Ok();

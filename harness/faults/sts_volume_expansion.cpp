@@ -22,6 +22,7 @@
 #include "harness/faults/claim_resize.h"
 #include "harness/faults/claim_victims.h"
 #include "harness/faults/fault.h"
+#include "harness/faults/victims.h"
 #include "harness/faults/strip_object.h"
 #include "harness/faults/sts_wait.h"
 #include "harness/runner/object_waits.h"
@@ -57,10 +58,7 @@ class StsVolumeExpansion final : public Fault {
   }
 
   Status Validate(const drill::Step& step) const override {
-    if (step.target.kind != drill::VictimSelector::Kind::kNone) {
-      return MakeError(ErrorCode::kInvalidArgument, step.target.location.ToString() +
-                                                        ": sts-volume-expansion acts on every claim; remove target");
-    }
+    if (auto st = RefuseTarget(step, "sts-volume-expansion acts on every claim"); !st) return st;
     return ValidateResizeParams(step.params, "sts-volume-expansion", kDefaultTimeout);
   }
 

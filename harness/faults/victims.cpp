@@ -21,6 +21,11 @@ std::string VictimNames(const std::vector<PodVictim>& victims) {
   return s;
 }
 
+Status RefuseTarget(const drill::Step& step, const std::string& what) {
+  if (step.target.kind == drill::VictimSelector::Kind::kNone) return Ok();
+  return MakeError(ErrorCode::kInvalidArgument, step.target.location.ToString() + ": " + what + "; remove target");
+}
+
 Result<std::vector<PodVictim>> ResolvePodVictims(FaultContext& ctx, const drill::VictimSelector& target) {
   using Kind = drill::VictimSelector::Kind;
   kube::ListOptions lo;

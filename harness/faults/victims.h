@@ -24,4 +24,8 @@ Result<std::vector<PodVictim>> ResolvePodVictims(FaultContext& ctx, const drill:
 
 std::string VictimNames(const std::vector<PodVictim>& victims);
 
+// For faults that act on the whole target: Ok without a step target, else
+// "<file:line:col>: <what>; remove target".
+Status RefuseTarget(const drill::Step& step, const std::string& what);
+
 }  // namespace kdrill::faults

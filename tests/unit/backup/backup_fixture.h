@@ -105,6 +105,7 @@ class FakeVolumeExecutor : public PodExecutor {
         if (!files) return ExecResult{1, "", "no volume"};
         int n = std::stoi(a[5]);
         size_t bytes = std::stoul(a[6]);
+        r.stdout_data = "sha256\n";  // the seed script names its algorithm first
         for (int i = 0; i < n; ++i) {
           std::string name = "file-" + std::to_string(i);
           std::string content(bytes, static_cast<char>('a' + (seed_++ % 26)));
