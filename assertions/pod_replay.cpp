@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/cluster/ownership.h"
 #include "harness/cluster/statefulset.h"
 #include "harness/cluster/workload.h"
 
@@ -44,17 +45,18 @@ std::string DescribeChange(const PodChange& c) {
   return fmt::format("{:7.1f}s {} {}{}", c.t, who, ChangeName(c.kind), c.initial ? " (before the watch began)" : "");
 }
 
-PodReplay::PodReplay(const Timeline& timeline, std::string sts_name, std::string selector)
-    : timeline_(timeline), sts_name_(std::move(sts_name)), selector_(std::move(selector)) {}
+PodReplay::PodReplay(const Timeline& timeline, cluster::StatefulSetSpec target)
+    : timeline_(timeline), target_(std::move(target)) {}
 
 std::optional<PodView> PodReplay::ViewOf(const Json& pod) const {
-  if (!cluster::MatchesSelector(pod, selector_)) return std::nullopt;
+  const cluster::PodRelation relation = cluster::RelationTo(pod, target_);
+  if (relation == cluster::PodRelation::kForeign) return std::nullopt;
   const Json& labels = pod.value("/metadata/labels"_json_pointer, Json::object());
   PodView view;
   view.name = Str(pod, "/metadata/name");
   view.uid = Str(pod, "/metadata/uid");
-  view.owned = cluster::OwnedBy(pod, "StatefulSet", sts_name_);
-  std::optional<int> ord = cluster::OrdinalOf(view.name, sts_name_);
+  view.owned = relation == cluster::PodRelation::kOwned;
+  std::optional<int> ord = cluster::OrdinalOf(view.name, target_.name);
   if (!ord && labels.is_object()) ord = ParseIndex(labels.value("apps.kubernetes.io/pod-index", ""));
   if (!ord) return std::nullopt;
   view.ordinal = *ord;
@@ -68,7 +70,7 @@ std::optional<PodView> PodReplay::ViewOf(const Json& pod) const {
 std::vector<PodChange> PodReplay::Apply(const TimelineEvent& ev) {
   std::vector<PodChange> out;
   if (ev.kind == "StatefulSet") {
-    if (ev.name == sts_name_) sts_ = ev.type == "DELETED" ? Json() : ev.object;
+    if (ev.name == target_.name) sts_ = ev.type == "DELETED" ? Json() : ev.object;
     return out;
   }
   if (ev.kind != "Pod") return out;

@@ -4,10 +4,13 @@
 // at-most-one-per-ordinal and recovered-within assertions are functions of
 // this replay, so they are unit-testable from recorded timelines.
 //
-// A pod belongs to the target when it matches the StatefulSet's selector
-// labels AND holds an ordinal: its name is <sts>-<n>, or its label
+// A pod takes part when cluster::RelationTo says it is the target's (owned)
+// or one its controller could adopt (no controller, selector labels match),
+// AND it holds an ordinal: its name is <sts>-<n>, or its label
 // apps.kubernetes.io/pod-index says n (a `kubectl debug --copy-to` copy keeps
-// that label and the selector labels, so it serves the same ordinal).
+// that label and the selector labels, so it serves the same ordinal). A pod
+// another controller owns (a second StatefulSet with overlapping labels) is
+// never seen here, whatever its labels and pod-index say.
 // Pods are keyed by UID: two pods with one name at different times are two
 // instances.
 
@@ -18,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/cluster/statefulset.h"
 #include "harness/runner/timeline.h"
 
 namespace kdrill::assertions {
@@ -26,7 +30,7 @@ struct PodView {
   std::string uid;
   std::string name;
   int ordinal = 0;
-  bool owned = false;        // controlled by the target StatefulSet
+  bool owned = false;        // controlled by the target (false: an adoptable pod, no controller)
   bool running = false;      // phase Running
   bool ready = false;        // condition Ready=True
   bool terminating = false;  // deletionTimestamp set
@@ -50,8 +54,8 @@ std::string ChangeName(PodChange::Kind k);
 
 class PodReplay {
  public:
-  // selector: the StatefulSet's matchLabels as "k=v,k2=v2" (empty matches all).
-  PodReplay(const Timeline& timeline, std::string sts_name, std::string selector);
+  // target: the StatefulSet as read at the baseline (kind, name, selector).
+  PodReplay(const Timeline& timeline, cluster::StatefulSetSpec target);
 
   // Applies one Pod event; other kinds only update the StatefulSet (kind
   // "StatefulSet") or are ignored. Returns what changed for target pods.
@@ -68,8 +72,7 @@ class PodReplay {
   std::optional<PodView> ViewOf(const nlohmann::json& pod) const;
 
   const Timeline& timeline_;
-  std::string sts_name_;
-  std::string selector_;
+  cluster::StatefulSetSpec target_;
   std::map<std::string, PodView> live_;
   nlohmann::json sts_;
 };

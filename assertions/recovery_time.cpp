@@ -69,7 +69,7 @@ class RecoveredWithin final : public Assertion {
     for (const auto& [ord, o] : ctx.final_state->ordinals) {
       if (ctx.baseline.ordinals.count(ord)) expected.insert(ord);
     }
-    PodReplay replay(ctx.timeline, spec.name, spec.selector);
+    PodReplay replay(ctx.timeline, spec);
     auto healthy = [&](int ord) {
       for (const auto& pod : replay.AtOrdinal(ord)) {
         if (Healthy(pod)) return true;

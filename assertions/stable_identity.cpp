@@ -55,6 +55,10 @@ class StableIdentity final : public Assertion {
       if (!o.pod_exists) {
         problems.push_back(o.pod + " is missing");
         row += "missing";
+      } else if (!o.owned) {
+        problems.push_back(fmt::format("{} exists but is not the {}'s own pod ({})", o.pod, fin.spec.kind,
+                                       o.controller));
+        row += "not owned (" + o.controller + ")";
       } else if (o.terminating) {
         problems.push_back(o.pod + " is terminating");
         row += "terminating";

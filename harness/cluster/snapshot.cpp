@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "harness/cluster/ownership.h"
 #include "harness/cluster/workload.h"
 #include "harness/core/time_format.h"
 
@@ -14,8 +15,10 @@ std::string Str(const Json& j, const char* ptr) {
 }
 std::string NowRfc3339() { return Rfc3339(std::chrono::system_clock::now()); }
 
-void FillPod(const Json& p, OrdinalState& o) {
+void FillPod(const Json& p, const StatefulSetSpec& target, OrdinalState& o) {
   o.pod_exists = true;
+  o.owned = RelationTo(p, target) == PodRelation::kOwned;
+  o.controller = DescribeController(p);
   o.uid = Str(p, "/metadata/uid");
   o.node = Str(p, "/spec/nodeName");
   o.ip = Str(p, "/status/podIP");
@@ -44,7 +47,8 @@ void FillDeployment(Snapshot& snap, const std::map<std::string, Json>& pod_by_na
                     const std::map<std::string, Json>& pvc_by_name, const Snapshot* baseline) {
   std::vector<std::string> live;
   for (const auto& [name, p] : pod_by_name) {
-    if (!PodTerminating(p)) live.push_back(name);  // map order: name order
+    // map order: name order; only the Deployment's own pods
+    if (!PodTerminating(p) && RelationTo(p, snap.spec) == PodRelation::kOwned) live.push_back(name);
   }
   std::set<std::string> expected;
   if (baseline == nullptr) {
@@ -52,7 +56,7 @@ void FillDeployment(Snapshot& snap, const std::map<std::string, Json>& pod_by_na
       OrdinalState o;
       o.ordinal = static_cast<int>(i);
       o.pod = live[i];
-      FillPod(pod_by_name.at(o.pod), o);
+      FillPod(pod_by_name.at(o.pod), snap.spec, o);
       for (const auto& vol : o.object.value("/spec/volumes"_json_pointer, Json::array())) {
         std::string claim = Str(vol, "/persistentVolumeClaim/claimName");
         if (claim.empty()) continue;
@@ -70,7 +74,7 @@ void FillDeployment(Snapshot& snap, const std::map<std::string, Json>& pod_by_na
       OrdinalState o;
       o.ordinal = ord;
       o.pod = base.pod;
-      if (auto it = pod_by_name.find(o.pod); it != pod_by_name.end()) FillPod(it->second, o);
+      if (auto it = pod_by_name.find(o.pod); it != pod_by_name.end()) FillPod(it->second, snap.spec, o);
       for (const auto& bc : base.claims) {
         ClaimState c;
         c.template_name = bc.template_name;
@@ -126,7 +130,7 @@ Result<Snapshot> TakeSnapshot(kube::KubeApi& api, const std::string& ns, const s
     OrdinalState o;
     o.ordinal = i;
     o.pod = PodName(sts_name, i);
-    if (auto it = pod_by_name.find(o.pod); it != pod_by_name.end()) FillPod(it->second, o);
+    if (auto it = pod_by_name.find(o.pod); it != pod_by_name.end()) FillPod(it->second, snap.spec, o);
     for (const auto& t : snap.spec.claim_templates) {
       ClaimState c;
       c.template_name = t;
@@ -139,7 +143,7 @@ Result<Snapshot> TakeSnapshot(kube::KubeApi& api, const std::string& ns, const s
   for (const auto& [name, p] : pod_by_name) {
     auto ord = OrdinalOf(name, sts_name);
     bool expected = ord && *ord >= start && *ord < start + snap.spec.replicas;
-    if (!expected && OwnedBy(p, "StatefulSet", sts_name)) {
+    if (!expected && RelationTo(p, snap.spec) == PodRelation::kOwned) {
       snap.extra_pods.push_back(name);
     }
   }

@@ -38,6 +38,9 @@ struct OrdinalState {
   bool ready = false;
   bool terminating = false;
   std::string hostname;    // spec.hostname as set by the controller
+  bool owned = false;      // the pod is the target's own (cluster::RelationTo); false: an
+                           // unowned or foreign pod holds the expected name
+  std::string controller;  // cluster::DescribeController, for messages when not owned
   std::vector<ClaimState> claims;  // in template order
   Json object;             // the pod as read (null when absent)
 };
@@ -48,14 +51,16 @@ struct Snapshot {
   StatefulSetSpec spec;
   std::map<int, OrdinalState> ordinals; // expected ordinals [start, start+replicas)
   std::vector<std::string> extra_pods;  // pods owned by the StatefulSet outside the expected ordinals
-                                        // (Deployment: live pods of the selector with other names)
+                                        // (Deployment: its live pods with other names)
 };
 
 // Reads the target, its pods and claims with quorum reads. kind "Deployment"
 // (cluster/workload.h): without a baseline, ordinals are the live pods'
 // positions in name order and each ordinal's claims are the PVCs its pod
 // mounts; with the baseline, ordinal i expects the baseline's pod name and
-// claims again, and every other live pod of the selector is an extra pod.
+// claims again, and every other live pod it owns is an extra pod. Only pods
+// the target owns count for a Deployment; a pod of another controller never
+// does (cluster/ownership.h).
 Result<Snapshot> TakeSnapshot(kube::KubeApi& api, const std::string& ns, const std::string& name,
                               const std::string& kind = "StatefulSet", const Snapshot* baseline = nullptr);
 

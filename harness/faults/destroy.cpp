@@ -19,6 +19,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/cluster/ownership.h"
+
 #include "harness/faults/backup_steps.h"
 #include "harness/faults/fault.h"
 #include "harness/faults/victims.h"
@@ -158,7 +160,7 @@ class Destroy final : public Fault {
     if (!undo) return std::unexpected(undo.error());
     FaultResult result;
     for (const auto& p : (*pods)["items"]) {
-      if (cluster::OwnedBy(p, "StatefulSet", spec.name)) {
+      if (cluster::RelationTo(p, spec) == cluster::PodRelation::kOwned) {
         result.deleted_pod_uids.push_back(p.value("/metadata/uid"_json_pointer, std::string()));
       }
     }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "harness/cluster/ownership.h"
+
 namespace kdrill::faults {
 
 namespace {
@@ -72,7 +74,7 @@ Result<NodeDrainPlan> PlanNodeDrain(FaultContext& ctx, const NodeVictim& node) {
       plan.skipped.push_back(id + ": already terminating");
       continue;
     }
-    d.target = d.ns == ctx.ns && cluster::OwnedBy(p, "StatefulSet", ctx.sts.name);
+    d.target = d.ns == ctx.ns && cluster::RelationTo(p, ctx.sts) == cluster::PodRelation::kOwned;
     (d.target ? targets : others).push_back(std::move(d));
   }
   auto by_name = [](const DrainPod& a, const DrainPod& b) { return std::tie(a.ns, a.name) < std::tie(b.ns, b.name); };

@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/cluster/ownership.h"
 #include "harness/cluster/quantity.h"
 #include "harness/faults/claim_resize.h"
 #include "harness/faults/claim_victims.h"
@@ -127,7 +128,8 @@ class StsVolumeExpansion final : public Fault {
     }
     for (const auto& p : (*pods)["items"]) {
       std::string name = p.value("/metadata/name"_json_pointer, std::string());
-      if (cluster::OrdinalOf(name, ctx.sts.name)) {
+      if (cluster::OrdinalOf(name, ctx.sts.name) &&
+          cluster::RelationTo(p, ctx.sts) != cluster::PodRelation::kForeign) {
         r.pod_uids[name] = p.value("/metadata/uid"_json_pointer, std::string());
       }
     }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/cluster/ownership.h"
 #include "harness/runner/await_object.h"
 
 namespace kdrill::faults {
@@ -42,6 +43,8 @@ std::string NotSettledReason(const kube::Json& sts, const std::map<std::string, 
       problems.push_back(name + " terminating");
     } else if (!cluster::PodReady(it->second)) {
       problems.push_back(name + " not Ready");
+    } else if (goal.owner_uid.empty() && cluster::RelationTo(it->second, spec) != cluster::PodRelation::kOwned) {
+      problems.push_back(name + " not owned by the StatefulSet (" + cluster::DescribeController(it->second) + ")");
     } else if (!goal.owner_uid.empty()) {
       bool owned = false;
       for (const auto& o : it->second.value("/metadata/ownerReferences"_json_pointer, kube::Json::array())) {
@@ -53,6 +56,8 @@ std::string NotSettledReason(const kube::Json& sts, const std::map<std::string, 
     }
   }
   for (const auto& [name, pod] : pods) {
+    // Another controller's pod is never the StatefulSet's to remove.
+    if (cluster::RelationTo(pod, spec) == cluster::PodRelation::kForeign) continue;
     auto ord = cluster::OrdinalOf(name, spec.name);
     if (ord && (*ord < spec.ordinal_start || *ord >= spec.ordinal_start + spec.replicas)) {
       problems.push_back(name + " still exists (beyond the replicas)");

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "harness/cluster/ownership.h"
+
 namespace kdrill::faults {
 
 namespace {
@@ -42,8 +44,11 @@ Result<std::vector<PodVictim>> ResolvePodVictims(FaultContext& ctx, const drill:
   for (const auto& p : (*pods)["items"]) {
     std::string name = p["metadata"].value("name", "");
     if (cluster::PodTerminating(p)) continue;
+    // Only the target's own pods are victims: never another controller's pod
+    // whose labels happen to match, nor an unowned copy.
+    if (cluster::RelationTo(p, ctx.sts) != cluster::PodRelation::kOwned) continue;
     std::optional<int> ord = deployment ? std::optional<int>(0) : cluster::OrdinalOf(name, ctx.sts.name);
-    if (!ord || (!deployment && !cluster::OwnedBy(p, "StatefulSet", ctx.sts.name))) continue;
+    if (!ord) continue;
     live.push_back({name, *ord, p["metadata"].value("uid", ""), p.value("/spec/nodeName"_json_pointer, std::string()), p});
   }
   if (deployment) {  // driven as a StatefulSet: ordinal = position in name order

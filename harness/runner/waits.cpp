@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/cluster/ownership.h"
 #include "harness/cluster/workload.h"
 
 namespace kdrill {
@@ -54,6 +55,8 @@ std::string PodsNotReady(const ObjectStore& s, const std::string& ns, const nloh
     std::string why;
     if (!p || gone.count(p->value("/metadata/uid"_json_pointer, std::string()))) {
       why = "absent";
+    } else if (cluster::RelationTo(*p, spec) != cluster::PodRelation::kOwned) {
+      why = "not the StatefulSet's own pod (" + cluster::DescribeController(*p) + ")";
     } else if (cluster::PodTerminating(*p)) {
       why = "terminating";
     } else if (!cluster::PodReady(*p)) {
@@ -64,7 +67,7 @@ std::string PodsNotReady(const ObjectStore& s, const std::string& ns, const nloh
   return missing;
 }
 
-// A Deployment's pods (by selector) that are terminating or not Ready,
+// A Deployment's own pods (cluster::RelationTo) that are terminating or not Ready,
 // ignoring the ones a fault deleted.
 std::string SelectedPodsNotReady(const ObjectStore& s, const std::string& ns, const nlohmann::json& target,
                                  const GoneUids& gone) {
@@ -74,7 +77,7 @@ std::string SelectedPodsNotReady(const ObjectStore& s, const std::string& ns, co
   auto pods = s.find("Pod");
   if (pods == s.end()) return "no pods seen";
   for (const auto& [key, p] : pods->second) {
-    if (key.rfind(ns + "/", 0) != 0 || !cluster::MatchesSelector(p, spec.selector)) continue;
+    if (key.rfind(ns + "/", 0) != 0 || cluster::RelationTo(p, spec) != cluster::PodRelation::kOwned) continue;
     if (gone.count(p.value("/metadata/uid"_json_pointer, std::string()))) continue;
     std::string why = cluster::PodTerminating(p) ? "terminating" : !cluster::PodReady(p) ? "not Ready" : "";
     if (why.empty()) ++live_ready;

@@ -15,7 +15,7 @@ kube::Json FakeStatefulSet::MakePod(int ordinal, bool ready) const {
       {"metadata",
        {{"name", name},
         {"labels", {{"app", opts_.name}}},
-        {"ownerReferences", {{{"kind", "StatefulSet"}, {"name", opts_.name}}}}}},
+        {"ownerReferences", {{{"kind", "StatefulSet"}, {"name", opts_.name}, {"controller", true}}}}}},
       {"spec",
        {{"hostname", name},
         {"nodeName", ordinal % 2 ? "node-b" : "node-a"},

@@ -118,6 +118,7 @@ class AssertionTest : public ::testing::Test {
       o.ready = true;
       o.ip = "10.0.0." + std::to_string(10 + i);
       o.hostname = o.pod;
+      o.owned = true;
       PodState st;
       st.ip = o.ip;
       o.object = MakeTimelinePod(o.pod, o.uid, st);

@@ -135,6 +135,22 @@ TEST_F(AtMostOneTest, AReplacementWhileTheOldPodIsStillTerminatingFails) {
       << v.message;
 }
 
+TEST_F(AtMostOneTest, ATwinStatefulSetsPodsWithTheSameLabelsAndIndexHoldNoOrdinal) {
+  // Overlapping selectors are common (app=web on both): dbtwin's pods carry
+  // the selector labels and a pod-index, but another controller owns them.
+  InitialState();
+  for (int i = 0; i < 3; ++i) {
+    auto twin = MakeTimelinePod("webtwin-" + std::to_string(i), "t" + std::to_string(i), {});
+    twin["metadata"]["labels"]["apps.kubernetes.io/pod-index"] = std::to_string(i);
+    twin["metadata"]["ownerReferences"] = {{{"kind", "StatefulSet"}, {"name", "webtwin"}, {"controller", true}}};
+    At(1);
+    timeline_.RecordObject("Pod", "ADDED", twin);
+  }
+  auto v = Run("at-most-one-per-ordinal");
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  EXPECT_EQ(v.properties["pods.seen"], "3") << "only web-0..2 are the StatefulSet's";
+}
+
 TEST_F(AtMostOneTest, PodsOutsideTheSelectorAreIgnored) {
   InitialState();
   auto other = MakeTimelinePod("web-1", "x1", {});

@@ -56,7 +56,7 @@ class StatefulSetDeleteTest : public voltest::VolumeFaultTest {
       for (int i = 0; i < 3; ++i) {
         auto pod = api_.Peek(kube::Pods("demo", cluster::PodName("web", i)));
         if (pod.is_null()) pod = sts_.MakePod(i, true);
-        pod["metadata"]["ownerReferences"] = {{{"kind", "StatefulSet"}, {"name", "web"}, {"uid", uid}}};
+        pod["metadata"]["ownerReferences"] = {{{"kind", "StatefulSet"}, {"name", "web"}, {"uid", uid}, {"controller", true}}};
         api_.Put(kube::Pods("demo"), pod);
       }
       kube::Json sts = obj;
@@ -69,7 +69,7 @@ class StatefulSetDeleteTest : public voltest::VolumeFaultTest {
 
   void Own(const kube::ResourceRef& ref, const std::string& uid) {
     auto obj = api_.Peek(ref);
-    obj["metadata"]["ownerReferences"] = {{{"kind", "StatefulSet"}, {"name", "web"}, {"uid", uid}}};
+    obj["metadata"]["ownerReferences"] = {{{"kind", "StatefulSet"}, {"name", "web"}, {"uid", uid}, {"controller", true}}};
     kube::ResourceRef coll = ref;
     coll.name.clear();
     api_.Put(coll, obj);

@@ -36,7 +36,7 @@ class StsVolumeExpansionTest : public voltest::VolumeFaultTest {
         std::string uid = obj["metadata"]["uid"];
         for (int i = 0; i < 3; ++i) {
           auto pod = api_.Peek(kube::Pods("demo", cluster::PodName("web", i)));
-          pod["metadata"]["ownerReferences"] = {{{"kind", "StatefulSet"}, {"name", "web"}, {"uid", uid}}};
+          pod["metadata"]["ownerReferences"] = {{{"kind", "StatefulSet"}, {"name", "web"}, {"uid", uid}, {"controller", true}}};
           api_.Put(kube::Pods("demo"), pod);
         }
         kube::Json sts = obj;
