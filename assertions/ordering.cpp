@@ -8,6 +8,10 @@
 //   update:   a rolling update replaces from the highest ordinal down, one at
 //             a time: an old-revision pod is deleted only while every higher
 //             ordinal runs the update revision and is Ready.
+// Watch streams are ordered only within themselves, so a deletion is judged
+// from what the pods were (their controller-revision-hash against that of
+// the pod that replaced them) and from the StatefulSet as seen on both sides
+// of the moment, never from which stream spoke first (Hindsight below).
 // Pods kdrill itself deleted (fault victims) are not the controller's moves
 // and are not judged. Under podManagementPolicy Parallel nothing is promised:
 // the verdict is "not applicable" unless params.required is true, and then a
@@ -16,6 +20,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "assertions/assertion.h"
@@ -102,13 +107,16 @@ class Ordering final : public Assertion {
     for (const auto& w : windows) fault_deleted.insert(w.deleted_pod_uids.begin(), w.deleted_pod_uids.end());
     const double first_fault = windows.empty() ? 0 : windows.front().injected_at;
     const int baseline_end = spec.ordinal_start + spec.replicas;  // one past the baseline's ordinals
+    const auto events = ctx.timeline.Events();
+    const Hindsight hindsight = Hindsight::Of(ctx.timeline, events, spec, ctx.final_state);
 
-    PodReplay replay(ctx.timeline, spec.name, spec.selector);
+    PodReplay replay(ctx.timeline, spec);
     std::vector<std::string> sequence;
     std::vector<std::string> violations;
     int judged = 0;
     size_t fault_index = 0;
-    for (const auto& ev : ctx.timeline.Events()) {
+    for (size_t i = 0; i < events.size(); ++i) {
+      const auto& ev = events[i];
       const double t = ctx.timeline.SecondsSinceStart(ev.at);
       if (ev.kind == "fault" && ev.type == "inject") {
         sequence.push_back(fmt::format("{:7.1f}s fault {} ({})", t, ev.name, ev.summary));
@@ -132,7 +140,8 @@ class Ordering final : public Assertion {
         } else if (c.kind == PodChange::Kind::kTerminating ||
                    (c.kind == PodChange::Kind::kDeleted && !c.pod.terminating)) {
           if (fault_deleted.count(c.pod.uid)) continue;
-          JudgeDeletion(replay, c, spec, ctx.final_state->spec.replicas, violations, judged);
+          JudgeDeletion(replay, c, hindsight.ReplicasAround(i), hindsight.ReplacedWith(i, c.pod), spec, violations,
+                        judged);
         }
       }
     }
@@ -170,6 +179,75 @@ class Ordering final : public Assertion {
   }
 
  private:
+  // What the whole timeline says about a moment, so that no verdict depends
+  // on which watch stream delivered first. The pod watch may deliver a
+  // deletion before the StatefulSet watch delivers the spec change that
+  // caused it (a smaller replica count, a new updateRevision): judge a
+  // deletion by what the pods themselves were, and by the StatefulSet as
+  // seen on both sides of the moment.
+  class Hindsight {
+   public:
+    static Hindsight Of(const Timeline& timeline, const std::vector<TimelineEvent>& events,
+                        const cluster::StatefulSetSpec& spec, const cluster::Snapshot* final_state) {
+      Hindsight h;
+      PodReplay replay(timeline, spec);
+      int replicas = spec.replicas;
+      for (size_t i = 0; i < events.size(); ++i) {
+        const auto& ev = events[i];
+        if (ev.kind == spec.kind && ev.name == spec.name && ev.type != "DELETED") {
+          replicas = IntAt(ev.object, "/spec/replicas", replicas);
+          h.sts_replicas_.push_back({i, replicas});
+          if (auto rev = StrAt(ev.object, "/status/updateRevision"); !rev.empty()) h.last_update_revision_ = rev;
+        }
+        for (const auto& c : replay.Apply(ev)) {
+          if (c.kind == PodChange::Kind::kCreated && c.pod.owned && !c.initial) {
+            h.creations_.push_back({i, c.pod.ordinal, c.pod.revision});
+          }
+        }
+      }
+      if (h.last_update_revision_.empty() && final_state != nullptr) {
+        h.last_update_revision_ = StrAt(final_state->statefulset, "/status/updateRevision");
+      }
+      h.final_replicas_ = final_state != nullptr ? final_state->spec.replicas : replicas;
+      return h;
+    }
+
+    // The replica count that condemns pods at event i: the smaller of the
+    // count last seen before it and the next one seen after it (the spec
+    // change that caused a deletion may arrive on its stream later), or the
+    // final count when none follows.
+    int ReplicasAround(size_t i) const {
+      std::optional<int> before, after;
+      for (const auto& [at, r] : sts_replicas_) {
+        if (at <= i) before = r;
+        if (at > i && !after) after = r;
+      }
+      int r = after.value_or(final_replicas_);
+      return before ? std::min(*before, r) : r;
+    }
+
+    // The revision the pod deleted at event i was replaced with: that of the
+    // next pod the controller created at its ordinal, or, when none came,
+    // the last updateRevision the StatefulSet reported. Empty when unknown.
+    std::string ReplacedWith(size_t i, const PodView& pod) const {
+      for (const auto& c : creations_) {
+        if (c.event > i && c.ordinal == pod.ordinal) return c.revision;
+      }
+      return last_update_revision_;
+    }
+
+   private:
+    struct Creation {
+      size_t event;
+      int ordinal;
+      std::string revision;
+    };
+    int final_replicas_ = 0;
+    std::vector<std::pair<size_t, int>> sts_replicas_;
+    std::vector<Creation> creations_;
+    std::string last_update_revision_;
+  };
+
   // A created pod: every lower ordinal must be Running and Ready right now.
   static void JudgeCreation(const PodReplay& replay, const PodChange& c, int start, std::vector<std::string>& out) {
     for (int j = start; j < c.pod.ordinal; ++j) {
@@ -184,17 +262,15 @@ class Ordering final : public Assertion {
     }
   }
 
-  // A pod the controller began deleting. The StatefulSet watch may deliver a
-  // new replica count after the pod watch delivers its consequence, so a pod
-  // is condemned by the smaller of the replicas seen so far and at the end.
-  void JudgeDeletion(const PodReplay& replay, const PodChange& c, const cluster::StatefulSetSpec& base,
-                     int final_replicas, std::vector<std::string>& out, int& judged) const {
-    const auto& sts = replay.StatefulSet();
+  // A pod someone other than kdrill began deleting. It was condemned by a
+  // scale-down when its ordinal is beyond `replicas`; it was replaced for an
+  // update when the pod that took its place runs another revision
+  // (`replaced_with`). Any other deletion is no controller move of these.
+  void JudgeDeletion(const PodReplay& replay, const PodChange& c, int replicas, const std::string& replaced_with,
+                     const cluster::StatefulSetSpec& base, std::vector<std::string>& out, int& judged) const {
     const int start = base.ordinal_start;
-    const int replicas = std::min(IntAt(sts, "/spec/replicas", base.replicas), final_replicas);
     const bool condemned = c.pod.ordinal >= start + replicas;
-    const std::string update_rev = StrAt(sts, "/status/updateRevision");
-    const bool outdated = !update_rev.empty() && !c.pod.revision.empty() && c.pod.revision != update_rev;
+    const bool updated_away = !replaced_with.empty() && !c.pod.revision.empty() && c.pod.revision != replaced_with;
     std::vector<std::string> problems;
     if (promise_ == Promise::kScale && condemned) {
       for (const auto& [uid, p] : replay.Live()) {
@@ -202,17 +278,19 @@ class Ordering final : public Assertion {
         if (p.ordinal > c.pod.ordinal) problems.push_back(fmt::format("higher ordinal {} still existed", p.name));
         else if (p.terminating) problems.push_back(fmt::format("{} was still terminating", p.name));
       }
-    } else if (promise_ == Promise::kUpdate && !condemned && outdated) {
-      const int partition = IntAt(sts, "/spec/updateStrategy/rollingUpdate/partition", 0);
+    } else if (promise_ == Promise::kUpdate && !condemned && updated_away) {
+      // Every higher ordinal must already run the revision this pod is
+      // replaced with, and be Ready. (The controller never deletes below the
+      // partition for an update, and every ordinal above one it deletes is
+      // at or above the partition, so no partition test is needed here.)
       for (int k = c.pod.ordinal + 1; k < start + replicas; ++k) {
-        if (k < partition) continue;
         auto pods = replay.AtOrdinal(k);
         bool ok = false;
-        for (const auto& p : pods) ok = ok || (Healthy(p) && p.revision == update_rev);
+        for (const auto& p : pods) ok = ok || (Healthy(p) && p.revision == replaced_with);
         if (!ok) {
           std::string rev = pods.empty() ? "" : " at revision " + pods.front().revision;
           problems.push_back(fmt::format("higher ordinal {} was {}{} (update revision {})",
-                                         cluster::PodName(base.name, k), StateOf(pods), rev, update_rev));
+                                         cluster::PodName(base.name, k), StateOf(pods), rev, replaced_with));
         }
       }
       for (const auto& [uid, p] : replay.Live()) {

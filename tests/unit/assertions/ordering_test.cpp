@@ -178,6 +178,89 @@ TEST_F(OrderingTest, RollingUpdateReplacingBeforeTheHigherOrdinalIsReadyFails) {
       << v.message;
 }
 
+// A partitioned rollout (partition 2 of 3) replaces only web-2. The pod watch
+// delivers the whole replacement before the StatefulSet watch delivers the
+// new updateRevision: the pods' own revisions still say what happened.
+TEST_F(OrderingTest, PartitionedRolloutSeenBeforeTheNewRevisionIsJudged) {
+  InitialState();
+  Fault(10, "rollout with partition 2", "rollout");
+  Pod(10.2, "MODIFIED", "web-2", "u2", Terminating("rev1"));
+  Pod(11, "DELETED", "web-2", "u2", Terminating("rev1"));
+  Pod(11.1, "ADDED", "web-2", "n2", Rev("rev2", false));
+  Pod(13, "MODIFIED", "web-2", "n2", Rev("rev2"));
+  Sts(13.5, {3, 3, 1, "rev1", "rev2"});
+  auto v = Run("ordered-update", {{"required", true}});
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  EXPECT_EQ(v.properties["ordering.judged"], "1");
+}
+
+TEST_F(OrderingTest, PartitionedRolloutWithTheRevisionFirstIsJudgedTheSame) {
+  InitialState();
+  Fault(10, "rollout with partition 2", "rollout");
+  Sts(10.1, {3, 3, 0, "rev1", "rev2"});
+  Pod(10.2, "MODIFIED", "web-2", "u2", Terminating("rev1"));
+  Pod(11, "DELETED", "web-2", "u2", Terminating("rev1"));
+  Pod(11.1, "ADDED", "web-2", "n2", Rev("rev2", false));
+  Pod(13, "MODIFIED", "web-2", "n2", Rev("rev2"));
+  Sts(13.5, {3, 3, 1, "rev1", "rev2"});
+  auto v = Run("ordered-update", {{"required", true}});
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  EXPECT_EQ(v.properties["ordering.judged"], "1");
+}
+
+// Someone replaces web-1 while web-2 still runs the old revision; the
+// StatefulSet's new revision arrives only at the end. Still a violation.
+TEST_F(OrderingTest, AnUpdateOutOfOrderIsCaughtWhicheverStreamSpeaksFirst) {
+  InitialState();
+  Fault(10, "rollout", "rollout");
+  Pod(10.2, "MODIFIED", "web-1", "u1", Terminating("rev1"));
+  Pod(11, "DELETED", "web-1", "u1", Terminating("rev1"));
+  Pod(11.1, "ADDED", "web-1", "n1", Rev("rev2"));
+  Sts(12, {3, 3, 1, "rev1", "rev2"});
+  auto v = Run("ordered-update");
+  ASSERT_EQ(v.kind, VerdictKind::kFail) << v.message;
+  EXPECT_NE(v.message.find("at 10.2s web-1 began terminating while higher ordinal web-2 was Ready at revision rev1 "
+                           "(update revision rev2)"),
+            std::string::npos)
+      << v.message;
+}
+
+TEST_F(OrderingTest, APodRecreatedAtItsOwnRevisionWasNotReplacedForAnUpdate) {
+  InitialState();
+  Fault(10, "cordon", "node-cordon");
+  Pod(10.2, "MODIFIED", "web-0", "u0", Terminating("rev1"));
+  Pod(11, "DELETED", "web-0", "u0", Terminating("rev1"));
+  Pod(11.1, "ADDED", "web-0", "n0", Rev("rev1"));
+  EXPECT_EQ(Run("ordered-update").kind, VerdictKind::kNotApplicable);
+}
+
+TEST_F(OrderingTest, ScaleDownSeenBeforeAScaleBackUpIsStillJudged) {
+  // 3 -> 1 -> 3 in one drill: at the end replicas are 3 again, but the
+  // StatefulSet seen next after each deletion said 1.
+  InitialState();
+  Fault(10, "scale", "scale");
+  Pod(10.2, "MODIFIED", "web-2", "u2", Terminating());
+  Pod(10.2, "MODIFIED", "web-1", "u1", Terminating());
+  Sts(10.3, {1, 3, 3});
+  Sts(20, {3, 3, 3});
+  auto v = Run("ordered-scale");
+  ASSERT_EQ(v.kind, VerdictKind::kFail) << v.message;
+  EXPECT_NE(v.message.find("web-1 began terminating while higher ordinal web-2 still existed"), std::string::npos)
+      << v.message;
+}
+
+TEST_F(OrderingTest, AnotherControllersPodsAreNeverJudged) {
+  InitialState();
+  Fault(10, "rollout", "rollout");
+  auto twin = MakeTimelinePod("webtwin-0", "t0", Terminating("other"));
+  twin["metadata"]["labels"]["apps.kubernetes.io/pod-index"] = "0";
+  twin["metadata"]["ownerReferences"] = {{{"kind", "StatefulSet"}, {"name", "webtwin"}, {"controller", true}}};
+  At(10.5);
+  timeline_.RecordObject("Pod", "MODIFIED", twin);
+  EXPECT_EQ(Run("ordered-update").kind, VerdictKind::kNotApplicable);
+  EXPECT_EQ(Run("ordered-recovery").kind, VerdictKind::kNotApplicable);
+}
+
 TEST_F(OrderingTest, FaultVictimsAreNotJudgedAsControllerMoves) {
   InitialState();
   final_ = SnapshotOf(1);
