@@ -32,6 +32,16 @@ struct Verdict {
   std::string message;               // one line: expected vs seen
   std::vector<std::string> details;  // per-ordinal rows, sequences, diagnosis
   std::map<std::string, std::string> properties;
+  // Markers the runner places on the Timeline (Timeline::MarkAt): what the
+  // check learnt about a moment of the drill (kind "note").
+  struct Mark {
+    WallTime at;
+    std::string type;     // e.g. "overlap"
+    std::string name;     // the object it is about
+    std::string summary;
+    nlohmann::json details;
+  };
+  std::vector<Mark> marks;
 };
 
 struct AssertionContext {
@@ -57,6 +67,10 @@ class Assertion {
   virtual Status Validate(const drill::AssertionSpec& spec) const = 0;
   virtual Status Prepare(AssertionContext& ctx) { return Ok(); }
   virtual Verdict Check(AssertionContext& ctx) = 0;
+  // Ends whatever Prepare left running during the steps (a witness thread);
+  // the runner calls it before the assertions are checked or, when they are
+  // not, before cleanup. Idempotent.
+  virtual void StopObserving() {}
 };
 
 using AssertionFactory = std::function<std::unique_ptr<Assertion>()>;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <mutex>
 #include <random>
 
 #include "assertions/assertion.h"
@@ -109,8 +110,10 @@ class DrillRun {
   RunOutcome Run();
 
  private:
+  // Thread-safe: assertion witnesses log from their own threads.
   void Say(const std::string& line, CaseResult* into = nullptr) {
     std::string stamped = fmt::format("[{:6.1f}s] {}", timeline_.SecondsSinceStart(clock_.Now()), line);
+    std::lock_guard lock(say_mu_);
     if (opts_.out) opts_.out(stamped);
     if (into) into->log.push_back(stamped);
   }
@@ -142,6 +145,7 @@ class DrillRun {
   bool aborted_ = false;
   GoneUids gone_uids_;
   std::optional<backup::Session> backups_;
+  std::mutex say_mu_;
 };
 
 bool DrillRun::ApplySetup() {
@@ -414,6 +418,7 @@ void DrillRun::CheckAssertions(std::vector<std::unique_ptr<assertions::Assertion
                                      opts_.stop,
                                      &clock_,
                                      &*backups_};
+    checks[i]->StopObserving();
     auto v = checks[i]->Check(ctx);
     switch (v.kind) {
       case assertions::VerdictKind::kPass: c.outcome = Outcome::kPassed; break;
@@ -424,6 +429,7 @@ void DrillRun::CheckAssertions(std::vector<std::unique_ptr<assertions::Assertion
     c.message = v.message;
     for (const auto& d : v.details) c.details += d + "\n";
     c.properties = v.properties;
+    for (const auto& m : v.marks) timeline_.MarkAt(m.at, "note", m.type, m.name, m.summary, m.details);
     Say(fmt::format("{} {}: {}", reports::OutcomeName(c.outcome), spec.name, v.message), &c);
     outcome_.report.cases.push_back(scope.Finish());
   }
@@ -584,6 +590,9 @@ RunOutcome DrillRun::Run() {
         CheckAssertions(checks, *fin);
       }
     }
+  }
+  for (auto& a : checks) {
+    if (a) a->StopObserving();
   }
   Cleanup();
   if (recorder_) recorder_->Stop();

@@ -1,5 +1,7 @@
 #include "harness/runner/timeline.h"
 
+#include <algorithm>
+
 #include "harness/cluster/statefulset.h"
 
 namespace kdrill {
@@ -87,6 +89,25 @@ void Timeline::Mark(const std::string& kind, const std::string& type, const std:
   {
     std::lock_guard lock(mu_);
     events_.push_back(std::move(ev));
+  }
+  cv_.notify_all();
+}
+
+void Timeline::MarkAt(WallTime when, const std::string& kind, const std::string& type, const std::string& name,
+                      const std::string& summary, nlohmann::json details) {
+  TimelineEvent ev;
+  ev.wall = when;
+  ev.at = start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(when - start_wall_);
+  ev.kind = kind;
+  ev.type = type;
+  ev.name = name;
+  ev.summary = summary;
+  ev.object = std::move(details);
+  {
+    std::lock_guard lock(mu_);
+    auto pos = std::upper_bound(events_.begin(), events_.end(), ev.at,
+                                [](MonoTime t, const TimelineEvent& e) { return t < e.at; });
+    events_.insert(pos, std::move(ev));
   }
   cv_.notify_all();
 }

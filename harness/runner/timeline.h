@@ -39,13 +39,20 @@ using ObjectStore = std::map<std::string, std::map<std::string, nlohmann::json>>
 
 class Timeline {
  public:
-  explicit Timeline(Clock& clock) : clock_(clock), start_(clock.Now()) {}
+  explicit Timeline(Clock& clock) : clock_(clock), start_(clock.Now()), start_wall_(clock.WallNow()) {}
 
   // Records a watched object's change and updates the store.
   void RecordObject(const std::string& kind, const std::string& type, const nlohmann::json& obj);
   // Records a marker (fault injected, wait started, note).
   void Mark(const std::string& kind, const std::string& type, const std::string& name,
             const std::string& summary, nlohmann::json details = {});
+
+  // Records a marker for something that happened at wall-clock time `when`
+  // but was learnt later (an overlap read back from a volume): it is placed
+  // among the events by its time, with a monotonic stamp derived from the
+  // timeline's start.
+  void MarkAt(WallTime when, const std::string& kind, const std::string& type, const std::string& name,
+              const std::string& summary, nlohmann::json details = {});
 
   std::vector<TimelineEvent> Events() const;
   MonoTime Start() const { return start_; }
@@ -64,6 +71,7 @@ class Timeline {
  private:
   Clock& clock_;
   MonoTime start_;
+  WallTime start_wall_;
   mutable std::mutex mu_;
   mutable std::condition_variable_any cv_;
   std::vector<TimelineEvent> events_;
