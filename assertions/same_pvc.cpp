@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include <random>
 
 #include "assertions/assertion.h"
 #include "assertions/mount_paths.h"
@@ -48,8 +47,6 @@ class SamePvc final : public Assertion {
     }
     if (volume_.empty()) volume_ = first_claim_volume;
     if (!use_marker_) return Ok();
-    std::random_device rd;
-    token_ = fmt::format("kdrill-marker {} {:016x}", ctx.run_id, (static_cast<uint64_t>(rd()) << 32) | rd());
     for (const auto& [ord, o] : ctx.baseline.ordinals) {
       if (!o.pod_exists) continue;
       auto mount = FindMount(o.object, volume_, container_);
@@ -64,7 +61,11 @@ class SamePvc final : public Assertion {
            {"claim", ClaimOf(o, volume_)}});
       if (!undo) return std::unexpected(undo.error());
       undo_ids_.push_back(*undo);
-      ExecRequest req{ctx.baseline.spec.ns, o.pod, mount->container, {"sh", "-c", "cat > \"$1\" && sync", "sh", path}, token_};
+      // The marker names the run and the claim it was written to (by UID), so
+      // reading back another ordinal's or an older run's marker is a mismatch;
+      // it is deterministic so a recorded run can be judged again.
+      std::string token = MarkerToken(ctx.run_id, o, volume_);
+      ExecRequest req{ctx.baseline.spec.ns, o.pod, mount->container, {"sh", "-c", "cat > \"$1\" && sync", "sh", path}, token};
       auto r = ctx.exec.Exec(req);
       if (!r) return std::unexpected(r.error());
       if (r->exit_code != 0) {
@@ -72,6 +73,7 @@ class SamePvc final : public Assertion {
                                                                      o.pod, r->exit_code, r->stderr_data));
       }
       marker_paths_[ord] = {mount->container, path};
+      tokens_[ord] = token;
       ctx.log(fmt::format("marker written to {}:{}", o.pod, path));
     }
     return Ok();
@@ -135,8 +137,9 @@ class SamePvc final : public Assertion {
         } else if (r->exit_code != 0) {
           problems.push_back(fmt::format("{}: marker {} is missing (cat exited {}: {})", now.pod, m->second.second,
                                          r->exit_code, TrimEnd(r->stderr_data)));
-        } else if (r->stdout_data != token_) {
-          problems.push_back(fmt::format("{}: marker {} holds different content", now.pod, m->second.second));
+        } else if (r->stdout_data != tokens_[ord]) {
+          problems.push_back(fmt::format("{}: marker {} holds different content: expected \"{}\", read \"{}\"", now.pod,
+                                         m->second.second, tokens_[ord], TrimEnd(r->stdout_data.substr(0, 200))));
         } else {
           v.details.push_back(fmt::format("{}: marker {} reads back unchanged", now.pod, m->second.second));
         }
@@ -170,6 +173,14 @@ class SamePvc final : public Assertion {
     }
     return o.claims.empty() ? std::string() : o.claims.front().claim;
   }
+  static std::string MarkerToken(const std::string& run_id, const cluster::OrdinalState& o, const std::string& volume) {
+    std::string claim = ClaimOf(o, volume);
+    std::string uid;
+    for (const auto& c : o.claims) {
+      if (c.claim == claim) uid = c.uid;
+    }
+    return fmt::format("kdrill-marker {} {} {}", run_id, claim, uid);
+  }
   static bool MountsClaim(const kube::Json& pod, const std::string& claim) {
     for (const auto& vol : pod.value("/spec/volumes"_json_pointer, kube::Json::array())) {
       if (vol.value("/persistentVolumeClaim/claimName"_json_pointer, std::string()) == claim) return true;
@@ -180,7 +191,7 @@ class SamePvc final : public Assertion {
   bool use_marker_ = true;
   std::string volume_;
   std::string container_;
-  std::string token_;
+  std::map<int, std::string> tokens_;  // ordinal -> what its marker holds
   std::map<int, std::pair<std::string, std::string>> marker_paths_;  // ordinal -> container, path
   std::vector<int> undo_ids_;
 };

@@ -24,26 +24,47 @@ constexpr const char* kEvery = "0.1";
 constexpr int kMaxBeats = 72000;
 constexpr int kMaxAttempts = 40;  // per incarnation, ~250 ms apart
 constexpr auto kRetryPause = std::chrono::milliseconds(250);
+constexpr auto kCatchUpPause = std::chrono::milliseconds(1000);  // ten heartbeats
 
-// $1 dir, $2 uid, $3 node, $4 max beats, $5 interval. Prints "heartbeat PID".
-// A failed append (ENOSPC during a volume fill) is skipped; a missing
-// directory ends the writer.
-constexpr const char* kWriterScript = R"sh([ -d "$1" ] || { echo "no heartbeat directory $1 on the volume" >&2; exit 3; }
-d="$1"; uid="$2"; node="$3"; max="$4"; every="$5"
-case "$(date +%N 2>/dev/null)" in ''|*N*) nano=0 ;; *) nano=1 ;; esac
-sleep "$every" 2>/dev/null || every=1
-beat() {
-  n=0
-  while [ "$n" -lt "$max" ]; do
-    n=$((n+1))
-    if [ "$nano" = 1 ]; then t=$(date +%s%N); t=${t%??????}; else t=$(date +%s)000; fi
-    echo "$uid $n $t $node" >> "$d/beats" 2>/dev/null || { [ -d "$d" ] || exit 0; }
-    sync "$d/beats" 2>/dev/null
-    sleep "$every"
-  done
+// The writer loop, run by a fresh sh so that it holds no descriptor of the
+// exec session (a shell that forks itself may keep saved copies of stdout,
+// and kubectl exec would then never return). $1 dir, $2 uid, $3 node, $4 max
+// beats, $5 interval. A failed append (ENOSPC during a volume fill) is
+// skipped; a missing directory ends the writer.
+constexpr const char* kLoopScript = R"sh(d="$1"; uid="$2"; node="$3"; max="$4"; every="$5"
+# Milliseconds: GNU date's %N, else busybox adjtimex's tv_sec/tv_usec, else seconds.
+now() {
+  case "$clock" in
+    nano) t=$(date +%s%N); t=${t%??????} ;;
+    adj) set -- $(adjtimex 2>/dev/null | grep -E 'tv_u?sec:'); t=$(( $2 * 1000 + $4 / 1000 )) ;;
+    *) t=$(date +%s)000 ;;
+  esac
 }
-beat </dev/null >/dev/null 2>&1 &
-echo "heartbeat $!")sh";
+clock=sec
+case "$(date +%s%N 2>/dev/null)" in ''|*[!0-9]*) ;; *) clock=nano ;; esac
+if [ "$clock" = sec ]; then
+  set -- $(adjtimex 2>/dev/null | grep -E 'tv_u?sec:')
+  case "$2$4" in ''|*[!0-9]*) ;; *) clock=adj ;; esac
+fi
+sleep "$every" 2>/dev/null || every=1
+n=0
+while [ "$n" -lt "$max" ]; do
+  n=$((n+1))
+  now
+  echo "$uid $n $t $node" >> "$d/beats" 2>/dev/null || { [ -d "$d" ] || exit 0; }
+  sync "$d/beats" 2>/dev/null
+  sleep "$every"
+done)sh";
+
+// $1 the loop script, then its arguments. Returns once the first heartbeat
+// is on the volume (or after 5 s) and prints "heartbeat PID".
+constexpr const char* kLauncherScript = R"sh(loop="$1"; shift
+[ -d "$1" ] || { echo "no heartbeat directory $1 on the volume" >&2; exit 3; }
+sh -c "$loop" sh "$@" </dev/null >/dev/null 2>&1 &
+pid=$!
+i=0
+while [ "$i" -lt 50 ] && ! grep -q "^$2 " "$1/beats" 2>/dev/null; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done
+echo "heartbeat $pid")sh";
 
 std::string Str(const Json& j, const char* ptr) {
   Json::json_pointer p(ptr);
@@ -149,8 +170,8 @@ bool HeartbeatWitness::StartWriter(const std::string& pod, const std::string& ui
   ExecRequest req{target_->spec.ns,
                   pod,
                   container,
-                  {"sh", "-c", kWriterScript, "sh", dir, uid, node.empty() ? "?" : node, std::to_string(kMaxBeats),
-                   kEvery},
+                  {"sh", "-c", kLauncherScript, "sh", kLoopScript, dir, uid, node.empty() ? "?" : node,
+                   std::to_string(kMaxBeats), kEvery},
                   std::nullopt,
                   std::chrono::seconds(20)};
   auto r = target_->exec->Exec(req);
@@ -284,6 +305,25 @@ std::vector<OrdinalHeartbeats> HeartbeatWitness::Collect(AssertionContext& ctx) 
   std::vector<OrdinalHeartbeats> out;
   if (!target_) return out;
   const auto& fin = *ctx.final_state;
+  // An incarnation that started too late for the follower gets its writer
+  // now; an older one still running then shows as lines after its first
+  // heartbeat, so give it a moment to write them.
+  bool caught_up = false;
+  for (const auto& [ord, o] : fin.ordinals) {
+    if (!volumes_.count(ord) || !o.pod_exists || o.terminating) continue;
+    {
+      std::lock_guard lock(mu_);
+      if (started_.count(o.uid)) continue;
+    }
+    auto mount = FindMount(o.object, template_, container_);
+    if (!mount) continue;
+    std::string why;
+    if (StartWriter(o.pod, o.uid, o.node, mount->path + "/" + target_->dir_name, mount->container, &why)) {
+      caught_up = true;
+      ctx.log(fmt::format("heartbeat writer started in {} (uid {}, node {}) before reading", o.pod, o.uid, o.node));
+    }
+  }
+  if (caught_up && ctx.clock != nullptr) ctx.clock->SleepFor(kCatchUpPause);
   for (const auto& [ord, v] : volumes_) {
     OrdinalHeartbeats h;
     h.ordinal = ord;

@@ -80,8 +80,11 @@ class HeartbeatWitness {
   Status Start(AssertionContext& ctx);
   // Stops following new incarnations (idempotent).
   void Stop();
-  // Stop, then read each ordinal's file back through the final pod and remove
-  // the directory (marking its journal record done).
+  // Stop; start a writer in every final incarnation that has none yet (the
+  // follower may not have reached one that came up just before the check),
+  // then wait a second so that an older incarnation still running shows as
+  // lines after it; then read each ordinal's file back through the final pod
+  // and remove the directory (marking its journal record done).
   std::vector<OrdinalHeartbeats> Collect(AssertionContext& ctx);
 
   const std::string& Template() const { return template_; }

@@ -165,6 +165,7 @@ RunReport ReportFrom(const Json& j) {
   for (size_t i = 0; i < timeline.size(); ++i) {
     r.timeline.push_back(EntryFrom(timeline[i], "$.timeline[" + std::to_string(i) + "]"));
   }
+  if (j.contains("recording")) r.recording = j.at("recording");
   return r;
 }
 
@@ -207,6 +208,7 @@ OJson RunReportToJson(const RunReport& r) {
     timeline.push_back(EntryToJson(e));
   }
   out["timeline"] = timeline;
+  if (!r.recording.is_null()) out["recording"] = r.recording;
   return out;
 }
 

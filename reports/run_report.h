@@ -50,6 +50,9 @@ struct RunReport {
   std::vector<CaseResult> cases;
   std::vector<TimelineEntry> timeline;
   std::map<std::string, std::string> properties;
+  // What the assertions saw, for judging the run again offline
+  // (harness/runner/recording.h); null when the run took no baseline.
+  nlohmann::json recording;
 
   int failures() const;
   int errors() const;

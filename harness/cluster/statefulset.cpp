@@ -92,6 +92,9 @@ bool Settled(const Json& sts, std::string* why) {
   int partition = IntAt(sts, "/spec/updateStrategy/rollingUpdate/partition", 0);
   std::string cur_rev = StrAt(sts, "/status/currentRevision");
   std::string upd_rev = StrAt(sts, "/status/updateRevision");
+  // Under OnDelete the controller replaces no pod for an update and never
+  // moves currentRevision on: settled means every pod exists and is Ready.
+  const bool on_delete = StrAt(sts, "/spec/updateStrategy/type") == "OnDelete";
   if (observed < generation) {
     return fail("observedGeneration " + std::to_string(observed) + " < generation " + std::to_string(generation));
   }
@@ -102,6 +105,10 @@ bool Settled(const Json& sts, std::string* why) {
     return fail(std::to_string(ready) + "/" + std::to_string(replicas) + " ready");
   }
   int want_updated = replicas - std::min(partition, replicas);
+  if (on_delete) {
+    if (why) why->clear();
+    return true;
+  }
   if (updated < want_updated) {
     return fail(std::to_string(updated) + "/" + std::to_string(want_updated) + " updated");
   }

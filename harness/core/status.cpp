@@ -24,6 +24,13 @@ const char* ErrorCodeName(ErrorCode code) {
   return "Unknown";
 }
 
+ErrorCode ErrorCodeFromName(const std::string& name) {
+  for (int c = 0; c <= static_cast<int>(ErrorCode::kInternal); ++c) {
+    if (name == ErrorCodeName(static_cast<ErrorCode>(c))) return static_cast<ErrorCode>(c);
+  }
+  return ErrorCode::kInternal;
+}
+
 std::string Error::ToString() const {
   return std::string(ErrorCodeName(code)) + ": " + message;
 }

@@ -31,6 +31,8 @@ enum class ErrorCode {
 };
 
 const char* ErrorCodeName(ErrorCode code);
+// The inverse of ErrorCodeName (kInternal for a name it does not know).
+ErrorCode ErrorCodeFromName(const std::string& name);
 
 struct Error {
   ErrorCode code = ErrorCode::kInternal;

@@ -8,8 +8,13 @@
 // spec.updateStrategy back (restore-fields) and waits for the StatefulSet to
 // settle again.
 //
+// Under updateStrategy OnDelete the controller replaces nothing: with
+// params.onDelete: true the rollout changes the template and waits until
+// every pod runs the update revision, replaced by whoever deletes them (an
+// operator, a person); ordered-update then judges the order they chose.
+//
 // params: image | env {name, value} | annotation {key, value}, container,
-// partition, timeout. No target.
+// partition | onDelete, timeout. No target.
 
 #include <fmt/format.h>
 
@@ -79,10 +84,17 @@ class Rollout final : public Fault {
       return std::unexpected(sts.error());
     }
     std::string strategy = sts->value("/spec/updateStrategy/type"_json_pointer, std::string("RollingUpdate"));
-    if (strategy != "RollingUpdate") {
+    if (change->on_delete && strategy != "OnDelete") {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       fmt::format("{}: onDelete: true, but StatefulSet {}/{} uses updateStrategy {}: its controller "
+                                   "replaces the pods itself; drop onDelete",
+                                   step.location.ToString(), ctx.ns, ctx.sts.name, strategy));
+    }
+    if (!change->on_delete && strategy != "RollingUpdate") {
       return MakeError(ErrorCode::kFailedPrecondition,
                        fmt::format("{}: StatefulSet {}/{} uses updateStrategy {}: a template change would not replace "
-                                   "any pod by itself; rollout needs updateStrategy RollingUpdate",
+                                   "any pod by itself; rollout needs updateStrategy RollingUpdate, or onDelete: true "
+                                   "to wait while something else deletes the pods",
                                    step.location.ToString(), ctx.ns, ctx.sts.name, strategy));
     }
     auto after = ApplyTemplateChange(*sts, *change);
@@ -146,9 +158,12 @@ class Rollout final : public Fault {
       return std::unexpected(Error(written.error().code, "updating the template of StatefulSet " + ctx.sts.name +
                                                              ": " + written.error().message + hint));
     }
-    ctx.log(fmt::format("template changed (generation {}); waiting for the rollout to settle",
-                        written->value("/metadata/generation"_json_pointer, int64_t{0})));
+    ctx.log(fmt::format("template changed (generation {}); waiting for the rollout to settle{}",
+                        written->value("/metadata/generation"_json_pointer, int64_t{0}),
+                        r->change.on_delete ? " (OnDelete: every pod must be deleted and come back at the new revision)"
+                                            : ""));
     SettleGoal goal;
+    goal.all_at_update_revision = r->change.on_delete;
     goal.min_generation = written->value("/metadata/generation"_json_pointer, int64_t{0});
     goal.timeout = *timeout;
     auto settled = AwaitSettled(ctx, goal);

@@ -43,6 +43,11 @@ std::string NotSettledReason(const kube::Json& sts, const std::map<std::string, 
       problems.push_back(name + " terminating");
     } else if (!cluster::PodReady(it->second)) {
       problems.push_back(name + " not Ready");
+    } else if (std::string rev = it->second.value("/metadata/labels/controller-revision-hash"_json_pointer, std::string());
+               goal.all_at_update_revision &&
+               rev != sts.value("/status/updateRevision"_json_pointer, std::string())) {
+      problems.push_back(fmt::format("{} at revision {}, not yet replaced at the update revision {}", name, rev,
+                                     sts.value("/status/updateRevision"_json_pointer, std::string())));
     } else if (goal.owner_uid.empty() && cluster::RelationTo(it->second, spec) != cluster::PodRelation::kOwned) {
       problems.push_back(name + " not owned by the StatefulSet (" + cluster::DescribeController(it->second) + ")");
     } else if (!goal.owner_uid.empty()) {

@@ -18,6 +18,9 @@ struct SettleGoal {
   std::optional<int> replicas;      // spec.replicas must equal this (scale)
   int64_t min_generation = 0;       // status.observedGeneration must reach this (our write's generation)
   std::string owner_uid;            // pods must be owned by this StatefulSet UID (adoption after a recreate)
+  // Every pod must carry status.updateRevision as its controller-revision-hash
+  // (an OnDelete rollout: the pods are replaced by whoever deletes them).
+  bool all_at_update_revision = false;
   std::chrono::milliseconds timeout{std::chrono::seconds(300)};
 };
 

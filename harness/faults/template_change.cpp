@@ -33,7 +33,7 @@ std::string TemplateChange::Describe() const {
 }
 
 Result<TemplateChange> ReadTemplateChange(const drill::Params& p, const std::string& default_stamp) {
-  if (auto s = p.CheckKnownKeys({"image", "env", "annotation", "container", "partition", "timeout"}, "rollout params");
+  if (auto s = p.CheckKnownKeys({"image", "env", "annotation", "container", "partition", "onDelete", "timeout"}, "rollout params");
       !s) {
     return std::unexpected(s.error());
   }
@@ -89,6 +89,17 @@ Result<TemplateChange> ReadTemplateChange(const drill::Params& p, const std::str
       return std::unexpected(p.ErrorAt("partition", "partition must be >= 0"));
     }
     c.partition = static_cast<int>(*part);
+  }
+  if (p.Has("onDelete")) {
+    auto od = p.GetBool("onDelete", false);
+    if (!od) {
+      return std::unexpected(od.error());
+    }
+    c.on_delete = *od;
+    if (c.on_delete && c.partition) {
+      return std::unexpected(p.ErrorAt("partition", "partition is a RollingUpdate setting; under onDelete: true "
+                                                    "whoever deletes the pods decides which are replaced"));
+    }
   }
   return c;
 }

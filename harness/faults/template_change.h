@@ -8,6 +8,9 @@
 //   (none of them)                    annotation kdrill.io/rollout: <now>
 //   container: NAME                   for image/env; default the first container
 //   partition: P                      rollingUpdate.partition during the rollout
+//   onDelete: true                    the StatefulSet uses updateStrategy OnDelete:
+//                                     change the template and wait for something
+//                                     else (an operator, a person) to replace the pods
 
 #include <optional>
 #include <string>
@@ -24,6 +27,7 @@ struct TemplateChange {
   std::string key;        // env name / annotation key
   std::string value;      // image / env value / annotation value
   std::optional<int> partition;
+  bool on_delete = false;
   std::string Describe() const;  // "image web=busybox:2", "annotation kdrill.io/rollout=..."
 };
 

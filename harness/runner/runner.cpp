@@ -16,6 +16,7 @@
 #include "harness/faults/fault.h"
 #include "harness/runner/journal.h"
 #include "harness/runner/recorder.h"
+#include "harness/runner/recording.h"
 #include "harness/runner/resource_mapper.h"
 #include "harness/runner/timeline.h"
 #include "harness/runner/undo_actions.h"
@@ -105,7 +106,14 @@ class CaseScope {
 class DrillRun {
  public:
   DrillRun(kube::KubeApi& api, PodExecutor& exec, Clock& clock, const RunOptions& opts, const drill::Drill& drill)
-      : api_(api), exec_(exec), clock_(clock), opts_(opts), drill_(drill), timeline_(clock) {}
+      : api_(api),
+        exec_(exec),
+        clock_(clock),
+        opts_(opts),
+        drill_(drill),
+        timeline_(clock),
+        assertion_api_(api),
+        assertion_exec_(exec) {}
 
   RunOutcome Run();
 
@@ -138,6 +146,10 @@ class DrillRun {
   std::optional<Journal> journal_;
   std::unique_ptr<Recorder> recorder_;
   std::optional<cluster::Snapshot> baseline_;
+  std::optional<cluster::Snapshot> final_;
+  // What the assertions read and ran, kept for the run's recording.
+  RecordingKubeApi assertion_api_;
+  RecordingExecutor assertion_exec_;
   std::vector<std::string> prepare_errors_;
   RunOutcome outcome_;
   std::string run_id_;
@@ -406,8 +418,8 @@ void DrillRun::CheckAssertions(std::vector<std::unique_ptr<assertions::Assertion
       outcome_.report.cases.push_back(scope.Finish());
       continue;
     }
-    assertions::AssertionContext ctx{api_,
-                                     exec_,
+    assertions::AssertionContext ctx{assertion_api_,
+                                     assertion_exec_,
                                      &*journal_,
                                      spec,
                                      *baseline_,
@@ -561,7 +573,7 @@ RunOutcome DrillRun::Run() {
       for (const auto& [ord, o] : baseline_->ordinals) Say("baseline " + cluster::Describe(o));
       for (const auto& spec : drill_.assertions) {
         auto a = assertions::MakeAssertion(spec.type);
-        assertions::AssertionContext ctx{api_,    exec_,     &*journal_, spec,
+        assertions::AssertionContext ctx{assertion_api_, assertion_exec_, &*journal_, spec,
                                          *baseline_, nullptr, timeline_, run_id_,
                                          [&](const std::string& line) { Say("  " + line); }, opts_.stop,
                                          &clock_, &*backups_};
@@ -586,8 +598,14 @@ RunOutcome DrillRun::Run() {
         c.outcome = Outcome::kError;
         c.message = "taking the final snapshot: " + fin.error().ToString();
         rep.cases.push_back(c);
-      } else if (!opts_.stop.stop_requested()) {
-        CheckAssertions(checks, *fin);
+      } else {
+        final_ = std::move(*fin);
+        if (!opts_.stop.stop_requested()) {
+          // Everything before this mark is the drill; a recording is judged
+          // again from it (harness/runner/recording.h).
+          timeline_.Mark("note", "checks", drill_.statefulset, "final snapshot taken; assertions checked");
+          CheckAssertions(checks, *final_);
+        }
       }
     }
   }
@@ -597,6 +615,9 @@ RunOutcome DrillRun::Run() {
   Cleanup();
   if (recorder_) recorder_->Stop();
   FillTimeline();
+  rep.recording = MakeRecording({drill_.target_kind, drill_.ns, drill_.statefulset, run_id_, &drill_.assertions,
+                                 baseline_ ? &*baseline_ : nullptr, final_ ? &*final_ : nullptr, &timeline_,
+                                 &assertion_exec_, &assertion_api_});
   rep.seconds = timeline_.SecondsSinceStart(clock_.Now());
 
   if (opts_.stop.stop_requested()) {

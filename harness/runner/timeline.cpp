@@ -149,8 +149,9 @@ Status Timeline::WaitUntil(const std::function<bool(const ObjectStore&)>& pred, 
     }
     // Wake on appends, on stop, and at least at the next progress/deadline.
     auto wake = std::min(deadline, progress ? next_progress : deadline);
-    cv_.wait_for(lock, stop, std::min<std::chrono::steady_clock::duration>(wake - now, std::chrono::seconds(1)),
-                 [] { return false; });
+    auto slice = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::min<std::chrono::steady_clock::duration>(wake - now, std::chrono::seconds(1)));
+    clock_.WaitFor(cv_, lock, stop, std::max(slice, std::chrono::milliseconds(1)));
   }
 }
 

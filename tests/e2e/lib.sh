@@ -36,6 +36,34 @@ expect_grep() {
   if grep -Eq -- "$pattern" "$file"; then pass "$what"; else fail "$what: /$pattern/ not in $file"; tail -30 "$file" >&2; fi
 }
 
+# expect_case JSON CASE OUTCOME [PATTERN]: the JSON report's case named CASE
+# (any drill in the file) has OUTCOME (passed, failed, error, skipped), and
+# its message matches the extended regex PATTERN when given.
+expect_case() {
+  local file="$1" name="$2" want="$3" pattern="${4:-}" got msg
+  got="$(jq -r --arg n "$name" '[.items[].cases[] | select(.name == $n)][0].outcome // "absent"' "$file")"
+  msg="$(jq -r --arg n "$name" '[.items[].cases[] | select(.name == $n)][0].message // ""' "$file")"
+  if [[ "$got" != "$want" ]]; then
+    fail "case '$name': expected $want, got $got: $msg"
+  elif [[ -n "$pattern" ]] && ! grep -Eq -- "$pattern" <<<"$msg"; then
+    fail "case '$name' ($got): message lacks /$pattern/: $msg"
+  else
+    pass "case '$name' $got${pattern:+ (/$pattern/)}"
+  fi
+}
+
+# case_property JSON CASE NAME: a property of a case (empty when absent).
+case_property() {
+  jq -r --arg n "$2" --arg p "$3" '[.items[].cases[] | select(.name == $n)][0].properties[$p] // ""' "$1"
+}
+
+# wait_for_line FILE PATTERN SECONDS: until the extended regex is in FILE.
+wait_for_line() {
+  local _
+  for _ in $(seq 1 "$3"); do grep -Eq -- "$2" "$1" && return 0; sleep 1; done
+  return 1
+}
+
 expect_junit_valid() {
   if xmllint --noout --schema "$E2E_XSD" "$1" 2>"$E2E_OUT/xmllint.err"; then
     pass "JUnit $1 is valid against junit-10.xsd"

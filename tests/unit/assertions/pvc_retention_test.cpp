@@ -167,14 +167,17 @@ TEST_F(PvcRetentionTest, ScaleDownUnderDeleteWaitsOnTheStoreForTheClaim) {
   Start("Delete", "Retain");
   ScaleTo(1);
   Use("      params: {timeout: 60s}\n");
-  std::thread gc([this] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  // The garbage collector deletes the claims while the check waits.
+  clock_.WhileWaiting([this] {
+    clock_.Advance(std::chrono::seconds(2));
     timeline_.RecordObject("PersistentVolumeClaim", "DELETED", Claim(2, "claim-2"));
-    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  });
+  clock_.WhileWaiting([this] {
+    clock_.Advance(std::chrono::seconds(3));
     timeline_.RecordObject("PersistentVolumeClaim", "DELETED", Claim(1, "claim-1"));
   });
   Verdict v = Check();
-  gc.join();
+  EXPECT_EQ(clock_.PendingWhileWaiting(), 0u);
   EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
   EXPECT_EQ(v.message, "claims followed whenScaled Delete / whenDeleted Retain: 2 deleted, 0 retained with the same UID");
 }

@@ -59,10 +59,10 @@ class VolumeExecutor : public PodExecutor {
     std::lock_guard lock(mu_);
     calls.push_back(req);
     ExecResult r{0, "", ""};
-    if (req.argv.size() >= 6 && req.argv[0] == "sh" && req.argv[2].find("heartbeat") != std::string::npos &&
-        req.argv[2].find("beat()") != std::string::npos) {
+    if (req.argv.size() >= 7 && req.argv[0] == "sh" && req.argv[2].find("heartbeat") != std::string::npos &&
+        req.argv[4].find("beats") != std::string::npos) {
       if (no_sh) return ExecResult{126, "", "exec: \"sh\": executable file not found"};
-      writers.push_back(req.argv[5]);  // the uid
+      writers.push_back(req.argv[6]);  // the uid
       r.stdout_data = "heartbeat 42\n";
     } else if (req.argv.size() >= 3 && req.argv[2].find("cat ") != std::string::npos) {
       auto it = beats.find(req.pod);
@@ -181,6 +181,21 @@ TEST_F(HeartbeatWitnessTest, TwoIncarnationsWritingAtOnceFailNamingBothUidsTheOv
   ASSERT_EQ(v.marks.size(), 1u);
   EXPECT_EQ(v.marks[0].type, "overlap");
   EXPECT_EQ(v.marks[0].details["overlapMs"], 1900);
+}
+
+TEST_F(HeartbeatWitnessTest, AnIncarnationTooLateForTheFollowerGetsItsWriterBeforeTheFilesAreRead) {
+  InitialState();
+  auto a = Prepared();
+  ASSERT_TRUE(prepared_);
+  // web-1 (n1) came up just before the check: no writer yet.
+  vexec_.beats["web-0"] = "u0 1 1000 node-a\n";
+  vexec_.beats["web-1"] = "u1 1 1000 node-a\nn1 1 3000 node-a\nu1 2 3100 node-a\n";
+  vexec_.beats["web-2"] = "u2 1 1000 node-a\n";
+  auto before = clock_.TotalSlept();
+  auto v = Check(*a);
+  EXPECT_EQ(vexec_.Writers().back(), "n1");
+  EXPECT_EQ(clock_.TotalSlept() - before, std::chrono::milliseconds(1000)) << "a second for an older writer to show";
+  EXPECT_EQ(v.kind, VerdictKind::kFail) << v.message;
 }
 
 TEST_F(HeartbeatWitnessTest, AnotherControllersPodGetsNoWriter) {
