@@ -3,6 +3,8 @@
 # and the cluster state it leaves.
 #
 # Usage: source this file; KDRILL is the binary (default build/kdrill).
+# Tests may run at once: every namespace a test uses comes from e2e_ns, and
+# kubectl, kdrill and lab/lab calls are bounded (timeouts.sh, run_kdrill).
 set -uo pipefail
 
 E2E_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,7 +19,7 @@ E2E_FAILED=0
 E2E_TIMEOUTS="$E2E_OUT/timeouts"
 source "$E2E_REPO/tests/e2e/timeouts.sh"
 e2e_env="$(lab_bounded "$E2E_REPO/lab/lab" env)" && [[ -n "$e2e_env" ]] ||
-  { echo "FAIL: lab/lab env did not work (is the lab up?)" >&2; exit 1; }
+  { echo "FAIL: lab/lab env did not work (is the lab up?)" >&2; rm -rf "$E2E_OUT"; exit 1; }
 eval "$e2e_env"
 
 # Namespaces of their own: every namespace a test uses is e2e_ns BASE, so
