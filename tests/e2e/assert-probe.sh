@@ -8,7 +8,9 @@
 # error that says so.
 source "$(dirname "$0")/lib.sh"
 
-run_kdrill probe run "$E2E_REPO/scenarios/probe-steady-state.yaml" --junit "$E2E_OUT/probe.xml"
+probe_ns="$(e2e_ns kdrill-probe)"
+control_ns="$(e2e_ns kdrill-control-probe)"
+run_kdrill probe run "$E2E_REPO/scenarios/probe-steady-state.yaml" -n "$probe_ns" --junit "$E2E_OUT/probe.xml"
 expect_rc 0 "probe-steady-state drill" probe
 expect_junit_valid "$E2E_OUT/probe.xml"
 for name in "healthz file in every pod" "all replicas ready" "web-1 answers on its pod" "the service answers"; do
@@ -23,10 +25,10 @@ if grep -q '^before: pass: http GET http://web-1:8080/healthz .* answered 200$' 
 else
   fail "the http probe's system-out lacks before/after: $out"
 fi
-expect_namespace_gone kdrill-probe
+expect_namespace_gone "$probe_ns"
 expect_no_pending_journal
 
-run_kdrill control run "$E2E_REPO/tests/e2e/drills/probe-flag-lost.yaml" --junit "$E2E_OUT/control.xml"
+run_kdrill control run "$E2E_REPO/tests/e2e/drills/probe-flag-lost.yaml" -n "$control_ns" --junit "$E2E_OUT/control.xml"
 expect_rc 1 "probe must flag the lost flag" control
 expect_junit_valid "$E2E_OUT/control.xml"
 expect_grep 'FAIL +assertion +flag present' "$E2E_OUT/control.out" "the probe failed"
@@ -38,14 +40,14 @@ if [[ "$msg" == "$want" ]]; then
 else
   fail "the failure message is [$msg], expected [$want]"
 fi
-expect_namespace_gone kdrill-control-probe
+expect_namespace_gone "$control_ns"
 expect_no_pending_journal
 
 # A probe that fails before the faults: not in steady state, an error.
 sed -e 's/command: \[cat, \/data\/flag\]/command: [cat, \/data\/never-written]/' \
     -e 's/name: control-probe-flag-lost/name: control-probe-not-steady/' \
   "$E2E_REPO/tests/e2e/drills/probe-flag-lost.yaml" >"$E2E_OUT/not-steady.yaml"
-run_kdrill not-steady run "$E2E_OUT/not-steady.yaml" --junit "$E2E_OUT/not-steady.xml"
+run_kdrill not-steady run "$E2E_OUT/not-steady.yaml" -n "$control_ns" --junit "$E2E_OUT/not-steady.xml"
 expect_rc 1 "a probe failing before the faults" not-steady
 expect_junit_valid "$E2E_OUT/not-steady.xml"
 msg=$(xmllint --xpath 'string(//testcase[@name="flag present"]/error/@message)' "$E2E_OUT/not-steady.xml")
@@ -54,6 +56,6 @@ if [[ "$msg" == "could not prepare: the system was not in steady state before th
 else
   fail "the error message is [$msg]"
 fi
-expect_namespace_gone kdrill-control-probe
+expect_namespace_gone "$control_ns"
 expect_no_pending_journal
 e2e_finish

@@ -10,23 +10,26 @@
 # holder.
 source "$(dirname "$0")/lib.sh"
 
-run_kdrill delete run "$E2E_REPO/scenarios/pvc-retention.yaml" --junit "$E2E_OUT/delete.xml"
+delete_ns="$(e2e_ns kdrill-pvc-retention)"
+run_kdrill delete run "$E2E_REPO/scenarios/pvc-retention.yaml" -n "$delete_ns" --junit "$E2E_OUT/delete.xml"
 expect_rc 0 "pvc-retention under whenScaled Delete" delete
 expect_junit_valid "$E2E_OUT/delete.xml"
 expect_grep 'PASS +assertion +pvc-retention +.*claims followed whenScaled Delete / whenDeleted Delete: 2 deleted, 0 retained' \
   "$E2E_OUT/delete.out" "the claims of web-1 and web-2 were deleted"
-expect_namespace_gone kdrill-pvc-retention
+expect_namespace_gone "$delete_ns"
 expect_no_pending_journal
 
-run_kdrill retain run "$E2E_REPO/scenarios/pvc-retention-retain.yaml" --junit "$E2E_OUT/retain.xml"
+retain_ns="$(e2e_ns kdrill-pvc-retain)"
+run_kdrill retain run "$E2E_REPO/scenarios/pvc-retention-retain.yaml" -n "$retain_ns" --junit "$E2E_OUT/retain.xml"
 expect_rc 0 "pvc-retention under whenScaled Retain" retain
 expect_junit_valid "$E2E_OUT/retain.xml"
 expect_grep 'PASS +assertion +pvc-retention +.*claims followed whenScaled Retain / whenDeleted Retain: 0 deleted, 1 retained' \
   "$E2E_OUT/retain.out" "web-2's claim was retained"
-expect_namespace_gone kdrill-pvc-retain
+expect_namespace_gone "$retain_ns"
 expect_no_pending_journal
 
-run_kdrill sts-delete run "$E2E_REPO/scenarios/statefulset-delete.yaml" --junit "$E2E_OUT/sts-delete.xml"
+sts_delete_ns="$(e2e_ns kdrill-sts-delete)"
+run_kdrill sts-delete run "$E2E_REPO/scenarios/statefulset-delete.yaml" -n "$sts_delete_ns" --junit "$E2E_OUT/sts-delete.xml"
 expect_rc 0 "statefulset-delete under whenDeleted Delete" sts-delete
 expect_junit_valid "$E2E_OUT/sts-delete.xml"
 expect_grep 'web deleted \(background\) and recreated, settled after .*; 3 of 3 pods replaced' "$E2E_OUT/sts-delete.out" \
@@ -34,12 +37,12 @@ expect_grep 'web deleted \(background\) and recreated, settled after .*; 3 of 3 
 expect_grep 'PASS +assertion +pvc-retention +.*whenDeleted Delete: 3 deleted' "$E2E_OUT/sts-delete.out" \
   "every claim of the baseline went with the StatefulSet"
 expect_grep 'PASS +assertion +stable-identity' "$E2E_OUT/sts-delete.out" "identities came back"
-expect_namespace_gone kdrill-sts-delete
+expect_namespace_gone "$sts_delete_ns"
 expect_no_pending_journal
 
 # The control runs against a target the test makes, so the holder pod is
 # running (and so protects the claim) before the drill starts.
-ns=kdrill-e2e-retention-held
+ns="$(e2e_ns kdrill-e2e-retention-held)"
 kubectl delete namespace "$ns" --ignore-not-found --wait=true >/dev/null 2>&1
 if kubectl create namespace "$ns" >/dev/null &&
    kubectl -n "$ns" apply -f "$E2E_REPO/scenarios/manifests/web-retention.yaml" >/dev/null &&
@@ -85,7 +88,7 @@ spec:
       params:
         timeout: 20s
 YAML
-  run_kdrill held run "$E2E_OUT/held.yaml" --junit "$E2E_OUT/held.xml"
+  run_kdrill held run "$E2E_OUT/held.yaml" -n "$ns" --junit "$E2E_OUT/held.xml"
   expect_rc 1 "pvc-retention must flag a claim that is not deleted" held
   expect_junit_valid "$E2E_OUT/held.xml"
   expect_grep 'FAIL +assertion +pvc-retention' "$E2E_OUT/held.out" "pvc-retention failed"

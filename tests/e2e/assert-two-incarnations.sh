@@ -12,11 +12,12 @@
 # Node-level: freezes a kubelet, so it runs alone.
 source "$(dirname "$0")/lib.sh"
 
-run_kdrill healthy run "$E2E_REPO/scenarios/pod-kill.yaml" --json "$E2E_OUT/healthy.json"
+healthy_ns="$(e2e_ns kdrill-demo)"
+run_kdrill healthy run "$E2E_REPO/scenarios/pod-kill.yaml" -n "$healthy_ns" --json "$E2E_OUT/healthy.json"
 expect_rc 0 "a forced pod-kill of a container that exits on TERM" healthy
 expect_case "$E2E_OUT/healthy.json" at-most-one-per-ordinal passed \
   'never two live pods with one ordinal; on 3 volume\(s\), [4-9] incarnation\(s\) wrote heartbeats, never two at once'
-expect_namespace_gone kdrill-demo
+expect_namespace_gone "$healthy_ns"
 
 kubelet_pid() {  # kubelet_pid NODE-IP: the lab's kubelet serving that node
   local comp
@@ -25,17 +26,16 @@ kubelet_pid() {  # kubelet_pid NODE-IP: the lab's kubelet serving that node
     127.0.0.3) comp=kubelet-b ;;
     *) return 1 ;;
   esac
-  "$E2E_REPO/lab/lab" status | awk -v c="$comp" '$1 == c && $3 == "running" { print $2 }'
+  lab_bounded "$E2E_REPO/lab/lab" status | awk -v c="$comp" '$1 == c && $3 == "running" { print $2 }'
 }
 
-ns=kdrill-e2e-twoinc
+ns="$(e2e_ns kdrill-e2e-twoinc)"
 frozen=""
 thaw() { if [[ -n "$frozen" ]]; then kill -CONT "$frozen" 2>/dev/null; e2e_log "kubelet $frozen thawed"; frozen=""; fi; }
 trap thaw EXIT
 
-"$KDRILL" run "$E2E_REPO/tests/e2e/drills/two-incarnations.yaml" --junit "$E2E_OUT/twoinc.xml" \
-  --json "$E2E_OUT/twoinc.json" >"$E2E_OUT/twoinc.out" 2>&1 &
-pid=$!
+start_kdrill "$E2E_OUT/twoinc.out" run "$E2E_REPO/tests/e2e/drills/two-incarnations.yaml" -n "$ns" \
+  --junit "$E2E_OUT/twoinc.xml" --json "$E2E_OUT/twoinc.json"
 if wait_for_line "$E2E_OUT/twoinc.out" 'step 2/5: partition' 180; then
   node="$(kubectl -n "$ns" get pod web-0 -o jsonpath='{.spec.nodeName}')"
   frozen="$(kubelet_pid "$node")"
@@ -53,7 +53,7 @@ if wait_for_line "$E2E_OUT/twoinc.out" 'step 2/5: partition' 180; then
 else
   fail "the drill never reached its partition step"
 fi
-wait "$pid"; RC=$?
+wait_kdrill
 thaw
 expect_rc 1 "two incarnations of web-0 writing to one claim at once" twoinc
 expect_junit_valid "$E2E_OUT/twoinc.xml"

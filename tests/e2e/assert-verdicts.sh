@@ -11,7 +11,8 @@
 #   while the rollout step waits) fails naming the pods.
 source "$(dirname "$0")/lib.sh"
 
-run_kdrill twin run "$E2E_REPO/tests/e2e/drills/twin-statefulsets.yaml" --junit "$E2E_OUT/twin.xml" --json "$E2E_OUT/twin.json"
+twin_ns="$(e2e_ns kdrill-e2e-twin)"
+run_kdrill twin run "$E2E_REPO/tests/e2e/drills/twin-statefulsets.yaml" -n "$twin_ns" --junit "$E2E_OUT/twin.xml" --json "$E2E_OUT/twin.json"
 expect_rc 0 "a twin StatefulSet with the same labels is not the target's" twin
 expect_junit_valid "$E2E_OUT/twin.xml"
 for a in at-most-one-per-ordinal ordered-recovery recovered-within stable-identity same-pvc; do
@@ -20,22 +21,22 @@ done
 expect_case "$E2E_OUT/twin.json" at-most-one-per-ordinal passed '^4 pod instance\(s\) seen'
 expect_grep 'victims: db-0, db-1 ' "$E2E_OUT/twin.out" "the victims are db's own pods"
 if grep -E 'victims: .*dbtwin' "$E2E_OUT/twin.out"; then fail "a twin pod was a victim"; else pass "no twin pod was a victim"; fi
-expect_namespace_gone kdrill-e2e-twin
+expect_namespace_gone "$twin_ns"
 
-run_kdrill partition run "$E2E_REPO/scenarios/rollout-partition.yaml" --junit "$E2E_OUT/partition.xml" --json "$E2E_OUT/partition.json"
+partition_ns="$(e2e_ns kdrill-rollout-partition)"
+run_kdrill partition run "$E2E_REPO/scenarios/rollout-partition.yaml" -n "$partition_ns" --junit "$E2E_OUT/partition.xml" --json "$E2E_OUT/partition.json"
 expect_rc 0 "a partitioned rollout with ordered-update required" partition
 expect_junit_valid "$E2E_OUT/partition.xml"
 expect_case "$E2E_OUT/partition.json" ordered-update passed '^1 controller move\(s\), all in order'
 judged="$(case_property "$E2E_OUT/partition.json" ordered-update ordering.judged)"
 if [[ "$judged" == 1 ]]; then pass "the one replacement (web-2) was judged"; else fail "ordering.judged is '$judged', expected 1"; fi
-expect_namespace_gone kdrill-rollout-partition
+expect_namespace_gone "$partition_ns"
 
 # Lowest first: wait for the rollout step, then replace web-0, web-1, web-2
 # by hand, each once the one before is Ready again.
-ns=kdrill-e2e-ondelete
-"$KDRILL" run "$E2E_REPO/tests/e2e/drills/update-out-of-order.yaml" --junit "$E2E_OUT/ondelete.xml" \
-  --json "$E2E_OUT/ondelete.json" >"$E2E_OUT/ondelete.out" 2>&1 &
-pid=$!
+ns="$(e2e_ns kdrill-e2e-ondelete)"
+start_kdrill "$E2E_OUT/ondelete.out" run "$E2E_REPO/tests/e2e/drills/update-out-of-order.yaml" -n "$ns" \
+  --junit "$E2E_OUT/ondelete.xml" --json "$E2E_OUT/ondelete.json"
 if wait_for_line "$E2E_OUT/ondelete.out" 'waiting for the rollout to settle' 120; then
   for p in web-0 web-1 web-2; do
     old="$(kubectl -n "$ns" get pod "$p" -o jsonpath='{.metadata.uid}')"
@@ -50,7 +51,7 @@ if wait_for_line "$E2E_OUT/ondelete.out" 'waiting for the rollout to settle' 120
 else
   fail "the out-of-order drill never reached its rollout"
 fi
-wait "$pid"; RC=$?
+wait_kdrill
 expect_rc 1 "an update done lowest ordinal first" ondelete
 expect_junit_valid "$E2E_OUT/ondelete.xml"
 expect_case "$E2E_OUT/ondelete.json" ordered-update failed \

@@ -31,8 +31,12 @@ report_figures() {
   grep -E '^\[ *[0-9.]+s\]   (backup "[^"]+" \(|restored backup ")' "$out" | sed 's/^/e2e: measured: /'
 }
 
+exec_tar_ns="$(e2e_ns kdrill-backup)"
+snapshot_ns="$(e2e_ns kdrill-backup-snap)"
+namespace_ns="$(e2e_ns kdrill-backup-ns)"
+
 # 1. exec-tar, pods and claims.
-run_kdrill exec-tar run "$E2E_REPO/scenarios/backup-restore.yaml" --junit "$E2E_OUT/exec-tar/junit.xml" --json "$E2E_OUT/exec-tar/report.json"
+run_kdrill exec-tar run "$E2E_REPO/scenarios/backup-restore.yaml" -n "$exec_tar_ns" --junit "$E2E_OUT/exec-tar/junit.xml" --json "$E2E_OUT/exec-tar/report.json"
 expect_rc 0 "backup-restore (exec-tar)" exec-tar
 expect_junit_valid "$E2E_OUT/exec-tar/junit.xml"
 verified_passed "$E2E_OUT/exec-tar/junit.xml" "exec-tar"
@@ -50,37 +54,37 @@ fi
 expect_grep 'backup\.bytes' "$E2E_OUT/exec-tar/junit.xml" "exec-tar: the backup size is in the JUnit report"
 expect_grep 'restore\.seconds' "$E2E_OUT/exec-tar/junit.xml" "exec-tar: the restore duration is in the JUnit report"
 report_figures "$E2E_OUT/exec-tar.out"
-expect_namespace_gone kdrill-backup
-expect_no_pvs_of kdrill-backup
+expect_namespace_gone "$exec_tar_ns"
+expect_no_pvs_of "$exec_tar_ns"
 
 # 2. CSI VolumeSnapshots, pods and claims.
-run_kdrill snapshot run "$E2E_REPO/scenarios/backup-restore-snapshot.yaml" --junit "$E2E_OUT/snapshot/junit.xml"
+run_kdrill snapshot run "$E2E_REPO/scenarios/backup-restore-snapshot.yaml" -n "$snapshot_ns" --junit "$E2E_OUT/snapshot/junit.xml"
 expect_rc 0 "backup-restore-snapshot (volume-snapshot)" snapshot
 expect_junit_valid "$E2E_OUT/snapshot/junit.xml"
 verified_passed "$E2E_OUT/snapshot/junit.xml" "volume-snapshot"
 expect_grep 'VolumeSnapshot data-web-1-backup-restore-snapshot-.* readyToUse after' "$E2E_OUT/snapshot.out" "volume-snapshot: snapshots became readyToUse"
 expect_grep 'created claim data-web-1 \([0-9]+Mi, from VolumeSnapshot data-web-1-' "$E2E_OUT/snapshot.out" "volume-snapshot: claims restored from their snapshots"
-expect_grep 'undo delete VolumeSnapshot kdrill-backup-snap/data-web-1-.*: deleted' "$E2E_OUT/snapshot.out" "volume-snapshot: the snapshots were deleted at cleanup"
+expect_grep "undo delete VolumeSnapshot $snapshot_ns/data-web-1-.*: deleted" "$E2E_OUT/snapshot.out" "volume-snapshot: the snapshots were deleted at cleanup"
 sdir=$(ls -d "$E2E_OUT"/snapshot/backups/backup-restore-snapshot-*/backup 2>/dev/null | head -1)
 if [[ -n "$sdir" && -s "$sdir/manifest.json" ]]; then pass "volume-snapshot: manifest kept in $sdir"; else fail "volume-snapshot: no manifest under $E2E_OUT/snapshot/backups"; fi
 report_figures "$E2E_OUT/snapshot.out"
-expect_namespace_gone kdrill-backup-snap
+expect_namespace_gone "$snapshot_ns"
 left=$(kubectl get volumesnapshots -A -l app.kubernetes.io/managed-by=kdrill -o name 2>/dev/null)
 if [[ -z "$left" ]]; then pass "no VolumeSnapshot of kdrill is left"; else fail "VolumeSnapshots left: $left"; fi
-contents=$(kubectl get volumesnapshotcontents -o jsonpath='{range .items[*]}{.spec.volumeSnapshotRef.namespace}{" "}{.metadata.name}{"\n"}{end}' | awk '$1 == "kdrill-backup-snap" { print $2 }')
+contents=$(kubectl get volumesnapshotcontents -o jsonpath='{range .items[*]}{.spec.volumeSnapshotRef.namespace}{" "}{.metadata.name}{"\n"}{end}' | awk -v ns="$snapshot_ns" '$1 == ns { print $2 }')
 if [[ -z "$contents" ]]; then pass "no VolumeSnapshotContent of the drill is left"; else fail "VolumeSnapshotContents left: $contents"; fi
-expect_no_pvs_of kdrill-backup-snap
+expect_no_pvs_of "$snapshot_ns"
 
 # 3. exec-tar after the whole namespace is deleted.
-run_kdrill namespace run "$E2E_REPO/scenarios/backup-restore-namespace.yaml" --junit "$E2E_OUT/namespace/junit.xml"
+run_kdrill namespace run "$E2E_REPO/scenarios/backup-restore-namespace.yaml" -n "$namespace_ns" --junit "$E2E_OUT/namespace/junit.xml"
 expect_rc 0 "backup-restore-namespace (exec-tar, namespace deleted)" namespace
 expect_junit_valid "$E2E_OUT/namespace/junit.xml"
 verified_passed "$E2E_OUT/namespace/junit.xml" "namespace"
-expect_grep 'namespace kdrill-backup-ns is gone' "$E2E_OUT/namespace.out" "namespace: the namespace was deleted"
+expect_grep "namespace $namespace_ns is gone" "$E2E_OUT/namespace.out" "namespace: the namespace was deleted"
 expect_grep 'recreated StatefulSet web' "$E2E_OUT/namespace.out" "namespace: the StatefulSet was recreated from the backup"
 report_figures "$E2E_OUT/namespace.out"
-expect_namespace_gone kdrill-backup-ns
-expect_no_pvs_of kdrill-backup-ns
+expect_namespace_gone "$namespace_ns"
+expect_no_pvs_of "$namespace_ns"
 
 helpers=$(kubectl get pods -A -l kdrill.io/role=restore-helper -o name 2>/dev/null)
 if [[ -z "$helpers" ]]; then pass "no restore helper pod is left"; else fail "restore helper pods left: $helpers"; fi

@@ -6,16 +6,16 @@
 source "$(dirname "$0")/lib.sh"
 
 drill="$E2E_REPO/tests/e2e/drills/backup-tampered.yaml"
+ns="$(e2e_ns kdrill-control-backup)"
 mkdir -p "$E2E_OUT/control"
-"$KDRILL" run "$drill" --junit "$E2E_OUT/control/junit.xml" >"$E2E_OUT/control.out" 2>&1 &
-pid=$!
+start_kdrill "$E2E_OUT/control.out" run "$drill" -n "$ns" --junit "$E2E_OUT/control/junit.xml"
 
 # Wait for the manifest (written last, when the backup is whole).
 manifest=""
 for _ in $(seq 1 240); do
   manifest=$(ls "$E2E_OUT"/control/backups/*/backup/manifest.json 2>/dev/null | head -1)
   [[ -n "$manifest" ]] && break
-  kill -0 "$pid" 2>/dev/null || break
+  kill -0 "$KDRILL_BG" 2>/dev/null || break
   sleep 0.5
 done
 removed=""
@@ -37,9 +37,8 @@ else
     fail "the manifest does not list $removed"
   fi
 fi
-wait "$pid"
-RC=$?
-e2e_log "kdrill run $drill -> exit $RC (output: $E2E_OUT/control.out)"
+wait_kdrill
+e2e_log "kdrill run $drill -n $ns -> exit $RC (output: $E2E_OUT/control.out)"
 expect_rc 1 "the tampered backup must fail the drill" control
 expect_junit_valid "$E2E_OUT/control/junit.xml"
 expect_grep 'FAIL +assertion +restore verified' "$E2E_OUT/control.out" "the restore verification failed"
@@ -51,6 +50,6 @@ else
 fi
 if [[ "$msg" != *"web-0 (claim"* && "$msg" != *"web-2 (claim"* ]]; then pass "the untouched claims verified"; else fail "other claims failed too: $msg"; fi
 expect_grep "WARNING: data-web-1: archive .* no longer matches the manifest .*missing from the archive: $removed" "$E2E_OUT/control.out" "the restore warned about the archive"
-expect_namespace_gone kdrill-control-backup
+expect_namespace_gone "$ns"
 expect_no_pending_journal
 e2e_finish

@@ -3,7 +3,8 @@
 # with a message naming the old and the new UID; stable-identity still passes.
 source "$(dirname "$0")/lib.sh"
 
-run_kdrill control run "$E2E_REPO/tests/e2e/drills/pvc-recreated.yaml" -n kdrill-control-pvc --junit "$E2E_OUT/control.xml"
+ns="$(e2e_ns kdrill-control-pvc)"
+run_kdrill control run "$E2E_REPO/tests/e2e/drills/pvc-recreated.yaml" -n "$ns" --junit "$E2E_OUT/control.xml"
 expect_rc 1 "same-pvc must flag a recreated claim" control
 expect_junit_valid "$E2E_OUT/control.xml"
 expect_grep 'FAIL +assertion +same-pvc' "$E2E_OUT/control.out" "same-pvc failed"
@@ -16,6 +17,6 @@ else
   fail "the failure message does not name the old and new UID: $msg"
 fi
 expect_grep 'marker .* is missing' "$E2E_OUT/control.out" "the marker written before the fault is gone"
-expect_namespace_gone kdrill-control-pvc
+expect_namespace_gone "$ns"
 expect_no_pending_journal
 e2e_finish

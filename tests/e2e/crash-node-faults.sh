@@ -22,16 +22,16 @@ hold_drill() {
 }
 
 crash_and_recover() {  # crash_and_recover SCENARIO NS
-  local scenario="$1" ns="$2" before after pid
+  local scenario="$1" ns="$2" before after
   hold_drill "$scenario" "crash-$scenario"
   before="$(node_flags)"
-  "$KDRILL" run "$E2E_OUT/crash-$scenario.yaml" -n "$ns" >"$E2E_OUT/crash-$scenario.out" 2>&1 &
-  pid=$!
+  # SIGKILL goes to kdrill itself (signal_kdrill), not to the timeout bounding it.
+  start_kdrill "$E2E_OUT/crash-$scenario.out" run "$E2E_OUT/crash-$scenario.yaml" -n "$ns"
   if ! wait_for_line "$E2E_OUT/crash-$scenario.out" "waiting for .*pause" 240; then
-    fail "$scenario: the drill never reached its pause"; kill -KILL "$pid"; wait "$pid" 2>/dev/null
+    fail "$scenario: the drill never reached its pause"; signal_kdrill KILL; wait_kdrill
     tail -30 "$E2E_OUT/crash-$scenario.out" >&2
     # Leave the lab as found all the same: whatever the run journaled is undone.
-    "$KDRILL" recover --journal-dir "$KDRILL_STATE_DIR" >"$E2E_OUT/recover-$scenario.out" 2>&1 ||
+    kdrill recover --journal-dir "$KDRILL_STATE_DIR" >"$E2E_OUT/recover-$scenario.out" 2>&1 ||
       fail "$scenario: recover after the failed run: $(tail -5 "$E2E_OUT/recover-$scenario.out")"
     return
   fi
@@ -40,7 +40,7 @@ crash_and_recover() {  # crash_and_recover SCENARIO NS
   else
     fail "$scenario: no node is cordoned at the pause"
   fi
-  kill -KILL "$pid"; wait "$pid" 2>/dev/null
+  signal_kdrill KILL; wait_kdrill
   if [[ -n "$(unschedulable_nodes)" ]]; then pass "$scenario: after SIGKILL the node is still cordoned"; else fail "$scenario: the cordon vanished without recover"; fi
   run_kdrill "recover-$scenario" recover --journal-dir "$KDRILL_STATE_DIR"
   expect_rc 0 "$scenario: kdrill recover" "recover-$scenario"
@@ -55,8 +55,8 @@ crash_and_recover() {  # crash_and_recover SCENARIO NS
   expect_namespace_gone "$ns"
 }
 
-crash_and_recover node-cordon kdrill-crash-cordon
-crash_and_recover node-drain kdrill-crash-drain
+crash_and_recover node-cordon "$(e2e_ns kdrill-crash-cordon)"
+crash_and_recover node-drain "$(e2e_ns kdrill-crash-drain)"
 expect_no_pending_journal
 expect_nodes_schedulable
 e2e_finish

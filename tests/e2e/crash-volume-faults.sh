@@ -32,19 +32,18 @@ $3
 YAML
 }
 
-# start_and_kill NAME PATTERN: runs the drill NAME, waits for PATTERN in its
-# output, SIGKILLs kdrill. Returns 1 when the pattern never came.
+# start_and_kill NAME NS PATTERN: runs the drill NAME in NS, waits for PATTERN
+# in its output, SIGKILLs kdrill (itself, not the timeout bounding it).
+# Returns 1 when the pattern never came.
 start_and_kill() {
-  local pid
-  "$KDRILL" run "$E2E_OUT/$1.yaml" >"$E2E_OUT/$1.out" 2>&1 &
-  pid=$!
-  if ! wait_for_line "$E2E_OUT/$1.out" "$2" 240; then
-    fail "$1: never reached /$2/"; kill -KILL "$pid"; wait "$pid" 2>/dev/null
+  start_kdrill "$E2E_OUT/$1.out" run "$E2E_OUT/$1.yaml" -n "$2"
+  if ! wait_for_line "$E2E_OUT/$1.out" "$3" 240; then
+    fail "$1: never reached /$3/"; signal_kdrill KILL; wait_kdrill
     tail -30 "$E2E_OUT/$1.out" >&2
     return 1
   fi
-  kill -KILL "$pid"; wait "$pid" 2>/dev/null
-  pass "$1: kdrill SIGKILLed after /$2/"
+  signal_kdrill KILL; wait_kdrill
+  pass "$1: kdrill SIGKILLed after /$3/"
 }
 
 recover() {  # recover NAME: kdrill recover, expecting exit 0
@@ -53,13 +52,13 @@ recover() {  # recover NAME: kdrill recover, expecting exit 0
 }
 
 # ------------------------------------------------------------- volume-fill
-ns=kdrill-crash-fill
+ns="$(e2e_ns kdrill-crash-fill)"
 if make_target "$ns"; then
   expect_eq "volume-fill: no fill file before" "" "$(fill_files "$ns")"
   hold_drill crash-fill "$ns" '    - fault: volume-fill
       target: {ordinals: [0, 1]}
       params: {untilFull: true}'
-  if start_and_kill crash-fill 'waiting for .*pause'; then
+  if start_and_kill crash-fill "$ns" 'waiting for .*pause'; then
     if [[ -n "$(fill_files "$ns")" ]]; then pass "volume-fill: the fill files exist after SIGKILL"; else fail "volume-fill: no fill file after SIGKILL"; fi
     recover fill
     expect_grep 'restored: remove fill file /data/\.kdrill-fill-.* in web-0' "$E2E_OUT/recover-fill.out" "volume-fill: recover removed the file"
@@ -69,11 +68,11 @@ fi
 drop_target "$ns"
 
 # ------------------------------------------------------------------- scale
-ns=kdrill-crash-scale
+ns="$(e2e_ns kdrill-crash-scale)"
 if make_target "$ns"; then
   hold_drill crash-scale "$ns" '    - fault: scale
       params: {replicas: 5, timeout: 180s}'
-  if start_and_kill crash-scale 'waiting for .*pause'; then
+  if start_and_kill crash-scale "$ns" 'waiting for .*pause'; then
     expect_eq "scale: 5 replicas after SIGKILL" 5 "$(sts_json "$ns" .spec.replicas)"
     recover scale
     expect_grep 'restored: restore replicas of StatefulSet web to 3' "$E2E_OUT/recover-scale.out" "scale: recover restored the count"
@@ -89,13 +88,13 @@ fi
 drop_target "$ns"
 
 # ----------------------------------------------------------------- rollout
-ns=kdrill-crash-rollout
+ns="$(e2e_ns kdrill-crash-rollout)"
 if make_target "$ns"; then
   tmpl_before="$(sts_json "$ns" .spec.template)"
   strategy_before="$(sts_json "$ns" .spec.updateStrategy)"
   hold_drill crash-rollout "$ns" '    - fault: rollout
       params: {env: {name: KDRILL_CRASH, value: "1"}, partition: 1, timeout: 180s}'
-  if start_and_kill crash-rollout 'waiting for .*pause'; then
+  if start_and_kill crash-rollout "$ns" 'waiting for .*pause'; then
     if [[ "$(sts_json "$ns" .spec.template)" != "$tmpl_before" ]]; then pass "rollout: the template is changed after SIGKILL"; else fail "rollout: template unchanged after SIGKILL"; fi
     recover rollout
     expect_grep 'restored: restore the pod template and updateStrategy of StatefulSet web \(restored; settled\)' \
@@ -107,12 +106,12 @@ fi
 drop_target "$ns"
 
 # --------------------------------------------- sts-volume-expansion (after)
-ns=kdrill-crash-expansion
+ns="$(e2e_ns kdrill-crash-expansion)"
 if make_target "$ns"; then
   uids_before="$(pod_uids "$ns")"
   hold_drill crash-expansion "$ns" '    - fault: sts-volume-expansion
       params: {size: 128Mi, timeout: 180s}'
-  if start_and_kill crash-expansion 'waiting for .*pause'; then
+  if start_and_kill crash-expansion "$ns" 'waiting for .*pause'; then
     recover expansion
     expect_eq "sts-volume-expansion: the StatefulSet exists" '"web"' "$(sts_json "$ns" .metadata.name)"
     expect_eq "sts-volume-expansion: no pod was deleted" "$uids_before" "$(pod_uids "$ns")"
@@ -121,7 +120,7 @@ fi
 drop_target "$ns"
 
 # ------------------------- sts-volume-expansion (between delete and create)
-ns=kdrill-crash-orphan
+ns="$(e2e_ns kdrill-crash-orphan)"
 if make_target "$ns"; then
   uids_before="$(pod_uids "$ns")"
   tmpl_size_before="$(sts_json "$ns" '.spec.volumeClaimTemplates[0].spec.resources.requests.storage')"
@@ -130,7 +129,7 @@ if make_target "$ns"; then
   kubectl -n "$ns" patch statefulset web --type=merge -p '{"metadata":{"finalizers":["kdrill.io/e2e-hold"]}}' >/dev/null
   hold_drill crash-orphan "$ns" '    - fault: sts-volume-expansion
       params: {size: 128Mi, timeout: 180s}'
-  if start_and_kill crash-orphan 'deleted StatefulSet web .* with propagationPolicy Orphan'; then
+  if start_and_kill crash-orphan "$ns" 'deleted StatefulSet web .* with propagationPolicy Orphan'; then
     kubectl -n "$ns" patch statefulset web --type=json -p='[{"op":"remove","path":"/metadata/finalizers"}]' >/dev/null
     if kubectl -n "$ns" wait --for=delete statefulset/web --timeout=60s >/dev/null 2>&1; then
       pass "sts-volume-expansion: the StatefulSet is gone when kdrill is dead"

@@ -6,7 +6,7 @@
 # problem, 1 problems found, 2 bad usage, 3 object not found.
 source "$(dirname "$0")/lib.sh"
 
-NS=kdrill-diagnose
+NS="$(e2e_ns kdrill-diagnose)"
 drop_ns() { kubectl delete namespace "$NS" --ignore-not-found --wait=true --timeout=180s >/dev/null 2>&1; }
 trap drop_ns EXIT
 drop_ns
@@ -115,7 +115,7 @@ wait_for "a readiness failure of stuck-0" 90 has_event stuck-0 Unhealthy
 # The claim that names a missing StorageClass.
 diagnose_until pvc 'does not exist' pvc orphan-data -n "$NS"
 expect_rc 1 "diagnose pvc orphan-data (problems found)" pvc
-expect_grep '^claim kdrill-diagnose/orphan-data: Pending, StorageClass "kdrill-no-such-class", 64Mi requested$' "$E2E_OUT/pvc.out" "header line with the claim's state"
+expect_grep '^claim '"$NS"'/orphan-data: Pending, StorageClass "kdrill-no-such-class", 64Mi requested$' "$E2E_OUT/pvc.out" "header line with the claim's state"
 expect_grep '^  claim orphan-data: Pending: StorageClass "kdrill-no-such-class" does not exist: create the StorageClass or recreate the claim with an existing storageClassName$' "$E2E_OUT/pvc.out" "the missing StorageClass is named, with the fix"
 
 # The pod that mounts it: the scheduler's word and the claim's cause.
@@ -127,7 +127,7 @@ expect_grep '^  claim orphan-data: Pending: StorageClass "kdrill-no-such-class" 
 # CrashLoopBackOff with the last exit code.
 diagnose_until crash 'CrashLoopBackOff' pod crasher -n "$NS"
 expect_rc 1 "diagnose pod crasher" crash
-expect_grep '^  crasher: container main CrashLoopBackOff: last exit code 3 \(Error\), [0-9]+ restarts?: read its logs: kubectl logs -n kdrill-diagnose crasher -c main --previous$' "$E2E_OUT/crash.out" "crash loop, exit code 3, restarts"
+expect_grep '^  crasher: container main CrashLoopBackOff: last exit code 3 \(Error\), [0-9]+ restarts?: read its logs: kubectl logs -n '"$NS"' crasher -c main --previous$' "$E2E_OUT/crash.out" "crash loop, exit code 3, restarts"
 
 # A readiness probe that never passes: which probe and its last message.
 diagnose_until ready 'failing' pod never-ready -n "$NS"
@@ -137,7 +137,7 @@ expect_grep "^  never-ready: container main not ready: readiness probe exec \[ca
 # A StatefulSet whose pod is not Ready.
 diagnose_until sts 'failing' sts stuck -n "$NS"
 expect_rc 1 "diagnose sts stuck" sts
-expect_grep '^StatefulSet kdrill-diagnose/stuck: 0/1 ready, 1 replica, OrderedReady' "$E2E_OUT/sts.out" "header line with the StatefulSet's state"
+expect_grep '^StatefulSet '"$NS"'/stuck: 0/1 ready, 1 replica, OrderedReady' "$E2E_OUT/sts.out" "header line with the StatefulSet's state"
 expect_grep '^  StatefulSet stuck: ' "$E2E_OUT/sts.out" "why it is not settled"
 expect_grep '^  stuck-0: container main not ready: readiness probe exec \[false\] failing( \([0-9]+ times\))?, last: Readiness probe failed: \(no output\)$' "$E2E_OUT/sts.out" "its pod's failing probe"
 
@@ -149,7 +149,7 @@ expect_grep '^no problem found: the claim is Bound to PersistentVolume pvc-' "$E
 # Not found (3), bad usage (2); reading kube-system is not refused (it changes nothing).
 run_kdrill missing diagnose pod no-such-pod -n "$NS"
 expect_rc 3 "diagnose a pod that does not exist" missing
-expect_grep 'pod no-such-pod not found in namespace kdrill-diagnose' "$E2E_OUT/missing.out" "not found says where"
+expect_grep "pod no-such-pod not found in namespace $NS" "$E2E_OUT/missing.out" "not found says where"
 run_kdrill usage diagnose deployment web -n "$NS"
 expect_rc 2 "diagnose an unsupported kind" usage
 run_kdrill system diagnose sts no-such-sts -n kube-system

@@ -6,7 +6,8 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/nodes-lib.sh"
 require_nodes_schedulable
 
-run_kdrill container-kill run "$E2E_REPO/scenarios/container-kill.yaml" --junit "$E2E_OUT/container-kill.xml"
+ns="$(e2e_ns kdrill-container-kill)"
+run_kdrill container-kill run "$E2E_REPO/scenarios/container-kill.yaml" -n "$ns" --junit "$E2E_OUT/container-kill.xml"
 expect_rc 0 "container-kill drill" container-kill
 expect_junit_valid "$E2E_OUT/container-kill.xml"
 expect_grep 'victims: web-1 \(container web, restartCount 0' "$E2E_OUT/container-kill.out" "victim printed before acting"
@@ -14,7 +15,7 @@ expect_grep 'web-1 container web restarted in place: restartCount 0 -> 1, uid [0
   "$E2E_OUT/container-kill.out" "restarted in place, restartCount reported"
 expect_grep 'PASS +assertion +stable-identity' "$E2E_OUT/container-kill.out" "stable-identity passed"
 expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/container-kill.out" "same-pvc passed"
-expect_namespace_gone kdrill-container-kill
+expect_namespace_gone "$ns"
 expect_no_pending_journal
 expect_nodes_schedulable
 e2e_finish

@@ -5,7 +5,8 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/nodes-lib.sh"
 require_nodes_schedulable
 
-run_kdrill node-cordon run "$E2E_REPO/scenarios/node-cordon.yaml" --junit "$E2E_OUT/node-cordon.xml"
+ns="$(e2e_ns kdrill-node-cordon)"
+run_kdrill node-cordon run "$E2E_REPO/scenarios/node-cordon.yaml" -n "$ns" --junit "$E2E_OUT/node-cordon.xml"
 expect_rc 0 "node-cordon drill" node-cordon
 expect_junit_valid "$E2E_OUT/node-cordon.xml"
 expect_grep 'victims: nodes 127\.0\.0\.[23] \(hosts web-1\)' "$E2E_OUT/node-cordon.out" "victim node printed before acting"
@@ -14,7 +15,7 @@ expect_grep 'undo uncordon node 127\.0\.0\.[23] \(cordoned by kdrill\): restored
   "cleanup uncordoned it"
 expect_grep 'PASS +assertion +stable-identity' "$E2E_OUT/node-cordon.out" "stable-identity passed"
 expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/node-cordon.out" "same-pvc passed"
-expect_namespace_gone kdrill-node-cordon
+expect_namespace_gone "$ns"
 expect_no_pending_journal
 expect_nodes_schedulable
 e2e_finish

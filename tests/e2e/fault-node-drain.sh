@@ -7,36 +7,38 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/nodes-lib.sh"
 require_nodes_schedulable
 
-run_kdrill plan plan "$E2E_REPO/scenarios/node-drain.yaml"
+ns="$(e2e_ns kdrill-node-drain)"
+run_kdrill plan plan "$E2E_REPO/scenarios/node-drain.yaml" -n "$ns"
 expect_rc 0 "kdrill plan node-drain" plan
-expect_grep 'create StatefulSet kdrill-node-drain/web' "$E2E_OUT/plan.out" "plan names the setup objects"
+expect_grep "create StatefulSet $ns/web" "$E2E_OUT/plan.out" "plan names the setup objects"
 expect_grep 'victims: resolved after setup \(ordinals \[0\] of web\)' "$E2E_OUT/plan.out" "plan: victims after setup"
-if kubectl get namespace kdrill-node-drain >/dev/null 2>&1; then fail "plan created the namespace"; else pass "plan created nothing"; fi
+if kubectl get namespace "$ns" >/dev/null 2>&1; then fail "plan created the namespace"; else pass "plan created nothing"; fi
 
-run_kdrill node-drain run "$E2E_REPO/scenarios/node-drain.yaml" --junit "$E2E_OUT/node-drain.xml"
+run_kdrill node-drain run "$E2E_REPO/scenarios/node-drain.yaml" -n "$ns" --junit "$E2E_OUT/node-drain.xml"
 expect_rc 0 "node-drain drill" node-drain
 expect_junit_valid "$E2E_OUT/node-drain.xml"
 expect_grep 'victims: nodes 127\.0\.0\.[23] \(hosts web-0' "$E2E_OUT/node-drain.out" "victim node printed before acting"
-expect_grep 'evict kdrill-node-drain/web-0 \(StatefulSet web: the target\)' "$E2E_OUT/node-drain.out" \
+expect_grep "evict $ns/web-0 \\(StatefulSet web: the target\\)" "$E2E_OUT/node-drain.out" \
   "every pod to evict listed before acting"
-expect_grep 'evicted pod kdrill-node-drain/web-0' "$E2E_OUT/node-drain.out" "web-0 evicted"
+expect_grep "evicted pod $ns/web-0" "$E2E_OUT/node-drain.out" "web-0 evicted"
 expect_grep 'drained 127\.0\.0\.[23] in [0-9.]+s' "$E2E_OUT/node-drain.out" "drain finished"
 expect_grep 'undo uncordon node 127\.0\.0\.[23] \(cordoned by kdrill\): restored' "$E2E_OUT/node-drain.out" \
   "cleanup uncordoned it"
 expect_grep 'PASS +assertion +stable-identity' "$E2E_OUT/node-drain.out" "stable-identity passed"
 expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/node-drain.out" "same-pvc passed"
-expect_namespace_gone kdrill-node-drain
+expect_namespace_gone "$ns"
 
 # A budget that never allows an eviction: 429s from the real API server are
 # retried, the drain gives up at its timeout naming the budget, and cleanup
 # still uncordons the node.
-run_kdrill blocked run "$E2E_REPO/tests/e2e/drills/drain-blocked.yaml"
+blocked_ns="$(e2e_ns kdrill-drain-blocked)"
+run_kdrill blocked run "$E2E_REPO/tests/e2e/drills/drain-blocked.yaml" -n "$blocked_ns"
 expect_rc 1 "a drain blocked by a PodDisruptionBudget fails the step" blocked
 expect_grep 'eviction blocked \(round 1\), retrying in 2000ms' "$E2E_OUT/blocked.out" "429 retried"
 expect_grep 'PodDisruptionBudget blocks it' "$E2E_OUT/blocked.out" "the error names the budget"
 expect_grep 'undo uncordon node 127\.0\.0\.[23] \(cordoned by kdrill\): restored' "$E2E_OUT/blocked.out" \
   "cleanup uncordoned the node after the failed drain"
-expect_namespace_gone kdrill-drain-blocked
+expect_namespace_gone "$blocked_ns"
 expect_no_pending_journal
 expect_nodes_schedulable
 e2e_finish

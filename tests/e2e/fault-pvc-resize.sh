@@ -7,17 +7,18 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/volume-lib.sh"
 
-run_kdrill pvc-resize run "$E2E_REPO/scenarios/pvc-resize.yaml" --junit "$E2E_OUT/pvc-resize.xml"
+drill_ns="$(e2e_ns kdrill-pvc-resize)"
+run_kdrill pvc-resize run "$E2E_REPO/scenarios/pvc-resize.yaml" -n "$drill_ns" --junit "$E2E_OUT/pvc-resize.xml"
 expect_rc 0 "pvc-resize drill" pvc-resize
 expect_junit_valid "$E2E_OUT/pvc-resize.xml"
 expect_grep 'victims: data-web-0 \(64Mi -> 128Mi, class lab-shared\), data-web-1' "$E2E_OUT/pvc-resize.out" "claims printed before acting"
 expect_grep 'claim data-web-1 has capacity 128Mi' "$E2E_OUT/pvc-resize.out" "the wait saw the new capacity"
 expect_grep 'data-web-0.capacity: 64Mi -(>|&gt;) 128Mi' "$E2E_OUT/pvc-resize.xml" "the JUnit report carries the capacities"
 expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/pvc-resize.out" "same-pvc passed"
-expect_namespace_gone kdrill-pvc-resize
+expect_namespace_gone "$drill_ns"
 expect_no_pending_journal
 
-ns=kdrill-e2e-resize
+ns="$(e2e_ns kdrill-e2e-resize)"
 if make_target "$ns"; then
   df_before=$(kubectl -n "$ns" exec web-0 -- df -kP /data | awk 'NR == 2 { print $2 }')
   without_setup "$E2E_REPO/scenarios/pvc-resize.yaml" "$E2E_OUT/resize-own.yaml"
@@ -36,7 +37,7 @@ fi
 drop_target "$ns"
 
 # Refusal: a StatefulSet on lab-fixed (allowVolumeExpansion: false).
-ns=kdrill-e2e-fixed
+ns="$(e2e_ns kdrill-e2e-fixed)"
 kubectl delete namespace "$ns" --ignore-not-found --wait=true >/dev/null 2>&1
 kubectl create namespace "$ns" >/dev/null
 sed 's/^        resources:/        storageClassName: lab-fixed\n        resources:/' "$VOL_WEB" | kubectl -n "$ns" apply -f - >/dev/null
@@ -44,7 +45,7 @@ if kubectl -n "$ns" rollout status statefulset/web --timeout=180s >/dev/null; th
   without_setup "$E2E_REPO/scenarios/pvc-resize.yaml" "$E2E_OUT/resize-fixed.yaml"
   run_kdrill resize-fixed run "$E2E_OUT/resize-fixed.yaml" -n "$ns" --junit "$E2E_OUT/resize-fixed.xml"
   expect_rc 1 "pvc-resize on lab-fixed is refused (a failed drill)" resize-fixed
-  expect_grep 'refusing to resize claim kdrill-e2e-fixed/data-web-0: its StorageClass lab-fixed does not allow volume expansion' \
+  expect_grep "refusing to resize claim $ns/data-web-0: its StorageClass lab-fixed does not allow volume expansion" \
     "$E2E_OUT/resize-fixed.out" "the refusal names the claim and the StorageClass"
   expect_grep 'resize-fixed.yaml:[0-9]+:[0-9]+' "$E2E_OUT/resize-fixed.out" "the refusal points at the drill's line"
   expect_junit_valid "$E2E_OUT/resize-fixed.xml"

@@ -7,7 +7,8 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/volume-lib.sh"
 
-run_kdrill rollout run "$E2E_REPO/scenarios/rollout.yaml" --junit "$E2E_OUT/rollout.xml"
+drill_ns="$(e2e_ns kdrill-rollout)"
+run_kdrill rollout run "$E2E_REPO/scenarios/rollout.yaml" -n "$drill_ns" --junit "$E2E_OUT/rollout.xml"
 expect_rc 0 "rollout drill" rollout
 expect_junit_valid "$E2E_OUT/rollout.xml"
 expect_grep 'rollout of web settled in .*3 pod\(s\) replaced' "$E2E_OUT/rollout.out" "the first rollout replaced every pod"
@@ -15,10 +16,10 @@ expect_grep 'rollout of web settled in .*1 pod\(s\) replaced' "$E2E_OUT/rollout.
 expect_grep 'undo restore the pod template and updateStrategy of StatefulSet web: restored; settled' "$E2E_OUT/rollout.out" \
   "cleanup restored the template and waited"
 expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/rollout.out" "same-pvc passed"
-expect_namespace_gone kdrill-rollout
+expect_namespace_gone "$drill_ns"
 expect_no_pending_journal
 
-ns=kdrill-e2e-rollout
+ns="$(e2e_ns kdrill-e2e-rollout)"
 if make_target "$ns"; then
   tmpl_before="$(sts_json "$ns" '.spec.template')"
   strategy_before="$(sts_json "$ns" '.spec.updateStrategy')"

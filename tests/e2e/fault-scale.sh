@@ -6,17 +6,18 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/volume-lib.sh"
 
-run_kdrill scale run "$E2E_REPO/scenarios/scale.yaml" --junit "$E2E_OUT/scale.xml"
+drill_ns="$(e2e_ns kdrill-scale)"
+run_kdrill scale run "$E2E_REPO/scenarios/scale.yaml" -n "$drill_ns" --junit "$E2E_OUT/scale.xml"
 expect_rc 0 "scale drill" scale
 expect_junit_valid "$E2E_OUT/scale.xml"
 expect_grep 'web settled at 5 replicas .*pods added: web-3 .*web-4' "$E2E_OUT/scale.out" "scaled up to 5"
 expect_grep 'web settled at 3 replicas .*pods removed: web-3, web-4' "$E2E_OUT/scale.out" "scaled down by 2"
 expect_grep 'PASS +assertion +stable-identity' "$E2E_OUT/scale.out" "stable-identity passed"
 expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/scale.out" "same-pvc passed"
-expect_namespace_gone kdrill-scale
+expect_namespace_gone "$drill_ns"
 expect_no_pending_journal
 
-ns=kdrill-e2e-scale
+ns="$(e2e_ns kdrill-e2e-scale)"
 if make_target "$ns"; then
   cat >"$E2E_OUT/scale-own.yaml" <<YAML
 apiVersion: kdrill.io/v1alpha1
@@ -33,7 +34,7 @@ spec:
         replicas: 5
         timeout: 180s
 YAML
-  run_kdrill scale-own run "$E2E_OUT/scale-own.yaml"
+  run_kdrill scale-own run "$E2E_OUT/scale-own.yaml" -n "$ns"
   expect_rc 0 "scale to 5 against the test's own StatefulSet" scale-own
   expect_grep 'undo restore replicas of StatefulSet web to 3: restored' "$E2E_OUT/scale-own.out" "cleanup restored the count"
   expect_eq "spec.replicas is back to 3" 3 "$(sts_json "$ns" .spec.replicas)"

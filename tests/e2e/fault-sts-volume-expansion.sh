@@ -7,17 +7,18 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/volume-lib.sh"
 
-run_kdrill expansion run "$E2E_REPO/scenarios/sts-volume-expansion.yaml" --junit "$E2E_OUT/expansion.xml"
+drill_ns="$(e2e_ns kdrill-sts-expansion)"
+run_kdrill expansion run "$E2E_REPO/scenarios/sts-volume-expansion.yaml" -n "$drill_ns" --junit "$E2E_OUT/expansion.xml"
 expect_rc 0 "sts-volume-expansion drill" expansion
 expect_junit_valid "$E2E_OUT/expansion.xml"
 expect_grep 'deleted StatefulSet web \(uid .*\) with propagationPolicy Orphan' "$E2E_OUT/expansion.out" "orphan delete"
 expect_grep 'recreated StatefulSet web \(uid .*\) with data 128Mi' "$E2E_OUT/expansion.out" "recreated with the larger template"
 expect_grep 'all 3 pods kept their UIDs' "$E2E_OUT/expansion.out" "no pod was deleted"
 expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/expansion.out" "same-pvc passed"
-expect_namespace_gone kdrill-sts-expansion
+expect_namespace_gone "$drill_ns"
 expect_no_pending_journal
 
-ns=kdrill-e2e-expansion
+ns="$(e2e_ns kdrill-e2e-expansion)"
 if make_target "$ns"; then
   uids_before="$(pod_uids "$ns")"
   sts_uid_before="$(sts_json "$ns" .metadata.uid)"

@@ -6,7 +6,8 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/volume-lib.sh"
 
-run_kdrill volume-fill run "$E2E_REPO/scenarios/volume-fill.yaml" --junit "$E2E_OUT/volume-fill.xml"
+drill_ns="$(e2e_ns kdrill-volume-fill)"
+run_kdrill volume-fill run "$E2E_REPO/scenarios/volume-fill.yaml" -n "$drill_ns" --junit "$E2E_OUT/volume-fill.xml"
 expect_rc 0 "volume-fill drill" volume-fill
 expect_junit_valid "$E2E_OUT/volume-fill.xml"
 expect_grep 'victims: web-1:/data/\.kdrill-fill-' "$E2E_OUT/volume-fill.out" "the fill file is printed before writing"
@@ -14,11 +15,11 @@ expect_grep 'web-1: wrote [0-9]+ bytes .*stopped by ENOSPC' "$E2E_OUT/volume-fil
 expect_grep 'web-2: wrote [0-9]+ bytes .*after: .*\((89|90|91)%\)' "$E2E_OUT/volume-fill.out" "web-2 was filled to 90%"
 expect_grep 'undo remove fill file /data/\.kdrill-fill-.* in web-1: restored' "$E2E_OUT/volume-fill.out" "cleanup removed web-1's fill file"
 expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/volume-fill.out" "same-pvc passed"
-expect_namespace_gone kdrill-volume-fill
+expect_namespace_gone "$drill_ns"
 expect_no_pending_journal
 
 # The effect, read from a target that outlives the drill.
-ns=kdrill-e2e-fill
+ns="$(e2e_ns kdrill-e2e-fill)"
 if make_target "$ns"; then
   before=$(kubectl -n "$ns" exec web-1 -- df -kP /data | awk 'NR == 2 { print $3 }')
   without_setup "$E2E_REPO/scenarios/volume-fill.yaml" "$E2E_OUT/fill-own.yaml"

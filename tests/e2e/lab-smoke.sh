@@ -17,13 +17,18 @@
 #      loop device or network device; then lab/lab up again
 #
 # Needs: lab/lab up done (the e2e runner does it). Namespace: $LAB_SMOKE_NS
-# (default lab-smoke), deleted at the end unless LAB_SMOKE_KEEP=1.
+# (default lab-smoke-<6 random hex digits>), deleted at the end unless
+# LAB_SMOKE_KEEP=1. kubectl and lab/lab run bounded (tests/e2e/timeouts.sh).
 set -uo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 lab="$repo/lab/lab"
-eval "$("$lab" env)" || { echo "FAIL: lab/lab env did not work" >&2; exit 1; }
-NS="${LAB_SMOKE_NS:-lab-smoke}"
+E2E_TIMEOUTS="$(mktemp "${TMPDIR:-/tmp}/lab-smoke-timeouts.XXXXXX")"
+source "$repo/tests/e2e/timeouts.sh"
+lab_env="$(lab_bounded "$lab" env)" && [ -n "$lab_env" ] ||
+  { echo "FAIL: lab/lab env did not work" >&2; rm -f "$E2E_TIMEOUTS"; exit 1; }
+eval "$lab_env"
+NS="${LAB_SMOKE_NS:-lab-smoke-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')}"
 IMAGE="localhost/busybox:lab"
 CORDONED=""
 
@@ -67,6 +72,7 @@ cleanup() {
   if [ "${LAB_SMOKE_KEEP:-0}" != 1 ]; then
     kubectl delete namespace "$NS" --ignore-not-found --wait=false >/dev/null 2>&1
   fi
+  rm -f "$E2E_TIMEOUTS"
   exit $rc
 }
 trap cleanup EXIT
@@ -373,9 +379,9 @@ fi
 # ---------------------------------------------------------------- 8. down/up
 if [ "${LAB_SMOKE_DOWN:-0}" = 1 ]; then
   step "8. lab/lab down leaves nothing behind; lab/lab up again"
-  eval "$("$lab" paths | sed 's/^/LAB_/')"
+  eval "$(lab_bounded "$lab" paths | sed 's/^/LAB_/')"
   t_down=$(now)
-  "$lab" down || fail "lab/lab down failed"
+  lab_bounded "$lab" down || fail "lab/lab down failed"
   log "down took $(elapsed "$t_down")"
   procs=""
   for p in /proc/[0-9]*; do
@@ -396,12 +402,14 @@ if [ "${LAB_SMOKE_DOWN:-0}" = 1 ]; then
   [ -z "$links" ] || fail "network devices left after down: $links"
   log "no lab process, mount, loop device or network device left"
   t_up=$(now)
-  "$lab" up >/dev/null || fail "lab/lab up after down failed"
+  lab_bounded "$lab" up >/dev/null || fail "lab/lab up after down failed"
   log "up again in $(elapsed "$t_up")"
   for n in $(kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}'); do
     node_ready "$n" || fail "node $n not Ready after up"
   done
 fi
 
+timed_out="$(e2e_timeouts)"
+[ -z "$timed_out" ] || fail "command(s) timed out: $timed_out"
 echo
 log "PASS"

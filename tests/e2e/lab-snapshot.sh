@@ -17,15 +17,22 @@
 #      snapshot image; the restored claim keeps its data
 #   6. deleting the namespace deletes the claims' PVs (reclaimPolicy Delete)
 #
-# Needs: lab/lab up done. Namespace: $LAB_SNAPSHOT_NS (default lab-snapshot),
-# deleted at the end (trap) unless LAB_SNAPSHOT_KEEP=1.
+# Needs: lab/lab up done. Namespace: $LAB_SNAPSHOT_NS (default
+# lab-snapshot-<6 random hex digits>), deleted at the end (trap) unless
+# LAB_SNAPSHOT_KEEP=1. kubectl and lab/lab run bounded (tests/e2e/timeouts.sh).
 set -uo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 lab="$repo/lab/lab"
-eval "$("$lab" env)" || { echo "FAIL: lab/lab env did not work" >&2; exit 1; }
-eval "$("$lab" paths | sed 's/^/LAB_/')" || { echo "FAIL: lab/lab paths did not work" >&2; exit 1; }
-NS="${LAB_SNAPSHOT_NS:-lab-snapshot}"
+E2E_TIMEOUTS="$(mktemp "${TMPDIR:-/tmp}/lab-snapshot-timeouts.XXXXXX")"
+source "$repo/tests/e2e/timeouts.sh"
+lab_env="$(lab_bounded "$lab" env)" && [ -n "$lab_env" ] ||
+  { echo "FAIL: lab/lab env did not work" >&2; rm -f "$E2E_TIMEOUTS"; exit 1; }
+eval "$lab_env"
+lab_paths="$(lab_bounded "$lab" paths)" && [ -n "$lab_paths" ] ||
+  { echo "FAIL: lab/lab paths did not work" >&2; rm -f "$E2E_TIMEOUTS"; exit 1; }
+eval "$(sed 's/^/LAB_/' <<<"$lab_paths")"
+NS="${LAB_SNAPSHOT_NS:-lab-snapshot-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')}"
 IMAGE="localhost/busybox:lab"
 SNAPDIR="$LAB_CSI_DIR/snapshots"
 
@@ -71,6 +78,7 @@ cleanup() {
   if [ "${LAB_SNAPSHOT_KEEP:-0}" != 1 ]; then
     kubectl delete namespace "$NS" --ignore-not-found --wait=false >/dev/null 2>&1
   fi
+  rm -f "$E2E_TIMEOUTS"
   exit $rc
 }
 trap cleanup EXIT
@@ -279,5 +287,7 @@ else
   log "namespace and $(echo "$pvs" | grep -c .) PVs gone $(elapsed "$t_ns") after the delete"
 fi
 
+timed_out="$(e2e_timeouts)"
+[ -z "$timed_out" ] || fail "command(s) timed out: $timed_out"
 echo
 log "PASS"

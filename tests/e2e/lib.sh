@@ -3,27 +3,93 @@
 # and the cluster state it leaves.
 #
 # Usage: source this file; KDRILL is the binary (default build/kdrill).
+# Tests may run at once: every namespace a test uses comes from e2e_ns, and
+# kubectl, kdrill and lab/lab calls are bounded (timeouts.sh, run_kdrill).
 set -uo pipefail
 
 E2E_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 KDRILL="${KDRILL:-$E2E_REPO/build/kdrill}"
 E2E_XSD="${E2E_XSD:-$E2E_REPO/../shared/junit/junit-10.xsd}"
-eval "$("$E2E_REPO/lab/lab" env)" || { echo "FAIL: lab/lab env did not work (is the lab up?)" >&2; exit 1; }
 
 E2E_OUT="$(mktemp -d "${TMPDIR:-/tmp}/kdrill-e2e.XXXXXX")"
 export KDRILL_STATE_DIR="$E2E_OUT/state"
 E2E_FAILED=0
 
+# kubectl and lab/lab run under timeout from here on (kdrill: see run_kdrill).
+E2E_TIMEOUTS="$E2E_OUT/timeouts"
+source "$E2E_REPO/tests/e2e/timeouts.sh"
+e2e_env="$(lab_bounded "$E2E_REPO/lab/lab" env)" && [[ -n "$e2e_env" ]] ||
+  { echo "FAIL: lab/lab env did not work (is the lab up?)" >&2; rm -rf "$E2E_OUT"; exit 1; }
+eval "$e2e_env"
+
+# Namespaces of their own: every namespace a test uses is e2e_ns BASE, so
+# tests running at once, and a namespace left by a killed run, never collide.
+E2E_SUFFIX="$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
+# e2e_ns BASE: BASE-<6 hex chars of this test run> (at most 63 characters).
+e2e_ns() {
+  local base="${1:0:56}"
+  echo "${base%-}-$E2E_SUFFIX"
+}
+
 e2e_log() { echo "e2e: $*"; }
 fail() { echo "FAIL: $*" >&2; E2E_FAILED=1; }
 pass() { echo "ok: $*"; }
 
+# kdrill ARGS...: the kdrill under test, bounded (TERM after
+# E2E_KDRILL_TIMEOUT s, default 480, or what is left of E2E_BUDGET; KILL 15 s later).
+kdrill() {
+  local secs start rc
+  secs="$(e2e_bound "${E2E_KDRILL_TIMEOUT:-480}")"
+  printf -v start '%(%s)T' -1
+  timeout -k 15 "$secs" "$KDRILL" "$@"
+  rc=$?
+  e2e_timed_out "$secs" "$start" "$rc" kdrill "$@"
+  return "$rc"
+}
+
 # run_kdrill NAME ARGS...: runs kdrill, output to $E2E_OUT/NAME.out, exit code in $RC.
 run_kdrill() {
-  local name="$1"; shift
-  "$KDRILL" "$@" >"$E2E_OUT/$name.out" 2>&1
+  local name="$1" secs start; shift
+  secs="$(e2e_bound "${E2E_KDRILL_TIMEOUT:-480}")"
+  printf -v start '%(%s)T' -1
+  timeout -k 15 "$secs" "$KDRILL" "$@" >"$E2E_OUT/$name.out" 2>&1
   RC=$?
+  e2e_timed_out "$secs" "$start" "$RC" kdrill "$@"
   e2e_log "kdrill $* -> exit $RC (output: $E2E_OUT/$name.out)"
+}
+
+# start_kdrill OUT ARGS...: kdrill ARGS in the background, bounded as above,
+# output to OUT. KDRILL_PID is kdrill's own pid: signal_kdrill sends it a
+# signal (a SIGKILL to the timeout process, $!, would not reach kdrill);
+# wait_kdrill waits for the run and sets RC.
+start_kdrill() {
+  local out="$1" _; shift
+  KDRILL_BG_SECS="$(e2e_bound "${E2E_KDRILL_TIMEOUT:-480}")"
+  printf -v KDRILL_BG_START '%(%s)T' -1
+  KDRILL_BG_ARGS=("$@")
+  timeout -k 15 "$KDRILL_BG_SECS" "$KDRILL" "$@" >"$out" 2>&1 &
+  KDRILL_BG=$!
+  KDRILL_PID=""
+  for _ in $(seq 1 100); do
+    KDRILL_PID="$(ps -o pid= --ppid "$KDRILL_BG" | tr -d ' ')"
+    [[ -n "$KDRILL_PID" ]] && break
+    kill -0 "$KDRILL_BG" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ -z "$KDRILL_PID" ]]; then e2e_log "kdrill $* ended at once (or its pid was not found)"; fi
+}
+
+# signal_kdrill SIGNAL: sends SIGNAL (INT, KILL, ...) to the kdrill of start_kdrill.
+signal_kdrill() {
+  if [[ -n "$KDRILL_PID" ]]; then kill -"$1" "$KDRILL_PID"; else kill -"$1" "$KDRILL_BG"; fi
+}
+
+# wait_kdrill: waits for the kdrill of start_kdrill; its exit code in $RC.
+wait_kdrill() {
+  wait "$KDRILL_BG" 2>/dev/null
+  RC=$?
+  e2e_timed_out "$KDRILL_BG_SECS" "$KDRILL_BG_START" "$RC" kdrill "${KDRILL_BG_ARGS[@]}"
+  return 0
 }
 
 expect_rc() {
@@ -74,16 +140,20 @@ expect_junit_valid() {
 
 # The cluster as a drill must leave it: the namespace gone, no kdrill file left.
 expect_namespace_gone() {
-  local ns="$1"
-  if kubectl get namespace "$ns" >/dev/null 2>&1; then
+  local ns="$1" rc
+  kubectl get namespace "$ns" >/dev/null 2>&1
+  rc=$?
+  if ((rc == 0)); then
     fail "namespace $ns still exists after the drill"
+  elif ((rc == 124 || rc == 137)); then
+    fail "could not check that namespace $ns is gone: kubectl timed out"
   else
     pass "namespace $ns is gone"
   fi
 }
 
 expect_no_pending_journal() {
-  if "$KDRILL" recover --journal-dir "$KDRILL_STATE_DIR" | grep -q "nothing to do"; then
+  if kdrill recover --journal-dir "$KDRILL_STATE_DIR" | grep -q "nothing to do"; then
     pass "no pending journal"
   else
     fail "a journal is still pending in $KDRILL_STATE_DIR"
@@ -91,6 +161,9 @@ expect_no_pending_journal() {
 }
 
 e2e_finish() {
+  local timed_out
+  timed_out="$(e2e_timeouts)"
+  if [[ -n "$timed_out" ]]; then fail "command(s) timed out:"$'\n'"$timed_out"; fi
   if [[ "$E2E_FAILED" == 0 ]]; then
     rm -rf "$E2E_OUT"
     echo "PASS"
