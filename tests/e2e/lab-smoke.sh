@@ -14,7 +14,8 @@
 #      conflict) until its node is uncordoned
 #   7. DNS resolves web-0.web.<ns>.svc.cluster.local from another pod
 #   8. only with LAB_SMOKE_DOWN=1: lab/lab down leaves no lab process, mount,
-#      loop device or network device; then lab/lab up again
+#      loop device, network device, netns, iptables chain or cgroup
+#      (tests/e2e/lab-clean-lib.sh); then lab/lab up again
 #
 # Needs: lab/lab up done (the e2e runner does it). Namespace: $LAB_SMOKE_NS
 # (default lab-smoke-<6 random hex digits>), deleted at the end unless
@@ -25,6 +26,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 lab="$repo/lab/lab"
 E2E_TIMEOUTS="$(mktemp "${TMPDIR:-/tmp}/lab-smoke-timeouts.XXXXXX")"
 source "$repo/tests/e2e/timeouts.sh"
+source "$repo/tests/e2e/lab-clean-lib.sh"
 lab_env="$(lab_bounded "$lab" env)" && [ -n "$lab_env" ] ||
   { echo "FAIL: lab/lab env did not work" >&2; rm -f "$E2E_TIMEOUTS"; exit 1; }
 eval "$lab_env"
@@ -380,27 +382,13 @@ fi
 if [ "${LAB_SMOKE_DOWN:-0}" = 1 ]; then
   step "8. lab/lab down leaves nothing behind; lab/lab up again"
   eval "$(lab_bounded "$lab" paths | sed 's/^/LAB_/')"
+  lab_clean_before "$LAB_STATE_DIR"
   t_down=$(now)
   lab_bounded "$lab" down || fail "lab/lab down failed"
   log "down took $(elapsed "$t_down")"
-  procs=""
-  for p in /proc/[0-9]*; do
-    pid=${p#/proc/}
-    [ "$pid" = $$ ] && continue
-    cmd=$(tr '\0' ' ' 2>/dev/null < "$p/cmdline") || continue
-    exe=$(readlink "$p/exe" 2>/dev/null) || exe=""
-    case "$cmd $exe" in
-      *"$LAB_STATE_DIR"*|*"$LAB_BIN_DIR"*) procs="$procs\n  $pid: $cmd" ;;
-    esac
-  done
-  [ -z "$procs" ] || fail "lab processes left after down:$(printf "$procs")"
-  mounts=$(awk -v d="$LAB_STATE_DIR" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo)
-  [ -z "$mounts" ] || fail "mounts left under $LAB_STATE_DIR after down: $mounts"
-  loops=$(losetup -a 2>/dev/null | grep -F "$LAB_STATE_DIR" || true)
-  [ -z "$loops" ] || fail "loop devices left after down: $loops"
-  links=$(ip -o link show 2>/dev/null | grep -E 'kdrlab|master kdrlab' || true)
-  [ -z "$links" ] || fail "network devices left after down: $links"
-  log "no lab process, mount, loop device or network device left"
+  left=$(lab_clean_leftovers "$LAB_STATE_DIR" "$LAB_BIN_DIR")
+  [ -z "$left" ] || fail "left after down:"$'\n'"$left"
+  log "no lab process, mount, loop device, network device, netns, iptables chain or cgroup left"
   t_up=$(now)
   lab_bounded "$lab" up >/dev/null || fail "lab/lab up after down failed"
   log "up again in $(elapsed "$t_up")"
