@@ -234,7 +234,7 @@ else
 fi
 left="$(lab_clean_leftovers "$LAB_STATE_DIR" "$LAB_BIN_DIR")"
 if [[ -z "$left" ]]; then
-  pass "no lab process, mount, loop device, network device, netns, iptables chain or cgroup left"
+  pass "no lab process, mount, loop device, network device, veth, shim socket, netns, iptables chain or cgroup left"
 else
   fail "left after down:"$'\n'"$left"
 fi

@@ -14,7 +14,7 @@
 #      conflict) until its node is uncordoned
 #   7. DNS resolves web-0.web.<ns>.svc.cluster.local from another pod
 #   8. only with LAB_SMOKE_DOWN=1: lab/lab down leaves no lab process, mount,
-#      loop device, network device, netns, iptables chain or cgroup
+#      loop device, network device, veth, shim socket, netns, iptables chain or cgroup
 #      (tests/e2e/lab-clean-lib.sh); then lab/lab up again
 #
 # Needs: lab/lab up done (the e2e runner does it). Namespace: $LAB_SMOKE_NS
@@ -388,7 +388,7 @@ if [ "${LAB_SMOKE_DOWN:-0}" = 1 ]; then
   log "down took $(elapsed "$t_down")"
   left=$(lab_clean_leftovers "$LAB_STATE_DIR" "$LAB_BIN_DIR")
   [ -z "$left" ] || fail "left after down:"$'\n'"$left"
-  log "no lab process, mount, loop device, network device, netns, iptables chain or cgroup left"
+  log "no lab process, mount, loop device, network device, veth, shim socket, netns, iptables chain or cgroup left"
   t_up=$(now)
   lab_bounded "$lab" up >/dev/null || fail "lab/lab up after down failed"
   log "up again in $(elapsed "$t_up")"
