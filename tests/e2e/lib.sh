@@ -12,6 +12,13 @@ KDRILL="${KDRILL:-$E2E_REPO/build/kdrill}"
 E2E_XSD="${E2E_XSD:-$E2E_REPO/../shared/junit/junit-10.xsd}"
 
 E2E_OUT="$(mktemp -d "${TMPDIR:-/tmp}/kdrill-e2e.XXXXXX")"
+# E2E_LOG_DIR (set by .ci/run): the test's output is also written, as it
+# happens, to E2E_LOG_DIR/<script name>.log, so that a run stopped by its
+# deadline can show what a hung test was doing.
+if [[ -n "${E2E_LOG_DIR:-}" ]]; then
+  exec > >(tee -a "$E2E_LOG_DIR/$(basename "$0" .sh).log") 2>&1
+  echo "e2e: outputs in $E2E_OUT"
+fi
 export KDRILL_STATE_DIR="$E2E_OUT/state"
 E2E_FAILED=0
 
