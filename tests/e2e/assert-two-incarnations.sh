@@ -45,11 +45,15 @@ if wait_for_line "$E2E_OUT/twoinc.out" 'step 2/5: partition' 180; then
   else
     fail "no running lab kubelet for node '$node'"
   fi
-  if wait_for_line "$E2E_OUT/twoinc.out" 'step 5/5: heal' 180; then
-    thaw
-  else
+  # Thaw only once the replacement writes its heartbeats: until then the old
+  # container, which no kubelet stops, is certain to be writing too, so the
+  # overlap is there by construction, not by how fast the thawed kubelet is.
+  if ! wait_for_line "$E2E_OUT/twoinc.out" 'step 5/5: heal' 180; then
     fail "the drill never reached its heal step"
+  elif ! wait_for_line "$E2E_OUT/twoinc.out" 'heartbeat writer started in web-0 \(uid [0-9a-f-]+, node ' 30; then
+    fail "the replacement web-0's heartbeat writer never started while the old kubelet was frozen"
   fi
+  thaw
 else
   fail "the drill never reached its partition step"
 fi
