@@ -63,6 +63,101 @@ std::vector<std::string> ParseResolvedAddresses(const std::string& output) {
   return out;
 }
 
+namespace {
+
+std::string StrAt(const nlohmann::json& j, const char* ptr) {
+  const auto p = nlohmann::json::json_pointer(ptr);
+  return j.contains(p) && j.at(p).is_string() ? j.at(p).get<std::string>() : std::string();
+}
+
+bool BoolAt(const nlohmann::json& j, const char* ptr) {
+  const auto p = nlohmann::json::json_pointer(ptr);
+  return j.contains(p) && j.at(p).is_boolean() && j.at(p).get<bool>();
+}
+
+}  // namespace
+
+InsideIdentity ReadInsideIdentity(const nlohmann::json& pod) {
+  InsideIdentity id;
+  if (!pod.is_object()) return id;
+  id.hostname = StrAt(pod, "/spec/hostname");
+  if (id.hostname.empty()) id.hostname = StrAt(pod, "/metadata/name");
+  if (id.hostname.size() > 63) {  // the kubelet cuts a long name and trims what would end the label
+    id.hostname.resize(63);
+    while (!id.hostname.empty() && (id.hostname.back() == '-' || id.hostname.back() == '.')) id.hostname.pop_back();
+  }
+  id.subdomain = StrAt(pod, "/spec/subdomain");
+  id.host_network = BoolAt(pod, "/spec/hostNetwork");
+  id.fqdn_hostname = BoolAt(pod, "/spec/setHostnameAsFQDN") && !id.subdomain.empty();
+  std::string policy = StrAt(pod, "/spec/dnsPolicy");
+  if (policy.empty()) policy = "ClusterFirst";
+  if (policy == "Default") {
+    id.cluster_dns = false;
+    id.no_cluster_dns = "dnsPolicy Default: the pod resolves through its node's resolver";
+  } else if (policy == "None") {
+    id.cluster_dns = false;
+    id.no_cluster_dns = "dnsPolicy None: the pod resolves through the nameservers of its own dnsConfig";
+  } else if (policy == "ClusterFirst" && id.host_network) {
+    id.cluster_dns = false;
+    id.no_cluster_dns =
+        "hostNetwork with dnsPolicy ClusterFirst: the pod resolves through its node's resolver "
+        "(ClusterFirstWithHostNet would use the cluster DNS)";
+  }
+  const auto ips = nlohmann::json::json_pointer("/status/podIPs");
+  if (pod.contains(ips) && pod.at(ips).is_array()) {
+    for (const auto& e : pod.at(ips)) {
+      if (e.is_object() && e.contains("ip") && e["ip"].is_string()) AddUnique(id.ips, e["ip"].get<std::string>());
+    }
+  }
+  if (id.ips.empty() && !StrAt(pod, "/status/podIP").empty()) id.ips.push_back(StrAt(pod, "/status/podIP"));
+  return id;
+}
+
+HostnameMatch MatchHostname(const InsideIdentity& id, const std::string& ns, const std::string& seen,
+                            const std::string& domain) {
+  HostnameMatch m;
+  if (!id.fqdn_hostname) {
+    m.expected = id.hostname;
+    m.ok = seen == id.hostname;
+    return m;
+  }
+  const std::string prefix = id.hostname + "." + id.subdomain + "." + ns + ".svc.";
+  m.expected = prefix + (domain.empty() ? "<cluster domain>" : domain);
+  if (seen.size() > prefix.size() && seen.compare(0, prefix.size(), prefix) == 0) {
+    m.domain_seen = seen.substr(prefix.size());
+    m.ok = domain.empty() || m.domain_seen == domain;
+  }
+  return m;
+}
+
+std::optional<std::string> ClusterDomainFromResolvConf(const std::string& resolv_conf, const std::string& ns) {
+  std::istringstream in(resolv_conf);
+  std::string line;
+  const std::string prefix = ns + ".svc.";
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string first, w;
+    words >> first;
+    if (first != "search") continue;
+    while (words >> w) {
+      if (w.size() > prefix.size() && w.compare(0, prefix.size(), prefix) == 0) {
+        std::string d = w.substr(prefix.size());
+        if (!d.empty() && d.back() == '.') d.pop_back();
+        if (!d.empty()) return d;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+bool AddressesArePods(const std::vector<std::string>& seen, const std::vector<std::string>& pod_ips) {
+  if (seen.empty()) return false;
+  for (const auto& ip : seen) {
+    if (std::find(pod_ips.begin(), pod_ips.end(), ip) == pod_ips.end()) return false;
+  }
+  return true;
+}
+
 std::vector<std::string> EndpointSliceAddresses(const nlohmann::json& slices, const std::string& pod) {
   std::vector<std::string> out;
   if (!slices.is_object() || !slices.contains("items") || !slices["items"].is_array()) return out;

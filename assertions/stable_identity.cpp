@@ -1,17 +1,31 @@
 // stable-identity: after the faults, the StatefulSet's pods are exactly
 // <sts>-<start>..<sts>-<start+replicas-1> (respecting .spec.ordinals.start),
 // each present, not terminating, Running and Ready, with spec.hostname equal
-// to its name; no other pod owned by the StatefulSet exists. Then, from
-// inside and from the API (each can be turned off in params):
-//   hostname:       `hostname` run in each pod prints the pod's name;
-//   dns:            the stable name <pod>.<service>.<ns>.svc.<clusterDomain>,
-//                   resolved inside the pod, gives exactly its current IP;
-//   endpointSlices: the headless Service's EndpointSlices list hostname <pod>
-//                   with exactly that IP.
-// DNS and EndpointSlices are eventually consistent: they are retried for
-// params.timeout (default 30s) before a mismatch counts.
+// to its name; no other pod owned by the StatefulSet exists. Then the
+// identity each pod shows (each probe can be turned off in params):
+//   subdomain:      spec.subdomain is the serviceName (the controller sets it);
+//   hostname:       `hostname` run in each pod prints its hostname in the form
+//                   its spec asks for: the name, or with setHostnameAsFQDN
+//                   <pod>.<service>.<ns>.svc.<domain>; hostNetwork pods carry
+//                   the node's hostname and are not judged (the verdict says so);
+//   dns:            the governing Service is headless, and the stable name
+//                   <pod>.<service>.<ns>.svc.<clusterDomain>, resolved inside
+//                   the pod, gives only the pod's own IPs (any family); pods
+//                   that do not resolve through the cluster DNS (dnsPolicy
+//                   Default or None, hostNetwork with ClusterFirst) are not
+//                   resolved from inside (the verdict says so);
+//   endpointSlices: the Service's EndpointSlices list hostname <pod> with only
+//                   the pod's own IPs.
+// The cluster domain is params.clusterDomain, else the one an FQDN hostname
+// carries, else the search list of the pod's /etc/resolv.conf, else assumed
+// cluster.local (and said so when DNS then fails). DNS and EndpointSlices are
+// eventually consistent: retried for params.timeout (default 30s) before a
+// mismatch counts. Wrong names or readiness fail first ("expected pods ...");
+// a wrong identity fails naming the probe; a probe that could not run (no
+// such command in the image, exec refused) is an error, never a pass.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "assertions/assertion.h"
 #include "assertions/identity_probes.h"
@@ -47,26 +61,26 @@ class StableIdentity final : public Assertion {
   Verdict Check(AssertionContext& ctx) override {
     const auto& fin = *ctx.final_state;
     Verdict v;
-    std::vector<std::string> problems;
+    std::vector<std::string> membership;  // names, ownership, readiness: from the final snapshot
     int start = fin.spec.ordinal_start;
     for (const auto& [ord, o] : fin.ordinals) {
       const auto base = ctx.baseline.ordinals.find(ord);
       std::string row = fmt::format("{}: ", o.pod);
       if (!o.pod_exists) {
-        problems.push_back(o.pod + " is missing");
+        membership.push_back(o.pod + " is missing");
         row += "missing";
       } else if (!o.owned) {
-        problems.push_back(fmt::format("{} exists but is not the {}'s own pod ({})", o.pod, fin.spec.kind,
-                                       o.controller));
+        membership.push_back(fmt::format("{} exists but is not the {}'s own pod ({})", o.pod, fin.spec.kind,
+                                         o.controller));
         row += "not owned (" + o.controller + ")";
       } else if (o.terminating) {
-        problems.push_back(o.pod + " is terminating");
+        membership.push_back(o.pod + " is terminating");
         row += "terminating";
       } else if (!o.ready) {
-        problems.push_back(fmt::format("{} is not Ready (phase {})", o.pod, o.phase));
+        membership.push_back(fmt::format("{} is not Ready (phase {})", o.pod, o.phase));
         row += "not ready, phase " + o.phase;
       } else if (!o.hostname.empty() && o.hostname != o.pod) {
-        problems.push_back(fmt::format("{} has hostname {}", o.pod, o.hostname));
+        membership.push_back(fmt::format("{} has hostname {}", o.pod, o.hostname));
         row += "hostname " + o.hostname;
       } else {
         row += "Ready";
@@ -77,9 +91,10 @@ class StableIdentity final : public Assertion {
       v.details.push_back(row);
     }
     for (const auto& extra : fin.extra_pods) {
-      problems.push_back(extra + " exists but is not one of the expected names");
+      membership.push_back(extra + " exists but is not one of the expected names");
     }
-    if (problems.empty()) CheckFromInside(ctx, problems, v.details);
+    Findings inside;
+    if (membership.empty()) CheckIdentity(ctx, inside, v.details);
     int end = start + fin.spec.replicas - 1;
     std::string expected = fin.spec.replicas > 0 ? fmt::format("{0}-{1}..{0}-{2}", fin.spec.name, start, end)
                                                  : std::string("no pods");
@@ -88,71 +103,180 @@ class StableIdentity final : public Assertion {
       for (const auto& [ord, o] : fin.ordinals) names.push_back(o.pod);
       expected = fmt::format("{} (the {}'s pods at the baseline)", fmt::join(names, ", "), fin.spec.kind);
     }
-    if (problems.empty()) {
+    const std::string unchecked =
+        inside.unchecked.empty() ? "" : fmt::format(" (could not check: {})", fmt::join(inside.unchecked, "; "));
+    if (!membership.empty()) {
+      v.kind = VerdictKind::kFail;
+      v.message = fmt::format("expected pods {} all Ready; saw: {}", expected, fmt::join(membership, "; "));
+    } else if (!inside.broken.empty()) {
+      v.kind = VerdictKind::kFail;
+      v.message = fmt::format("pods are exactly {} and Ready, but their identity is broken: {}{}", expected,
+                              fmt::join(inside.broken, "; "), unchecked);
+    } else if (!inside.unchecked.empty()) {
+      v.kind = VerdictKind::kError;
+      v.message = fmt::format(
+          "pods are exactly {} and Ready, but their identity could not be checked from inside: {} (choose a "
+          "container with params.container, or turn that check off: hostname, dns or endpointSlices: false)",
+          expected, fmt::join(inside.unchecked, "; "));
+    } else {
       v.kind = VerdictKind::kPass;
       v.message = fmt::format("pods are exactly {}, all Ready under their own names", expected);
-    } else {
-      v.kind = VerdictKind::kFail;
-      v.message = fmt::format("expected pods {} all Ready; saw: {}", expected, fmt::join(problems, "; "));
+      if (!inside.not_checked.empty()) v.message += fmt::format(" ({})", fmt::join(inside.not_checked, "; "));
     }
     return v;
   }
 
  private:
-  // hostname, DNS and EndpointSlices of every (Ready) pod; DNS and slices are
+  struct Findings {
+    std::vector<std::string> broken;       // the identity is wrong: a failure
+    std::vector<std::string> unchecked;    // a probe could not run (no such command, exec failed): an error
+    std::vector<std::string> not_checked;  // a legitimate configuration where a probe means nothing: said in the
+                                           // verdict, not judged
+  };
+
+  // The identity every pod shows: its subdomain, its hostname from inside,
+  // its stable DNS name and its EndpointSlice entries. DNS and slices are
   // retried until they agree or params.timeout passes.
-  void CheckFromInside(AssertionContext& ctx, std::vector<std::string>& problems, std::vector<std::string>& details) {
+  void CheckIdentity(AssertionContext& ctx, Findings& out, std::vector<std::string>& details) {
     const auto& p = ctx.spec.params;
     const auto& fin = *ctx.final_state;
     const std::string container = p.GetString("container", "").value_or("");
+    std::string domain = p.GetString("clusterDomain", "").value_or("");
+    std::string domain_source = domain.empty() ? "" : "params.clusterDomain";
+    std::vector<std::string> host_network;
+    const bool named_in_network = p.GetBool("dns", true).value_or(true) || p.GetBool("endpointSlices", true).value_or(true);
+    for (const auto& [ord, o] : fin.ordinals) {  // the subdomain names the pod in DNS and in the slices
+      const InsideIdentity id = ReadInsideIdentity(o.object);
+      if (named_in_network && fin.spec.kind == "StatefulSet" && !fin.spec.service_name.empty() &&
+          id.subdomain != fin.spec.service_name) {
+        out.broken.push_back(fmt::format("{} has spec.subdomain \"{}\", not the serviceName {}: its stable DNS name "
+                                         "does not exist",
+                                         o.pod, id.subdomain, fin.spec.service_name));
+      }
+    }
     if (p.GetBool("hostname", true).value_or(true)) {
       for (const auto& [ord, o] : fin.ordinals) {
-        auto r = ctx.exec.Exec({fin.spec.ns, o.pod, container, {"hostname"}, std::nullopt});
-        if (!r) {
-          problems.push_back(fmt::format("{}: running hostname failed: {}", o.pod, r.error().message));
+        const InsideIdentity id = ReadInsideIdentity(o.object);
+        if (id.host_network) {  // the pod shares its node's UTS namespace
+          host_network.push_back(o.pod);
           continue;
         }
-        std::string h = TrimEnd(r->stdout_data);
-        if (r->exit_code != 0 || h != o.pod) {
-          problems.push_back(fmt::format("{}: hostname inside the pod is \"{}\"{}", o.pod, h,
-                                         r->exit_code != 0 ? fmt::format(" (exit {})", r->exit_code) : ""));
+        auto r = ctx.exec.Exec({fin.spec.ns, o.pod, container, {"hostname"}, std::nullopt});
+        if (!r) {
+          out.unchecked.push_back(fmt::format("{}: running hostname failed: {}", o.pod, r.error().message));
+          continue;
+        }
+        if (r->exit_code == 126 || r->exit_code == 127) {
+          out.unchecked.push_back(fmt::format("{}: the container cannot run hostname (exit {}: {})", o.pod,
+                                              r->exit_code, OneLine(r->stderr_data)));
+          continue;
+        }
+        const std::string seen = TrimEnd(r->stdout_data);
+        const HostnameMatch m = MatchHostname(id, fin.spec.ns, seen, domain);
+        if (r->exit_code != 0 || !m.ok) {
+          out.broken.push_back(fmt::format("{}: hostname inside the pod is \"{}\"{}, expected {}", o.pod, seen,
+                                           r->exit_code != 0 ? fmt::format(" (exit {})", r->exit_code) : "",
+                                           m.expected));
         } else {
-          details.push_back(fmt::format("{}: hostname inside the pod is {}", o.pod, h));
+          details.push_back(fmt::format("{}: hostname inside the pod is {}", o.pod, seen));
+          if (domain.empty() && !m.domain_seen.empty()) {
+            domain = m.domain_seen;
+            domain_source = "the FQDN hostname of " + o.pod;
+          }
         }
       }
     }
-    const bool dns = p.GetBool("dns", true).value_or(true);
+    if (!host_network.empty()) {
+      out.not_checked.push_back(fmt::format("hostname not checked in {}: hostNetwork pods carry their node's hostname",
+                                            fmt::join(host_network, ", ")));
+    }
+    bool dns = p.GetBool("dns", true).value_or(true);
     const bool slices = p.GetBool("endpointSlices", true).value_or(true);
     if (!dns && !slices) return;
     if (fin.spec.service_name.empty()) {
       details.push_back("no spec.serviceName: DNS and EndpointSlice checks skipped");
+      out.not_checked.push_back("no spec.serviceName: the pods have no stable DNS names to check");
       return;
     }
     auto svc = ctx.api.Get(kube::ResourceRef{"v1", "services", fin.spec.ns, fin.spec.service_name, ""});
     if (!svc && svc.error().code == ErrorCode::kNotFound) {
-      problems.push_back(fmt::format("spec.serviceName {} names no Service in namespace {}: the pods have no stable "
-                                     "DNS names (create the headless Service)",
-                                     fin.spec.service_name, fin.spec.ns));
+      out.broken.push_back(fmt::format("spec.serviceName {} names no Service in namespace {}: the pods have no stable "
+                                       "DNS names (create the headless Service)",
+                                       fin.spec.service_name, fin.spec.ns));
       return;
     }
-    const std::string domain = p.GetString("clusterDomain", "cluster.local").value_or("cluster.local");
+    if (!svc) {
+      out.unchecked.push_back(fmt::format("reading Service {}: {}", fin.spec.service_name, svc.error().message));
+      return;
+    }
+    const auto cip_ptr = kube::Json::json_pointer("/spec/clusterIP");
+    const kube::Json cip = svc->contains(cip_ptr) ? svc->at(cip_ptr) : kube::Json();
+    if (dns && !(cip.is_string() && cip.get<std::string>() == "None")) {
+      out.broken.push_back(fmt::format(
+          "Service {} is not headless (clusterIP {}): the cluster DNS publishes no per-pod names "
+          "<pod>.{}.{}.svc (a StatefulSet's governing Service needs clusterIP: None)",
+          fin.spec.service_name, cip.is_string() ? cip.get<std::string>() : std::string("unset"),
+          fin.spec.service_name, fin.spec.ns));
+      dns = false;
+    }
+    if (dns) dns = ResolvablePods(ctx, out, domain, domain_source, details);
     const auto timeout = p.GetDuration("timeout", std::chrono::seconds(30)).value_or(std::chrono::seconds(30));
     const MonoTime deadline = ctx.clock ? ctx.clock->Now() + timeout : MonoTime{};
-    std::vector<std::string> network_problems, network_details;
+    Findings network;
+    std::vector<std::string> network_details;
     while (true) {
-      network_problems.clear();
+      network = Findings{};
       network_details.clear();
-      CheckNetwork(ctx, domain, dns, slices, network_problems, network_details);
-      if (network_problems.empty() || !ctx.clock || ctx.clock->Now() >= deadline || ctx.stop.stop_requested()) break;
+      CheckNetwork(ctx, domain, dns, slices, network, network_details);
+      if (network.broken.empty() || !ctx.clock || ctx.clock->Now() >= deadline || ctx.stop.stop_requested()) break;
       ctx.clock->SleepFor(std::chrono::seconds(2));
     }
-    problems.insert(problems.end(), network_problems.begin(), network_problems.end());
+    if (!network.broken.empty() && domain_source == "assumed") {
+      network.broken.back() += " (the cluster domain was assumed to be cluster.local: set params.clusterDomain)";
+    }
+    for (auto list : {&Findings::broken, &Findings::unchecked}) {
+      (out.*list).insert((out.*list).end(), (network.*list).begin(), (network.*list).end());
+    }
     details.insert(details.end(), network_details.begin(), network_details.end());
     for (const auto& line : network_details) ctx.log(line);  // what was proven, for the console
   }
 
-  static void CheckNetwork(AssertionContext& ctx, const std::string& domain, bool dns, bool slices,
-                           std::vector<std::string>& problems, std::vector<std::string>& details) {
+  // Whether the stable names can be resolved from inside the pods (they use
+  // the cluster DNS), and the cluster domain to resolve them in: the
+  // param, the FQDN hostname, else the first pod's /etc/resolv.conf.
+  static bool ResolvablePods(AssertionContext& ctx, Findings& out, std::string& domain, std::string& domain_source,
+                             std::vector<std::string>& details) {
+    const auto& fin = *ctx.final_state;
+    const std::string container = ctx.spec.params.GetString("container", "").value_or("");
+    for (const auto& [ord, o] : fin.ordinals) {
+      const InsideIdentity id = ReadInsideIdentity(o.object);
+      if (!id.cluster_dns) {  // one template: what holds for one pod holds for all
+        out.not_checked.push_back(fmt::format("DNS not resolved from inside the pods: {}; the EndpointSlices the "
+                                              "cluster DNS serves from are still checked",
+                                              id.no_cluster_dns));
+        return false;
+      }
+    }
+    if (domain.empty() && !fin.ordinals.empty()) {
+      const auto& first = fin.ordinals.begin()->second;
+      auto r = ctx.exec.Exec({fin.spec.ns, first.pod, container, {"cat", "/etc/resolv.conf"}, std::nullopt});
+      if (r && r->exit_code == 0) {
+        if (auto d = ClusterDomainFromResolvConf(r->stdout_data, fin.spec.ns)) {
+          domain = *d;
+          domain_source = "/etc/resolv.conf in " + first.pod;
+        }
+      }
+    }
+    if (domain.empty()) {
+      domain = "cluster.local";
+      domain_source = "assumed";
+    }
+    details.push_back(fmt::format("cluster domain {} ({})", domain, domain_source));
+    return true;
+  }
+
+  static void CheckNetwork(AssertionContext& ctx, const std::string& domain, bool dns, bool slices, Findings& out,
+                           std::vector<std::string>& details) {
     const auto& fin = *ctx.final_state;
     const std::string container = ctx.spec.params.GetString("container", "").value_or("");
     Result<kube::Json> list = kube::Json::object();
@@ -161,34 +285,39 @@ class StableIdentity final : public Assertion {
       lo.label_selector = "kubernetes.io/service-name=" + fin.spec.service_name;
       list = ctx.api.List(kube::ResourceRef{"discovery.k8s.io/v1", "endpointslices", fin.spec.ns, "", ""}, lo);
       if (!list) {
-        problems.push_back("listing the EndpointSlices of Service " + fin.spec.service_name + ": " +
-                           list.error().message);
+        out.unchecked.push_back("listing the EndpointSlices of Service " + fin.spec.service_name + ": " +
+                                list.error().message);
       }
     }
     for (const auto& [ord, o] : fin.ordinals) {
+      InsideIdentity id = ReadInsideIdentity(o.object);
+      if (id.ips.empty()) id.ips.push_back(o.ip);
+      const std::string own = fmt::format("{}", fmt::join(id.ips, " or "));
       if (dns) {
         std::string name = StableDnsName(o.pod, fin.spec.service_name, fin.spec.ns, domain);
         auto r = ctx.exec.Exec({fin.spec.ns, o.pod, container, ResolveCommand(name), std::nullopt});
+        auto ips = r ? ParseResolvedAddresses(r->stdout_data) : std::vector<std::string>{};
         if (!r) {
-          problems.push_back(fmt::format("{}: resolving {} failed: {}", o.pod, name, r.error().message));
+          out.unchecked.push_back(fmt::format("{}: resolving {} failed: {}", o.pod, name, r.error().message));
+        } else if (ips.empty() && (r->exit_code == 126 || r->exit_code == 127)) {
+          out.unchecked.push_back(fmt::format("{}: the container cannot resolve names (no sh, getent or nslookup: "
+                                              "exit {}: {})",
+                                              o.pod, r->exit_code, OneLine(r->stderr_data)));
+        } else if (AddressesArePods(ips, id.ips)) {
+          details.push_back(fmt::format("{}: {} resolves to {}", o.pod, name, fmt::join(ips, ", ")));
         } else {
-          auto ips = ParseResolvedAddresses(r->stdout_data);
-          if (ips.size() == 1 && ips.front() == o.ip) {
-            details.push_back(fmt::format("{}: {} resolves to {}", o.pod, name, o.ip));
-          } else {
-            problems.push_back(fmt::format("{}: {} resolves to [{}] inside the pod, expected its IP {}", o.pod, name,
-                                           fmt::join(ips, ", "), o.ip));
-          }
+          out.broken.push_back(fmt::format("{}: {} resolves to [{}] inside the pod, expected its IP {}", o.pod, name,
+                                           fmt::join(ips, ", "), own));
         }
       }
       if (slices && list) {
         auto ips = EndpointSliceAddresses(*list, o.pod);
-        if (ips.size() == 1 && ips.front() == o.ip) {
+        if (AddressesArePods(ips, id.ips)) {
           details.push_back(fmt::format("{}: EndpointSlice of {} lists hostname {} at {}", o.pod,
-                                        fin.spec.service_name, o.pod, o.ip));
+                                        fin.spec.service_name, o.pod, fmt::join(ips, ", ")));
         } else {
-          problems.push_back(fmt::format("{}: the EndpointSlices of Service {} list hostname {} at [{}], expected {}",
-                                         o.pod, fin.spec.service_name, o.pod, fmt::join(ips, ", "), o.ip));
+          out.broken.push_back(fmt::format("{}: the EndpointSlices of Service {} list hostname {} at [{}], expected {}",
+                                           o.pod, fin.spec.service_name, o.pod, fmt::join(ips, ", "), own));
         }
       }
     }

@@ -18,6 +18,7 @@ kube::Json FakeStatefulSet::MakePod(int ordinal, bool ready) const {
         {"ownerReferences", {{{"kind", "StatefulSet"}, {"name", opts_.name}, {"controller", true}}}}}},
       {"spec",
        {{"hostname", name},
+        {"subdomain", opts_.name},  // the controller sets serviceName (here the StatefulSet's name)
         {"nodeName", ordinal % 2 ? "node-b" : "node-a"},
         {"containers", {{{"name", "app"}, {"volumeMounts", {{{"name", opts_.claim_template}, {"mountPath", "/data"}}}}}}},
         {"volumes", {{{"name", opts_.claim_template}, {"persistentVolumeClaim", {{"claimName", claim}}}}}}}},

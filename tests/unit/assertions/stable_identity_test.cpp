@@ -41,12 +41,18 @@ class StableIdentityTest : public AssertionTest {
   void SetUp() override {
     AssertionTest::SetUp();
     exec_ = &scripted_;
+    for (auto& [ord, o] : final_.ordinals) o.object["spec"]["subdomain"] = "web";  // as the controller sets it
     scripted_.answer = [this](const ExecRequest& req) -> ExecResult {
       if (req.argv == std::vector<std::string>{"hostname"}) {
+        if (no_hostname_command_) return {127, "", "exec: \"hostname\": executable file not found in $PATH"};
         return {0, (hostnames_.count(req.pod) ? hostnames_[req.pod] : req.pod) + "\n", ""};
+      }
+      if (req.argv == std::vector<std::string>{"cat", "/etc/resolv.conf"}) {
+        return resolv_conf_.empty() ? ExecResult{1, "", "cat: can't open"} : ExecResult{0, resolv_conf_, ""};
       }
       if (req.argv.size() == 5 && req.argv[0] == "sh") {
         const std::string& name = req.argv[4];
+        resolved_.push_back(name);
         std::string pod = name.substr(0, name.find('.'));
         std::string ip = dns_.count(pod) ? dns_[pod] : final_.ordinals[std::stoi(pod.substr(4))].ip;
         return {0, "Server: 10.88.0.1\nAddress: 10.88.0.1:53\n\nName: " + name + "\nAddress: " + ip + "\n", ""};
@@ -66,8 +72,24 @@ class StableIdentityTest : public AssertionTest {
              {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", "web"}, {"namespace", "demo"}}},
               {"spec", {{"clusterIP", "None"}}}});
   }
+  void SetPodSpec(const char* field, const kube::Json& value) {
+    for (auto& [ord, o] : final_.ordinals) o.object["spec"][field] = value;
+  }
+  std::string Details(const assertions::Verdict& v) {
+    std::string out;
+    for (const auto& d : v.details) out += d + "\n";
+    return out;
+  }
+  int Calls(const std::string& argv0) {
+    int n = 0;
+    for (const auto& c : scripted_.calls) n += !c.argv.empty() && c.argv[0] == argv0;
+    return n;
+  }
   ScriptedExecutor scripted_;
   std::map<std::string, std::string> hostnames_, dns_;
+  std::vector<std::string> resolved_;
+  std::string resolv_conf_;
+  bool no_hostname_command_ = false;
 };
 
 TEST_F(StableIdentityTest, HealthyPodsPassEveryCheck) {
@@ -86,7 +108,11 @@ TEST_F(StableIdentityTest, WrongHostnameInsideThePodFails) {
   hostnames_["web-2"] = "web-7f9c-xk2p";
   auto v = Run("stable-identity", {{"dns", false}, {"endpointSlices", false}});
   ASSERT_EQ(v.kind, VerdictKind::kFail);
-  EXPECT_NE(v.message.find("web-2: hostname inside the pod is \"web-7f9c-xk2p\""), std::string::npos) << v.message;
+  EXPECT_NE(v.message.find("web-2: hostname inside the pod is \"web-7f9c-xk2p\", expected web-2"), std::string::npos)
+      << v.message;
+  // Every pod is Ready: the message says what is broken, not "expected ... all Ready".
+  EXPECT_EQ(v.message.rfind("pods are exactly web-0..web-2 and Ready, but their identity is broken: ", 0), 0u)
+      << v.message;
 }
 
 TEST_F(StableIdentityTest, StaleDnsIsRetriedThenFails) {
@@ -102,6 +128,7 @@ TEST_F(StableIdentityTest, StaleDnsIsRetriedThenFails) {
 
 TEST_F(StableIdentityTest, EndpointSliceWithAnotherIpFails) {
   final_.ordinals[0].ip = "10.0.0.77";  // the pod moved; the slice still has the old IP
+  final_.ordinals[0].object["status"]["podIP"] = "10.0.0.77";
   dns_["web-0"] = "10.0.0.77";
   auto v = Run("stable-identity", {{"timeout", "1s"}});
   ASSERT_EQ(v.kind, VerdictKind::kFail);
@@ -129,6 +156,179 @@ TEST_F(StableIdentityTest, RenamedPodsFailBeforeAnyExec) {
   EXPECT_NE(v.message.find("web-1 is missing"), std::string::npos) << v.message;
   EXPECT_NE(v.message.find("web-7f9c-xk2p exists but is not one of the expected names"), std::string::npos);
   EXPECT_TRUE(scripted_.calls.empty());
+}
+
+TEST(IdentityProbes, ReadsTheFormsOfIdentityFromThePodSpec) {
+  kube::Json pod = {{"metadata", {{"name", "web-0"}}},
+                    {"spec", {{"subdomain", "web"}, {"setHostnameAsFQDN", true}, {"hostNetwork", true}}},
+                    {"status", {{"podIP", "10.0.0.5"}, {"podIPs", {{{"ip", "10.0.0.5"}}, {{"ip", "fd00::5"}}}}}}};
+  auto id = assertions::ReadInsideIdentity(pod);
+  EXPECT_EQ(id.hostname, "web-0");
+  EXPECT_TRUE(id.fqdn_hostname);
+  EXPECT_TRUE(id.host_network);
+  EXPECT_FALSE(id.cluster_dns) << "hostNetwork with the default ClusterFirst resolves through the node";
+  EXPECT_EQ(id.ips, (std::vector<std::string>{"10.0.0.5", "fd00::5"}));
+  pod["spec"]["dnsPolicy"] = "ClusterFirstWithHostNet";
+  EXPECT_TRUE(assertions::ReadInsideIdentity(pod).cluster_dns);
+  pod["spec"].erase("subdomain");
+  EXPECT_FALSE(assertions::ReadInsideIdentity(pod).fqdn_hostname) << "no subdomain, no domain to append";
+  // The kubelet cuts a hostname to 63 characters and trims a trailing '-' or '.'.
+  pod["metadata"]["name"] = std::string(62, 'a') + "-b";
+  EXPECT_EQ(assertions::ReadInsideIdentity(pod).hostname, std::string(62, 'a'));
+}
+
+TEST(IdentityProbes, MatchesTheHostnameInTheFormTheSpecAsks) {
+  assertions::InsideIdentity id;
+  id.hostname = "web-1";
+  id.subdomain = "web";
+  EXPECT_TRUE(assertions::MatchHostname(id, "demo", "web-1", "").ok);
+  EXPECT_FALSE(assertions::MatchHostname(id, "demo", "web-1.web.demo.svc.cluster.local", "").ok);
+  id.fqdn_hostname = true;
+  EXPECT_FALSE(assertions::MatchHostname(id, "demo", "web-1", "").ok);
+  auto m = assertions::MatchHostname(id, "demo", "web-1.web.demo.svc.corp.internal", "");
+  EXPECT_TRUE(m.ok);
+  EXPECT_EQ(m.domain_seen, "corp.internal");
+  EXPECT_FALSE(assertions::MatchHostname(id, "demo", "web-1.web.demo.svc.corp.internal", "cluster.local").ok);
+  EXPECT_FALSE(assertions::MatchHostname(id, "demo", "web-1.web.other.svc.cluster.local", "").ok);
+}
+
+TEST(IdentityProbes, ClusterDomainFromTheSearchList) {
+  EXPECT_EQ(assertions::ClusterDomainFromResolvConf(
+                "nameserver 10.96.0.10\nsearch demo.svc.corp.internal svc.corp.internal corp.internal\n"
+                "options ndots:5\n",
+                "demo"),
+            "corp.internal");
+  EXPECT_EQ(assertions::ClusterDomainFromResolvConf("search other.svc.cluster.local svc.cluster.local\n", "demo"),
+            std::nullopt);
+  EXPECT_EQ(assertions::ClusterDomainFromResolvConf("nameserver 1.1.1.1\n", "demo"), std::nullopt);
+}
+
+TEST(IdentityProbes, AddressesMustAllBeThePods) {
+  const std::vector<std::string> pod = {"10.0.0.5", "fd00::5"};
+  EXPECT_TRUE(assertions::AddressesArePods({"fd00::5"}, pod));
+  EXPECT_TRUE(assertions::AddressesArePods({"10.0.0.5", "fd00::5"}, pod));
+  EXPECT_FALSE(assertions::AddressesArePods({"10.0.0.5", "10.0.0.9"}, pod)) << "a stale address is never its own";
+  EXPECT_FALSE(assertions::AddressesArePods({}, pod)) << "no answer is no identity";
+}
+
+TEST_F(StableIdentityTest, AnFqdnHostnamePassesAndGivesTheClusterDomain) {
+  SetPodSpec("setHostnameAsFQDN", true);
+  for (const auto& [ord, o] : final_.ordinals) hostnames_[o.pod] = o.pod + ".web.demo.svc.corp.internal";
+  auto v = Run("stable-identity");
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  const std::string d = Details(v);
+  EXPECT_NE(d.find("web-1: hostname inside the pod is web-1.web.demo.svc.corp.internal"), std::string::npos) << d;
+  EXPECT_NE(d.find("cluster domain corp.internal (the FQDN hostname of web-0)"), std::string::npos) << d;
+  EXPECT_NE(d.find("web-2: web-2.web.demo.svc.corp.internal resolves to 10.0.0.12"), std::string::npos) << d;
+  EXPECT_EQ(Calls("cat"), 0) << "the FQDN already named the domain";
+}
+
+TEST_F(StableIdentityTest, AShortHostnameWhereTheSpecAsksForTheFqdnFails) {
+  SetPodSpec("setHostnameAsFQDN", true);
+  auto v = Run("stable-identity", {{"dns", false}, {"endpointSlices", false}});
+  ASSERT_EQ(v.kind, VerdictKind::kFail) << v.message;
+  EXPECT_NE(v.message.find("web-0: hostname inside the pod is \"web-0\", expected "
+                           "web-0.web.demo.svc.<cluster domain>"),
+            std::string::npos)
+      << v.message;
+}
+
+TEST_F(StableIdentityTest, HostNetworkPodsAreNotJudgedByTheNodesHostnameAndTheVerdictSaysSo) {
+  SetPodSpec("hostNetwork", true);
+  SetPodSpec("dnsPolicy", "ClusterFirstWithHostNet");
+  for (const auto& [ord, o] : final_.ordinals) hostnames_[o.pod] = "node-a";
+  auto v = Run("stable-identity");
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  EXPECT_NE(v.message.find("hostname not checked in web-0, web-1, web-2: hostNetwork pods carry their node's "
+                           "hostname"),
+            std::string::npos)
+      << v.message;
+  EXPECT_EQ(Calls("hostname"), 0);
+  EXPECT_EQ(resolved_.size(), 3u) << "ClusterFirstWithHostNet resolves through the cluster DNS: still checked";
+}
+
+TEST_F(StableIdentityTest, PodsOutsideTheClusterDnsAreNotResolvedFromInsideButSlicesAreChecked) {
+  SetPodSpec("dnsPolicy", "Default");
+  auto v = Run("stable-identity");
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  EXPECT_NE(v.message.find("DNS not resolved from inside the pods: dnsPolicy Default"), std::string::npos)
+      << v.message;
+  EXPECT_TRUE(resolved_.empty());
+  EXPECT_NE(Details(v).find("web-0: EndpointSlice of web lists hostname web-0 at 10.0.0.10"), std::string::npos);
+  // ... and the slices still fail a wrong address.
+  final_.ordinals[0].object["status"]["podIP"] = "10.0.0.77";
+  v = Run("stable-identity", {{"timeout", "1s"}});
+  EXPECT_EQ(v.kind, VerdictKind::kFail) << v.message;
+}
+
+TEST_F(StableIdentityTest, DualStackPodsMayResolveUnderEitherFamily) {
+  for (auto& [ord, o] : final_.ordinals) {
+    o.object["status"]["podIPs"] = {{{"ip", o.ip}}, {{"ip", "fd00::" + std::to_string(10 + ord)}}};
+  }
+  dns_["web-1"] = "fd00::11";  // getent prefers AAAA
+  auto v = Run("stable-identity");
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  EXPECT_NE(Details(v).find("web-1: web-1.web.demo.svc.cluster.local resolves to fd00::11"), std::string::npos);
+  dns_["web-1"] = "fd00::99";  // another pod's, or a stale one
+  v = Run("stable-identity", {{"timeout", "1s"}});
+  ASSERT_EQ(v.kind, VerdictKind::kFail) << v.message;
+  EXPECT_NE(v.message.find("resolves to [fd00::99] inside the pod, expected its IP 10.0.0.11 or fd00::11"),
+            std::string::npos)
+      << v.message;
+}
+
+TEST_F(StableIdentityTest, TheClusterDomainComesFromResolvConf) {
+  resolv_conf_ = "search demo.svc.corp.internal svc.corp.internal corp.internal\nnameserver 10.96.0.10\n";
+  auto v = Run("stable-identity", {{"endpointSlices", false}});
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  EXPECT_EQ(resolved_.front(), "web-0.web.demo.svc.corp.internal");
+  EXPECT_NE(Details(v).find("cluster domain corp.internal (/etc/resolv.conf in web-0)"), std::string::npos);
+}
+
+TEST_F(StableIdentityTest, AnAssumedClusterDomainIsNamedWhenDnsFails) {
+  dns_["web-2"] = "10.0.0.250";
+  auto v = Run("stable-identity", {{"timeout", "1s"}, {"endpointSlices", false}});
+  ASSERT_EQ(v.kind, VerdictKind::kFail) << v.message;
+  EXPECT_NE(v.message.find("the cluster domain was assumed to be cluster.local: set params.clusterDomain"),
+            std::string::npos)
+      << v.message;
+  v = Run("stable-identity", {{"timeout", "1s"}, {"endpointSlices", false}, {"clusterDomain", "cluster.local"}});
+  ASSERT_EQ(v.kind, VerdictKind::kFail) << v.message;
+  EXPECT_EQ(v.message.find("assumed"), std::string::npos) << v.message;
+}
+
+TEST_F(StableIdentityTest, AServiceThatIsNotHeadlessIsNamed) {
+  api_.Put(kube::ResourceRef{"v1", "services", "demo", "", ""},
+           {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", "web"}, {"namespace", "demo"}}},
+            {"spec", {{"clusterIP", "10.96.4.7"}}}});
+  auto v = Run("stable-identity", {{"timeout", "1s"}});
+  ASSERT_EQ(v.kind, VerdictKind::kFail) << v.message;
+  EXPECT_NE(v.message.find("Service web is not headless (clusterIP 10.96.4.7): the cluster DNS publishes no per-pod "
+                           "names <pod>.web.demo.svc"),
+            std::string::npos)
+      << v.message;
+  EXPECT_TRUE(resolved_.empty()) << "no per-pod names to resolve";
+  EXPECT_NE(Details(v).find("EndpointSlice of web lists hostname web-0"), std::string::npos) << "slices still checked";
+}
+
+TEST_F(StableIdentityTest, APodOutsideTheServicesSubdomainIsNamed) {
+  final_.ordinals[1].object["spec"]["subdomain"] = "other";
+  auto v = Run("stable-identity", {{"hostname", false}, {"dns", false}});
+  ASSERT_EQ(v.kind, VerdictKind::kFail) << v.message;
+  EXPECT_NE(v.message.find("web-1 has spec.subdomain \"other\", not the serviceName web"), std::string::npos)
+      << v.message;
+  v = Run("stable-identity", {{"dns", false}, {"endpointSlices", false}});
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << "with DNS and slices off the subdomain names nothing: " << v.message;
+}
+
+TEST_F(StableIdentityTest, AnImageWithoutHostnameIsAnErrorNeverAPass) {
+  no_hostname_command_ = true;
+  auto v = Run("stable-identity", {{"dns", false}, {"endpointSlices", false}});
+  ASSERT_EQ(v.kind, VerdictKind::kError) << v.message;
+  EXPECT_NE(v.message.find("could not be checked from inside: web-0: the container cannot run hostname (exit 127"),
+            std::string::npos)
+      << v.message;
+  EXPECT_NE(v.message.find("params.container"), std::string::npos) << "the message names the fix";
 }
 
 }  // namespace
