@@ -20,6 +20,14 @@ std::string ResourceVersionOf(const Json& obj) {
   return obj["metadata"].value("resourceVersion", "");
 }
 
+std::string UidOf(const Json& obj) {
+  if (!obj.is_object() || !obj.contains("metadata") || !obj["metadata"].is_object()) {
+    return {};
+  }
+  const Json& uid = obj["metadata"].contains("uid") ? obj["metadata"]["uid"] : Json();
+  return uid.is_string() ? uid.get<std::string>() : std::string();
+}
+
 }  // namespace
 
 const char* DeltaTypeName(DeltaType type) {
@@ -110,6 +118,11 @@ void Reflector::ApplyList(const Json& list) {
       }
       auto old = store_.find(key);
       if (old == store_.end()) {
+        deltas.push_back({DeltaType::kAdded, DeltaOrigin::kRelist, obj});
+      } else if (const std::string was = UidOf(old->second), is = UidOf(obj); !was.empty() && !is.empty() && was != is) {
+        // Deleted and created again under the same name in the gap: two
+        // objects, not one that changed (a pod's old incarnation must end).
+        deltas.push_back({DeltaType::kDeleted, DeltaOrigin::kRelist, old->second});
         deltas.push_back({DeltaType::kAdded, DeltaOrigin::kRelist, obj});
       } else if (ResourceVersionOf(old->second) != ResourceVersionOf(obj)) {
         deltas.push_back({DeltaType::kModified, DeltaOrigin::kRelist, obj});

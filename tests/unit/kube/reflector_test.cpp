@@ -207,6 +207,29 @@ TEST_F(KubeReflectorTest, GoneRelistsAndDiffsAgainstWhatWasSeen) {
   EXPECT_EQ(clock_.TotalSlept(), std::chrono::milliseconds(0)) << "410 relists at once";
 }
 
+TEST_F(KubeReflectorTest, AnObjectReplacedUnderItsNameInTheGapIsDeletedThenAdded) {
+  auto with_uid = [](Json o, const std::string& uid) {
+    o["metadata"]["uid"] = uid;
+    return o;
+  };
+  api_.lists.push_back(PodList("10", {with_uid(TestObject("demo", "a", "5"), "u-a1"),
+                                      with_uid(TestObject("demo", "b", "6"), "u-b")}));
+  api_.watches.push_back({std::vector<WatchEvent>{}, std::unexpected(Error(ErrorCode::kGone, "too old resource version"))});
+  // During the gap: a was deleted and created again (a new uid); b changed.
+  api_.lists.push_back(PodList("20", {with_uid(TestObject("demo", "a", "17"), "u-a2"),
+                                      with_uid(TestObject("demo", "b", "18"), "u-b")}));
+  std::vector<std::string> uids;
+  auto log = sink_.on_delta;
+  sink_.on_delta = [&](const Delta& d) {
+    log(d);
+    uids.push_back(d.object["metadata"]["uid"].get<std::string>());
+  };
+  RunUntilIdle();
+  EXPECT_THAT(sink_.log, ElementsAre("ADDED/initial a@5", "ADDED/initial b@6", "SYNCED@10", "DELETED/relist a@5",
+                                     "ADDED/relist a@17", "MODIFIED/relist b@18", "RELISTED@20"));
+  EXPECT_THAT(uids, ElementsAre("u-a1", "u-b", "u-a1", "u-a2", "u-b"));
+}
+
 TEST_F(KubeReflectorTest, WatchErrorsBackOffAndResumeFromLastResourceVersion) {
   api_.lists.push_back(PodList("10", {}));
   api_.watches.push_back({{Ev("ADDED", "a", "11")},
