@@ -95,6 +95,25 @@ class AtMostOnePerOrdinal final : public Assertion {
     Verdict v;
     v.properties["pods.seen"] = std::to_string(pods_seen);
     std::string volume_summary = CheckVolumes(ctx, names, overlaps, v);
+    if (overlaps.empty() && pods_seen == 0) {  // nothing was judged: never a pass
+      bool had_pods = false;
+      for (const auto& [ord, o] : ctx.baseline.ordinals) had_pods = had_pods || o.pod_exists;
+      if (spec.kind != "StatefulSet") {
+        v.kind = VerdictKind::kNotApplicable;
+        v.message = fmt::format("a {}'s pods carry no ordinal (neither <name>-<n> nor the pod-index label): no pod "
+                                "held an ordinal, nothing was judged; {}",
+                                spec.kind, volume_summary);
+      } else if (had_pods) {
+        v.kind = VerdictKind::kError;
+        v.message = fmt::format("the pod watch delivered none of {} {}'s pods, though it had pods at the baseline: "
+                                "nothing was judged; {}",
+                                spec.kind, spec.name, volume_summary);
+      } else {
+        v.kind = VerdictKind::kNotApplicable;
+        v.message = fmt::format("{} {} had no pod during the drill: nothing to judge", spec.kind, spec.name);
+      }
+      return v;
+    }
     if (overlaps.empty()) {
       v.kind = VerdictKind::kPass;
       v.message = fmt::format("{} pod instance(s) seen, never two live pods with one ordinal; {}", pods_seen,

@@ -101,7 +101,7 @@ class ProbeRun {
     if (ordinals.empty()) {
       for (const auto& [ord, _] : snap_.ordinals) ordinals.push_back(ord);
       if (ordinals.empty()) {
-        Failed(fmt::format("exec {}: StatefulSet {} has no pod to probe (replicas {})", cmd, snap_.spec.name,
+        Failed(fmt::format("exec {}: {} {} has no pod to probe (replicas {})", cmd, snap_.spec.kind, snap_.spec.name,
                            snap_.spec.replicas));
         return;
       }
@@ -109,12 +109,13 @@ class ProbeRun {
     std::vector<std::string> passed;
     for (int ord : ordinals) {
       auto it = snap_.ordinals.find(ord);
-      const std::string pod = cluster::PodName(snap_.spec.name, ord);
       if (it == snap_.ordinals.end()) {
-        Failed(fmt::format("exec {}: ordinal {} is not a pod of StatefulSet {} ({} replicas from ordinal {})", cmd, ord,
-                           snap_.spec.name, snap_.spec.replicas, snap_.spec.ordinal_start));
+        Failed(fmt::format("exec {}: ordinal {} is not a pod of {} {} ({} replicas from ordinal {})", cmd, ord,
+                           snap_.spec.kind, snap_.spec.name, snap_.spec.replicas, snap_.spec.ordinal_start));
         continue;
       }
+      // The snapshot's name for the ordinal: <sts>-<n>, or a Deployment's pod at that position.
+      const std::string pod = it->second.pod;
       if (!it->second.pod_exists) {
         Failed(fmt::format("exec {} in {}: the pod does not exist", cmd, pod));
         continue;
@@ -154,7 +155,11 @@ class ProbeRun {
   void RunHttp(const HttpProbe& h) {
     const std::string& ns = snap_.spec.ns;
     const bool via_pod = h.via != HttpProbe::Via::kService;
-    const std::string name = h.via == HttpProbe::Via::kOrdinal ? cluster::PodName(snap_.spec.name, h.ordinal) : h.name;
+    std::string name = h.name;
+    if (h.via == HttpProbe::Via::kOrdinal) {  // the snapshot's pod at the ordinal (a Deployment's have other names)
+      auto it = snap_.ordinals.find(h.ordinal);
+      name = it != snap_.ordinals.end() ? it->second.pod : cluster::PodName(snap_.spec.name, h.ordinal);
+    }
     std::string port = h.port;
     if (h.port_is_name && via_pod) {
       // The pod proxy dials podIP:port, so a port name is resolved here from the pod's containers.

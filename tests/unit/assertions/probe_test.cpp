@@ -128,6 +128,21 @@ TEST_F(ProbeTest, ExecPassesBeforeAndAfterInEveryPod) {
   EXPECT_THAT(api_.calls, ::testing::Each(::testing::Not(HasSubstr("patch"))));
 }
 
+TEST_F(ProbeTest, ExecRunsInTheSnapshotsPodsOfADeployment) {
+  // A Deployment driven as a StatefulSet: ordinal i is the pod at position i.
+  for (auto* snap : {&baseline_, &final_}) {
+    snap->spec.kind = "Deployment";
+    for (auto& [ord, o] : snap->ordinals) o.pod = "web-7d9c-x" + std::to_string(ord);
+  }
+  Use("      params:\n        exec:\n          command: [cat, /data/ok]\n");
+  ASSERT_TRUE(Prepare());
+  Verdict v = Check();
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  ASSERT_EQ(exec_.calls.size(), 6u);
+  EXPECT_EQ(exec_.calls[1].pod, "web-7d9c-x1");
+  EXPECT_EQ(exec_.calls[4].pod, "web-7d9c-x1");
+}
+
 TEST_F(ProbeTest, ExecThatFailsAfterTheFaultsFailsWithWhatWasSeen) {
   Use("      params:\n        exec:\n          command: [cat, /data/ok]\n");
   ASSERT_TRUE(Prepare());

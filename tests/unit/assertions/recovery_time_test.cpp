@@ -111,6 +111,23 @@ TEST_F(AtMostOneTest, ReplacementAfterTheOldPodIsGonePasses) {
   EXPECT_EQ(v.properties["pods.seen"], "4");
 }
 
+TEST_F(AtMostOneTest, AWatchThatDeliveredNoPodJudgesNothingAndSaysSo) {
+  auto v = Run("at-most-one-per-ordinal");  // no event at all, though web-0..2 ran at the baseline
+  ASSERT_EQ(v.kind, VerdictKind::kError) << v.message;
+  EXPECT_NE(v.message.find("the pod watch delivered none of StatefulSet web's pods"), std::string::npos) << v.message;
+  baseline_ = SnapshotOf(0);
+  v = Run("at-most-one-per-ordinal");
+  EXPECT_EQ(v.kind, VerdictKind::kNotApplicable) << v.message;
+}
+
+TEST_F(AtMostOneTest, ADeploymentsPodsHoldNoOrdinalSoNothingIsJudged) {
+  baseline_.spec.kind = "Deployment";
+  InitialState();
+  auto v = Run("at-most-one-per-ordinal");
+  ASSERT_EQ(v.kind, VerdictKind::kNotApplicable) << v.message;
+  EXPECT_NE(v.message.find("a Deployment's pods carry no ordinal"), std::string::npos) << v.message;
+}
+
 TEST_F(AtMostOneTest, ACopyCarryingThePodIndexLabelFails) {
   InitialState();
   PodState copy;
