@@ -83,9 +83,11 @@ class RecoveredWithin final : public Assertion {
     std::optional<double> first_fault;
     double last_fault = 0;
     std::string last_step;
-    bool settled = false;  // since the last fault
+    // Settled: no ordinal down and the StatefulSet settled. settled_at is
+    // when it last became so after the first fault; a later fault that
+    // disrupts nothing (a closing node-uncordon) leaves it where it was.
+    bool settled = false;
     double settled_at = 0;
-    double last_disruption = -1;
 
     for (const auto& ev : ctx.timeline.Events()) {
       const double t = ctx.timeline.SecondsSinceStart(ev.at);
@@ -93,7 +95,6 @@ class RecoveredWithin final : public Assertion {
         if (!first_fault) first_fault = t;
         last_fault = t;
         last_step = ev.name;
-        settled = false;
         continue;
       }
       replay.Apply(ev);
@@ -102,17 +103,16 @@ class RecoveredWithin final : public Assertion {
         if (first_fault && was_healthy[ord] && !now && !open.count(ord)) {
           open[ord] = episodes.size();
           episodes.push_back({ord, last_step, last_fault, t, std::nullopt});
-          last_disruption = t;
         } else if (!was_healthy[ord] && now && open.count(ord)) {
           episodes[open[ord]].recovered_at = t;
           open.erase(ord);
         }
         was_healthy[ord] = now;
       }
-      if (first_fault && last_disruption >= last_fault && open.empty() && !settled &&
-          !replay.StatefulSet().is_null() && cluster::Settled(replay.StatefulSet())) {
-        settled = true;
-        settled_at = t;
+      if (first_fault) {
+        const bool now = open.empty() && !replay.StatefulSet().is_null() && cluster::Settled(replay.StatefulSet());
+        if (now && !settled) settled_at = t;
+        settled = now;
       }
     }
 

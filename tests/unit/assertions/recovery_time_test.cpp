@@ -58,6 +58,32 @@ TEST_F(RecoveryTest, OverTheTotalObjectiveFails) {
       << v.message;
 }
 
+TEST_F(RecoveryTest, ALastFaultThatDisruptsNothingKeepsTheTotal) {
+  KillAndRecoverWeb1();
+  Fault(40, "uncordon node-a", "node-uncordon", {});  // disrupts no pod
+  Sts(41, {3, 3, 3});
+  auto v = Run("recovered-within", {{"total", "1m"}});
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  EXPECT_EQ(v.properties["recovery.total.seconds"], "16.0") << "settled at 26s, 16s after the first fault";
+}
+
+TEST_F(RecoveryTest, ALaterDisruptionMovesTheTotalToItsSettling) {
+  KillAndRecoverWeb1();
+  Fault(40, "kill web-2", "pod-kill", {"u2"});
+  Sts(40.2, {3, 3, 3});  // still settled: the kill has not shown yet
+  Pod(40.5, "MODIFIED", "web-2", "u2", Terminated());
+  Sts(40.6, {3, 2, 3});
+  Pod(41, "DELETED", "web-2", "u2", Terminated());
+  Pod(42, "ADDED", "web-2", "n2", Starting());
+  Pod(50, "MODIFIED", "web-2", "n2");
+  Sts(51, {3, 3, 3});
+  auto v = Run("recovered-within", {{"total", "1m"}});
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  EXPECT_EQ(v.properties["recovery.total.seconds"], "41.0") << "settled again at 51s";
+  v = Run("recovered-within", {{"total", "30s"}});
+  EXPECT_EQ(v.kind, VerdictKind::kFail) << v.message;
+}
+
 TEST_F(RecoveryTest, NeverReadyAgainFailsWithTheDiagnosis) {
   InitialState();
   Fault(10, "kill web-1", "pod-kill", {"u1"});
