@@ -2,8 +2,9 @@
 # Verdicts that never cry wolf and never miss (pod-level drills, each in its
 # own namespace):
 # - ownership: a second StatefulSet whose pods carry the target's labels and
-#   pod-index (twin-statefulsets) holds none of its ordinals: every assertion
-#   passes and only the target's pods are victims (the unowned copy that must
+#   pod-index (twin-statefulsets) holds none of its ordinals: through a kill
+#   of every pod and a rollout, every assertion passes, only the target's
+#   pods are victims and the twin's live on (the unowned copy that must
 #   fail is assert-ordering.sh's ordinal impostor);
 # - revisions: a partitioned rollout (rollout-partition) is judged from the
 #   pods' own revisions and passes with ordered-update required; an update
@@ -18,9 +19,17 @@ expect_junit_valid "$E2E_OUT/twin.xml"
 for a in at-most-one-per-ordinal ordered-recovery recovered-within stable-identity same-pvc; do
   expect_case "$E2E_OUT/twin.json" "$a" passed
 done
-expect_case "$E2E_OUT/twin.json" at-most-one-per-ordinal passed '^4 pod instance\(s\) seen'
+# 2 at the baseline, 2 after the kill, 2 after the rollout: none of dbtwin's.
+expect_case "$E2E_OUT/twin.json" at-most-one-per-ordinal passed '^6 pod instance\(s\) seen'
+expect_case "$E2E_OUT/twin.json" ordered-update passed '^2 controller move\(s\), all in order'
 expect_grep 'victims: db-0, db-1 ' "$E2E_OUT/twin.out" "the victims are db's own pods"
 if grep -E 'victims: .*dbtwin' "$E2E_OUT/twin.out"; then fail "a twin pod was a victim"; else pass "no twin pod was a victim"; fi
+# Until the checks, no twin pod was deleted (cleanup deletes the namespace later).
+twin_deleted="$(jq '[.. | objects | select(.kind? == "note" and .type? == "checks") | .t] as $c
+  | [.. | objects | select(.kind? == "Pod" and .type? == "DELETED" and (.name? // "" | startswith("dbtwin"))
+      and .t < $c[0])] | length' "$E2E_OUT/twin.json")"
+if [[ "$twin_deleted" == 0 ]]; then pass "the twin's pods lived through the kill and the rollout"; else
+  fail "$twin_deleted twin pod deletion(s) before the checks"; fi
 expect_namespace_gone "$twin_ns"
 
 partition_ns="$(e2e_ns kdrill-rollout-partition)"
