@@ -2,7 +2,8 @@
 # node-drain: `kdrill plan` shows the drain and changes nothing; the drill
 # drains web-0's node through the Eviction API (a PDB paces it), the pods
 # move to the other node with the same claims; cleanup uncordons the node.
-# Then a drain a PodDisruptionBudget never allows fails cleanly.
+# Then a drain a PodDisruptionBudget never allows fails cleanly, and a drain
+# beside a twin StatefulSet (same labels) judges the target's pods alone.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/nodes-lib.sh"
 require_nodes_schedulable
@@ -39,6 +40,28 @@ expect_grep 'PodDisruptionBudget blocks it' "$E2E_OUT/blocked.out" "the error na
 expect_grep 'undo uncordon node 127\.0\.0\.[23] \(cordoned by kdrill\): restored' "$E2E_OUT/blocked.out" \
   "cleanup uncordoned the node after the failed drain"
 expect_namespace_gone "$blocked_ns"
+# A twin StatefulSet with db's labels beside it: the drain evicts whatever
+# runs on the node, but db's verdicts judge db's pods alone.
+twin_ns="$(e2e_ns kdrill-twin-drain)"
+run_kdrill twin-drain run "$E2E_REPO/tests/e2e/drills/twin-drain.yaml" -n "$twin_ns" --json "$E2E_OUT/twin-drain.json"
+expect_rc 0 "a drain beside a twin StatefulSet with the same labels" twin-drain
+for a in at-most-one-per-ordinal recovered-within stable-identity same-pvc; do
+  expect_case "$E2E_OUT/twin-drain.json" "$a" passed
+done
+expect_grep "evict $twin_ns/db-0 \\(StatefulSet db: the target\\)" "$E2E_OUT/twin-drain.out" "db-0 evicted as the target"
+# The twin's pods follow db-0 by affinity: the drain evicts them too.
+expect_grep "evict $twin_ns/dbtwin-[01] \\(StatefulSet dbtwin: NOT the target\\)" "$E2E_OUT/twin-drain.out" \
+  "a twin pod beside db-0 evicted as NOT the target"
+if grep -E "evict $twin_ns/dbtwin-" "$E2E_OUT/twin-drain.out" | grep -v 'NOT the target'; then
+  fail "a twin pod was listed as the target's"
+else
+  pass "no twin pod listed as the target's"
+fi
+# db's two pods at the baseline plus one replacement per db pod evicted.
+evicted="$(grep -cE "evict $twin_ns/db-[0-9] \\(StatefulSet db: the target\\)" "$E2E_OUT/twin-drain.out")"
+expect_case "$E2E_OUT/twin-drain.json" at-most-one-per-ordinal passed "^$((2 + evicted)) pod instance\\(s\\) seen"
+expect_namespace_gone "$twin_ns"
+
 expect_no_pending_journal
 expect_nodes_schedulable
 e2e_finish
