@@ -12,8 +12,9 @@
 // container that still runs after its pod object is gone (a forced delete).
 // HeartbeatWitness makes every incarnation of a baseline ordinal write
 // heartbeats onto its claim; two incarnations whose heartbeats interleave ran
-// at once. Where the image cannot run the writer (no sh) and volume was not
-// asked for explicitly, the check says it saw the API only.
+// at once. Where there is no claim, or the image cannot run the writer (no
+// sh), and volume was not asked for explicitly, the verdict says it saw the
+// API only; any other failure to start the writers is an error.
 
 #include <fmt/format.h>
 
@@ -52,14 +53,15 @@ class AtMostOnePerOrdinal final : public Assertion {
     auto st = witness_->Start(ctx);
     if (st) return Ok();
     witness_.reset();
+    // No volume to witness, or an image that cannot run the writer: said in
+    // the verdict. Any other failure to start is an error, never a silent
+    // fallback to the API (a stalled exec, a volume that refuses writes).
     if (st.error().code == ErrorCode::kNotFound && !asked) {
       volume_note_ = st.error().message + ": checked from the API only";
+      ctx.log(volume_note_);
       return Ok();
     }
-    if (asked) return st;
-    volume_note_ = "the volume-level check could not start (" + st.error().message + "): checked from the API only";
-    ctx.log(volume_note_);
-    return Ok();
+    return st;
   }
 
   void StopObserving() override {

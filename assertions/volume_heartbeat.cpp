@@ -165,8 +165,20 @@ HeartbeatWitness::HeartbeatWitness(std::string claim_template, std::string conta
 
 HeartbeatWitness::~HeartbeatWitness() { Stop(); }
 
+namespace {
+
+// The image lacks the program: a shell's 126/127, or the runtime's refusal,
+// which kubectl reports as an error ("executable file not found in $PATH").
+bool CannotRun(const Result<ExecResult>& r) {
+  if (!r) return r.error().message.find("executable file not found") != std::string::npos;
+  return r->exit_code == 126 || r->exit_code == 127;
+}
+
+}  // namespace
+
 bool HeartbeatWitness::StartWriter(const std::string& pod, const std::string& uid, const std::string& node,
-                                   const std::string& dir, const std::string& container, std::string* why) {
+                                   const std::string& dir, const std::string& container, std::string* why,
+                                   bool* cannot_run) {
   ExecRequest req{target_->spec.ns,
                   pod,
                   container,
@@ -175,6 +187,7 @@ bool HeartbeatWitness::StartWriter(const std::string& pod, const std::string& ui
                   std::nullopt,
                   std::chrono::seconds(20)};
   auto r = target_->exec->Exec(req);
+  if (cannot_run) *cannot_run = CannotRun(r);
   if (!r) {
     *why = r.error().message;
     return false;
@@ -226,6 +239,11 @@ Status HeartbeatWitness::Start(AssertionContext& ctx) {
     if (!undo) return std::unexpected(undo.error());
     v.undo_id = *undo;
     auto mk = ctx.exec.Exec({sts.ns, o.pod, mount->container, {"mkdir", "-p", v.dir}, std::nullopt});
+    if (CannotRun(mk)) {
+      return MakeError(ErrorCode::kNotFound,
+                       fmt::format("the container of {} cannot run mkdir ({}): the volume was not checked", o.pod,
+                                   mk ? TrimEnd(mk->stderr_data) : mk.error().message));
+    }
     if (!mk) return std::unexpected(mk.error());
     if (mk->exit_code != 0) {
       return MakeError(ErrorCode::kFailedPrecondition,
@@ -234,7 +252,15 @@ Status HeartbeatWitness::Start(AssertionContext& ctx) {
     }
     volumes_[ord] = v;
     std::string why;
-    if (!StartWriter(o.pod, o.uid, o.node, v.dir, mount->container, &why)) {
+    bool cannot_run = false;
+    if (!StartWriter(o.pod, o.uid, o.node, v.dir, mount->container, &why, &cannot_run)) {
+      if (cannot_run) {
+        return MakeError(ErrorCode::kNotFound,
+                         fmt::format("the container of {} cannot run the heartbeat writer (it needs sh, date and "
+                                     "sleep; set params.volume: false to check the API only: {}): the volume was "
+                                     "not checked",
+                                     o.pod, why));
+      }
       return MakeError(ErrorCode::kFailedPrecondition,
                        fmt::format("starting the heartbeat writer in {} failed: {} (the container needs sh, date, "
                                    "sleep; set params.volume: false to check the API only)",

@@ -98,9 +98,11 @@ class HeartbeatWitness {
   };
   struct Target;
   void Follow(std::stop_token stop);
-  // Starts the writer in one incarnation; false when it could not (retry later).
+  // Starts the writer in one incarnation; false when it could not (retry
+  // later). *cannot_run, when given, tells that the image lacks what the
+  // writer runs (no sh): retrying will not help.
   bool StartWriter(const std::string& pod, const std::string& uid, const std::string& node, const std::string& dir,
-                   const std::string& container, std::string* why);
+                   const std::string& container, std::string* why, bool* cannot_run = nullptr);
 
   std::string template_;
   std::string container_;

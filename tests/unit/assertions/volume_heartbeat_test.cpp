@@ -61,7 +61,13 @@ class VolumeExecutor : public PodExecutor {
     ExecResult r{0, "", ""};
     if (req.argv.size() >= 7 && req.argv[0] == "sh" && req.argv[2].find("heartbeat") != std::string::npos &&
         req.argv[4].find("beats") != std::string::npos) {
-      if (no_sh) return ExecResult{126, "", "exec: \"sh\": executable file not found"};
+      if (no_sh) {  // as kubectl reports it: an error, not an exit code
+        return std::unexpected(Error(ErrorCode::kNotFound,
+                                     "kubectl exec in demo/" + req.pod + " failed: OCI runtime exec failed: exec "
+                                     "failed: unable to start container process: exec: \"sh\": executable file not "
+                                     "found in $PATH: unknown"));
+      }
+      if (writer_fails) return ExecResult{1, "", "sh: can't create /data/x: Read-only file system"};
       writers.push_back(req.argv[6]);  // the uid
       r.stdout_data = "heartbeat 42\n";
     } else if (req.argv.size() >= 3 && req.argv[2].find("cat ") != std::string::npos) {
@@ -84,6 +90,7 @@ class VolumeExecutor : public PodExecutor {
 
   std::map<std::string, std::string> beats;  // pod -> the file's content at the end
   bool no_sh = false;
+  bool writer_fails = false;
   std::vector<ExecRequest> calls;
 
  private:
@@ -223,14 +230,25 @@ TEST_F(HeartbeatWitnessTest, WithoutShTheCheckFallsBackToTheApiUnlessVolumeWasAs
   ASSERT_TRUE(prepared_);
   auto v = Check(*a);
   EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
-  EXPECT_NE(v.message.find("the volume-level check could not start"), std::string::npos) << v.message;
-  EXPECT_NE(v.message.find("checked from the API only"), std::string::npos) << v.message;
+  EXPECT_NE(v.message.find("the container of web-0 cannot run the heartbeat writer"), std::string::npos) << v.message;
+  EXPECT_NE(v.message.find("the volume was not checked: checked from the API only"), std::string::npos) << v.message;
 
   auto asked = Prepared({{"volume", true}});
   ASSERT_FALSE(prepared_);
-  EXPECT_NE(prepared_.error().message.find("starting the heartbeat writer in web-0 failed"), std::string::npos)
+  EXPECT_NE(prepared_.error().message.find("the container of web-0 cannot run the heartbeat writer"),
+            std::string::npos)
       << prepared_.error().message;
   EXPECT_NE(prepared_.error().message.find("params.volume: false"), std::string::npos) << prepared_.error().message;
+}
+
+TEST_F(HeartbeatWitnessTest, AWriterThatFailsForAnotherReasonIsAnErrorNeverAnApiOnlyPass) {
+  vexec_.writer_fails = true;
+  InitialState();
+  auto a = Prepared();
+  ASSERT_FALSE(prepared_) << "not asked for, yet no silent fallback";
+  EXPECT_NE(prepared_.error().message.find("starting the heartbeat writer in web-0 failed"), std::string::npos)
+      << prepared_.error().message;
+  EXPECT_NE(prepared_.error().message.find("Read-only file system"), std::string::npos) << prepared_.error().message;
 }
 
 TEST_F(HeartbeatWitnessTest, AWipedVolumeIsNamedNotFailed) {
