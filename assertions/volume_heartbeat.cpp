@@ -239,6 +239,11 @@ Status HeartbeatWitness::Start(AssertionContext& ctx) {
     if (!undo) return std::unexpected(undo.error());
     v.undo_id = *undo;
     auto mk = ctx.exec.Exec({sts.ns, o.pod, mount->container, {"mkdir", "-p", v.dir}, std::nullopt});
+    if (CannotRun(mk) || !mk || mk->exit_code != 0) {
+      // Nothing was made: the removal has nothing to undo (and an image
+      // without mkdir has no rm to run it with).
+      (void)ctx.journal->MarkDone(v.undo_id, "nothing was written");
+    }
     if (CannotRun(mk)) {
       return MakeError(ErrorCode::kNotFound,
                        fmt::format("the container of {} cannot run mkdir ({}): the volume was not checked", o.pod,

@@ -59,6 +59,10 @@ class VolumeExecutor : public PodExecutor {
     std::lock_guard lock(mu_);
     calls.push_back(req);
     ExecResult r{0, "", ""};
+    if (no_mkdir && req.argv.front() == "mkdir") {
+      return std::unexpected(Error(ErrorCode::kNotFound, "kubectl exec in demo/" + req.pod + " failed: exec: \"mkdir\": "
+                                                         "executable file not found in $PATH: unknown"));
+    }
     if (req.argv.size() >= 7 && req.argv[0] == "sh" && req.argv[2].find("heartbeat") != std::string::npos &&
         req.argv[4].find("beats") != std::string::npos) {
       if (no_sh) {  // as kubectl reports it: an error, not an exit code
@@ -90,6 +94,7 @@ class VolumeExecutor : public PodExecutor {
 
   std::map<std::string, std::string> beats;  // pod -> the file's content at the end
   bool no_sh = false;
+  bool no_mkdir = false;  // with no_sh: an image of one static binary (pause)
   bool writer_fails = false;
   std::vector<ExecRequest> calls;
 
@@ -239,6 +244,17 @@ TEST_F(HeartbeatWitnessTest, WithoutShTheCheckFallsBackToTheApiUnlessVolumeWasAs
             std::string::npos)
       << prepared_.error().message;
   EXPECT_NE(prepared_.error().message.find("params.volume: false"), std::string::npos) << prepared_.error().message;
+}
+
+TEST_F(HeartbeatWitnessTest, AnImageWithoutMkdirLeavesNoUndoBehind) {
+  vexec_.no_sh = vexec_.no_mkdir = true;
+  InitialState();
+  auto a = Prepared();
+  ASSERT_TRUE(prepared_);
+  EXPECT_TRUE(journal_->Pending().empty()) << "nothing was made, and there is no rm to remove it with";
+  auto v = Check(*a);
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  EXPECT_NE(v.message.find("the container of web-0 cannot run mkdir"), std::string::npos) << v.message;
 }
 
 TEST_F(HeartbeatWitnessTest, AWriterThatFailsForAnotherReasonIsAnErrorNeverAnApiOnlyPass) {
