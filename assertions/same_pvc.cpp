@@ -67,6 +67,10 @@ class SamePvc final : public Assertion {
       std::string token = MarkerToken(ctx.run_id, o, volume_);
       ExecRequest req{ctx.baseline.spec.ns, o.pod, mount->container, {"sh", "-c", "cat > \"$1\" && sync", "sh", path}, token};
       auto r = ctx.exec.Exec(req);
+      if (ExecCannotRun(r)) {  // nothing written, and no rm to remove it with
+        (void)ctx.journal->MarkDone(*undo, "nothing was written");
+        undo_ids_.pop_back();
+      }
       if (!r) return std::unexpected(r.error());
       if (r->exit_code != 0) {
         return MakeError(ErrorCode::kFailedPrecondition, fmt::format("writing marker {} in {} exited {}: {}", path,

@@ -116,6 +116,10 @@ Result<std::vector<SeededVolume>> SeedDataset(AssertionContext& ctx, const std::
                     std::nullopt,
                     std::chrono::seconds(120)};
     auto r = ctx.exec.Exec(req);
+    if (ExecCannotRun(r)) {  // nothing written, and no rm to remove it with
+      (void)ctx.journal->MarkDone(*undo, "nothing was written");
+      undo_ids.pop_back();
+    }
     if (!r) return std::unexpected(r.error());
     if (r->exit_code != 0) {
       return MakeError(ErrorCode::kFailedPrecondition,

@@ -165,17 +165,6 @@ HeartbeatWitness::HeartbeatWitness(std::string claim_template, std::string conta
 
 HeartbeatWitness::~HeartbeatWitness() { Stop(); }
 
-namespace {
-
-// The image lacks the program: a shell's 126/127, or the runtime's refusal,
-// which kubectl reports as an error ("executable file not found in $PATH").
-bool CannotRun(const Result<ExecResult>& r) {
-  if (!r) return r.error().message.find("executable file not found") != std::string::npos;
-  return r->exit_code == 126 || r->exit_code == 127;
-}
-
-}  // namespace
-
 bool HeartbeatWitness::StartWriter(const std::string& pod, const std::string& uid, const std::string& node,
                                    const std::string& dir, const std::string& container, std::string* why,
                                    bool* cannot_run) {
@@ -187,7 +176,7 @@ bool HeartbeatWitness::StartWriter(const std::string& pod, const std::string& ui
                   std::nullopt,
                   std::chrono::seconds(20)};
   auto r = target_->exec->Exec(req);
-  if (cannot_run) *cannot_run = CannotRun(r);
+  if (cannot_run) *cannot_run = ExecCannotRun(r);
   if (!r) {
     *why = r.error().message;
     return false;
@@ -239,12 +228,12 @@ Status HeartbeatWitness::Start(AssertionContext& ctx) {
     if (!undo) return std::unexpected(undo.error());
     v.undo_id = *undo;
     auto mk = ctx.exec.Exec({sts.ns, o.pod, mount->container, {"mkdir", "-p", v.dir}, std::nullopt});
-    if (CannotRun(mk) || !mk || mk->exit_code != 0) {
+    if (ExecCannotRun(mk) || !mk || mk->exit_code != 0) {
       // Nothing was made: the removal has nothing to undo (and an image
       // without mkdir has no rm to run it with).
       (void)ctx.journal->MarkDone(v.undo_id, "nothing was written");
     }
-    if (CannotRun(mk)) {
+    if (ExecCannotRun(mk)) {
       return MakeError(ErrorCode::kNotFound,
                        fmt::format("the container of {} cannot run mkdir ({}): the volume was not checked", o.pod,
                                    mk ? TrimEnd(mk->stderr_data) : mk.error().message));

@@ -43,4 +43,12 @@ class PodExecutor {
   virtual Result<ExecResult> Exec(const ExecRequest& req) = 0;
 };
 
+// True when the container lacks the program: the runtime refused to start it
+// (kubectl reports an error: "executable file not found in $PATH") or a
+// shell answered 126/127. Nothing the command would have done was done.
+inline bool ExecCannotRun(const Result<ExecResult>& r) {
+  if (!r) return r.error().message.find("executable file not found") != std::string::npos;
+  return r->exit_code == 126 || r->exit_code == 127;
+}
+
 }  // namespace kdrill
