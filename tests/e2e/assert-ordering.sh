@@ -9,6 +9,7 @@ source "$(dirname "$0")/lib.sh"
 healthy_ns="$(e2e_ns kdrill-ordered)"
 run_kdrill healthy run "$E2E_REPO/scenarios/ordered-recovery.yaml" -n "$healthy_ns" --junit "$E2E_OUT/healthy.xml"
 expect_rc 0 "ordered recovery of an OrderedReady StatefulSet" healthy
+expect_volume_checked healthy
 expect_junit_valid "$E2E_OUT/healthy.xml"
 for a in ordered-recovery at-most-one-per-ordinal recovered-within stable-identity same-pvc data-intact; do
   expect_grep "PASS +assertion +$a" "$E2E_OUT/healthy.out" "$a passed"

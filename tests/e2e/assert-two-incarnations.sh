@@ -15,6 +15,7 @@ source "$(dirname "$0")/lib.sh"
 healthy_ns="$(e2e_ns kdrill-demo)"
 run_kdrill healthy run "$E2E_REPO/scenarios/pod-kill.yaml" -n "$healthy_ns" --json "$E2E_OUT/healthy.json"
 expect_rc 0 "a forced pod-kill of a container that exits on TERM" healthy
+expect_volume_checked healthy
 expect_case "$E2E_OUT/healthy.json" at-most-one-per-ordinal passed \
   'never two live pods with one ordinal; on 3 volume\(s\), [4-9] incarnation\(s\) wrote heartbeats, never two at once'
 expect_namespace_gone "$healthy_ns"

@@ -15,6 +15,7 @@ source "$(dirname "$0")/lib.sh"
 twin_ns="$(e2e_ns kdrill-e2e-twin)"
 run_kdrill twin run "$E2E_REPO/tests/e2e/drills/twin-statefulsets.yaml" -n "$twin_ns" --junit "$E2E_OUT/twin.xml" --json "$E2E_OUT/twin.json"
 expect_rc 0 "a twin StatefulSet with the same labels is not the target's" twin
+expect_volume_checked twin
 expect_junit_valid "$E2E_OUT/twin.xml"
 for a in at-most-one-per-ordinal ordered-recovery recovered-within stable-identity same-pvc; do
   expect_case "$E2E_OUT/twin.json" "$a" passed
@@ -35,6 +36,7 @@ expect_namespace_gone "$twin_ns"
 partition_ns="$(e2e_ns kdrill-rollout-partition)"
 run_kdrill partition run "$E2E_REPO/scenarios/rollout-partition.yaml" -n "$partition_ns" --junit "$E2E_OUT/partition.xml" --json "$E2E_OUT/partition.json"
 expect_rc 0 "a partitioned rollout with ordered-update required" partition
+expect_volume_checked partition
 expect_junit_valid "$E2E_OUT/partition.xml"
 expect_case "$E2E_OUT/partition.json" ordered-update passed '^1 controller move\(s\), all in order'
 judged="$(case_property "$E2E_OUT/partition.json" ordered-update ordering.judged)"

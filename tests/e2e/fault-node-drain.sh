@@ -45,6 +45,7 @@ expect_namespace_gone "$blocked_ns"
 twin_ns="$(e2e_ns kdrill-twin-drain)"
 run_kdrill twin-drain run "$E2E_REPO/tests/e2e/drills/twin-drain.yaml" -n "$twin_ns" --json "$E2E_OUT/twin-drain.json"
 expect_rc 0 "a drain beside a twin StatefulSet with the same labels" twin-drain
+expect_volume_checked twin-drain
 for a in at-most-one-per-ordinal recovered-within stable-identity same-pvc; do
   expect_case "$E2E_OUT/twin-drain.json" "$a" passed
 done

@@ -10,6 +10,7 @@ source "$(dirname "$0")/volume-lib.sh"
 drill_ns="$(e2e_ns kdrill-rollout)"
 run_kdrill rollout run "$E2E_REPO/scenarios/rollout.yaml" -n "$drill_ns" --junit "$E2E_OUT/rollout.xml"
 expect_rc 0 "rollout drill" rollout
+expect_volume_checked rollout
 expect_junit_valid "$E2E_OUT/rollout.xml"
 expect_grep 'rollout of web settled in .*3 pod\(s\) replaced' "$E2E_OUT/rollout.out" "the first rollout replaced every pod"
 expect_grep 'rollout of web settled in .*1 pod\(s\) replaced' "$E2E_OUT/rollout.out" "the partitioned rollout replaced one pod"

@@ -9,6 +9,7 @@ source "$(dirname "$0")/volume-lib.sh"
 drill_ns="$(e2e_ns kdrill-scale)"
 run_kdrill scale run "$E2E_REPO/scenarios/scale.yaml" -n "$drill_ns" --junit "$E2E_OUT/scale.xml"
 expect_rc 0 "scale drill" scale
+expect_volume_checked scale
 expect_junit_valid "$E2E_OUT/scale.xml"
 expect_grep 'web settled at 5 replicas .*pods added: web-3 .*web-4' "$E2E_OUT/scale.out" "scaled up to 5"
 expect_grep 'web settled at 3 replicas .*pods removed: web-3, web-4' "$E2E_OUT/scale.out" "scaled down by 2"

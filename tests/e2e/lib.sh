@@ -125,6 +125,14 @@ expect_case() {
   fi
 }
 
+# expect_volume_checked OUT: the drill's console output (OUT, a run_kdrill
+# name) shows at-most-one-per-ordinal passed with the volume-level check run:
+# heartbeats read back from at least one volume, never a fallback to the API.
+expect_volume_checked() {
+  expect_grep 'PASS +assertion +at-most-one-per-ordinal .*; on [1-9][0-9]* volume\(s\), [1-9][0-9]* incarnation\(s\) wrote heartbeats, never two at once' \
+    "$E2E_OUT/$1.out" "$1: at-most-one-per-ordinal passed with the volume-level check run"
+}
+
 # case_property JSON CASE NAME: a property of a case (empty when absent).
 case_property() {
   jq -r --arg n "$2" --arg p "$3" '[.items[].cases[] | select(.name == $n)][0].properties[$p] // ""' "$1"

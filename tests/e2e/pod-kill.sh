@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 ns="$(e2e_ns kdrill-demo)"
 run_kdrill pod-kill run "$E2E_REPO/scenarios/pod-kill.yaml" -n "$ns" --junit "$E2E_OUT/pod-kill.xml" --json "$E2E_OUT/pod-kill.json"
 expect_rc 0 "pod-kill drill on a healthy StatefulSet" pod-kill
+expect_volume_checked pod-kill
 expect_junit_valid "$E2E_OUT/pod-kill.xml"
 expect_grep 'PASS +assertion +stable-identity' "$E2E_OUT/pod-kill.out" "stable-identity passed"
 expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/pod-kill.out" "same-pvc passed"
