@@ -261,8 +261,13 @@ class Destroy final : public Fault {
       if (!undo) return std::unexpected(undo.error());
     }
     FaultResult result;
+    // The namespace takes every pod with it, but only the target's own count
+    // as the pods this fault deleted (as in pods-and-claims mode): another
+    // controller's pods with the same labels are not the target's.
     for (const auto& p : (*pods)["items"]) {
-      result.deleted_pod_uids.push_back(p.value("/metadata/uid"_json_pointer, std::string()));
+      if (cluster::RelationTo(p, ctx.sts) == cluster::PodRelation::kOwned) {
+        result.deleted_pod_uids.push_back(p.value("/metadata/uid"_json_pointer, std::string()));
+      }
     }
     auto begin = ctx.clock.Now();
     kube::DeleteOptions opts;

@@ -130,6 +130,7 @@ class Rollout final : public Fault {
     auto ref = kube::StatefulSets(ctx.ns, ctx.sts.name);
     kube::ListOptions lo;
     lo.label_selector = ctx.sts.selector;
+    // Read by name only for the target's own pods in settled->pods (see SettledState).
     auto pods_before = ctx.api.List(kube::Pods(ctx.ns), lo);
     if (!pods_before) {
       return std::unexpected(pods_before.error());

@@ -128,6 +128,9 @@ class StatefulSetDelete final : public Fault {
     selector.label_selector = ctx.sts.selector;
     auto pods = ctx.api.List(kube::Pods(ctx.ns), selector);
     if (!pods) return std::unexpected(pods.error());
+    // The pods of this incarnation (owned by its UID): another controller's
+    // pods with the same labels never are, and an adoptable pod is not
+    // deleted by the garbage collector.
     std::map<std::string, std::string> pod_uids;
     for (const auto& p : (*pods)["items"]) {
       if (OwnedByUid(p, old_uid)) {

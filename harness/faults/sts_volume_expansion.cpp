@@ -126,6 +126,10 @@ class StsVolumeExpansion final : public Fault {
     if (!pods) {
       return std::unexpected(pods.error());
     }
+    // The pods that must keep their UIDs: the target's own, and adoptable
+    // ones at an ordinal's name (the recreated StatefulSet adopts them, so
+    // they compete for that ordinal). Another controller's pods with the same
+    // labels are never the target's.
     for (const auto& p : (*pods)["items"]) {
       std::string name = p.value("/metadata/name"_json_pointer, std::string());
       if (cluster::OrdinalOf(name, ctx.sts.name) &&

@@ -61,7 +61,8 @@ std::string NotSettledReason(const kube::Json& sts, const std::map<std::string, 
     }
   }
   for (const auto& [name, pod] : pods) {
-    // Another controller's pod is never the StatefulSet's to remove.
+    // Another controller's pod is never the StatefulSet's to remove; an
+    // adoptable one is counted: the controller may adopt it for that ordinal.
     if (cluster::RelationTo(pod, spec) == cluster::PodRelation::kForeign) continue;
     auto ord = cluster::OrdinalOf(name, spec.name);
     if (ord && (*ord < spec.ordinal_start || *ord >= spec.ordinal_start + spec.replicas)) {
@@ -117,7 +118,10 @@ Result<SettledState> AwaitSettled(FaultContext& ctx, const SettleGoal& goal) {
     return std::unexpected(st.error());
   }
   out.statefulset = sts;
-  out.pods = pods;
+  const auto target = cluster::ReadStatefulSet(sts);
+  for (auto& [name, pod] : pods) {
+    if (cluster::RelationTo(pod, target) == cluster::PodRelation::kOwned) out.pods.emplace(name, std::move(pod));
+  }
   return out;
 }
 

@@ -26,7 +26,11 @@ struct SettleGoal {
 
 struct SettledState {
   kube::Json statefulset;
-  std::map<std::string, kube::Json> pods;  // by name
+  // The target's own pods (cluster::RelationTo: kOwned) by name; once
+  // settled, those are exactly the expected ordinals. Pods the selector also
+  // lists but the target does not own (another controller's with the same
+  // labels) are left out: no fault reports or counts them.
+  std::map<std::string, kube::Json> pods;
 };
 
 // Errors: kTimeout naming what is not yet true; kCancelled on stop; API errors.

@@ -131,14 +131,21 @@ Result<WaitPredicate> MakeWaitPredicate(const drill::WaitSpec& spec, const clust
     std::string key = sts.ns + "/" + pod;
     WaitPredicate w;
     w.description = pod + " Ready";
-    w.done = [key, gone](const ObjectStore& s) {
+    // Only the target's own pod at that name counts: another controller's
+    // pod there (same labels) never holds the ordinal, Ready or not; an
+    // adoptable one counts once the controller has adopted it.
+    w.done = [key, gone, sts](const ObjectStore& s) {
       const auto* p = Find(s, "Pod", key);
       return p && !gone.count(p->value("/metadata/uid"_json_pointer, std::string())) &&
-             !cluster::PodTerminating(*p) && cluster::PodReady(*p);
+             cluster::RelationTo(*p, sts) == cluster::PodRelation::kOwned && !cluster::PodTerminating(*p) &&
+             cluster::PodReady(*p);
     };
-    w.status = [key, pod](const ObjectStore& s) {
+    w.status = [key, pod, sts](const ObjectStore& s) {
       const auto* p = Find(s, "Pod", key);
       if (!p) return pod + " does not exist";
+      if (cluster::RelationTo(*p, sts) != cluster::PodRelation::kOwned) {
+        return pod + " is not the StatefulSet's own pod (" + cluster::DescribeController(*p) + ")";
+      }
       if (cluster::PodTerminating(*p)) return pod + " is terminating";
       return pod + " " + SummarizeObject("Pod", *p);
     };

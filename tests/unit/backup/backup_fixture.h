@@ -228,14 +228,17 @@ class BackupTest : public ::testing::Test {
             {"status", {{"phase", "Running"}, {"conditions", {{{"type", "Ready"}, {"status", "True"}}}}}}};
   }
 
-  // The StatefulSet controller: claims and pods for ordinals < replicas, none beyond.
+  // The StatefulSet controller: claims and pods for ordinals < replicas, none
+  // beyond; another controller's pod at such a name is left alone.
   void Reconcile(kube::Json sts) {
     int n = sts["spec"].value("replicas", 1);
     if (hold_pods_) return;
     for (int i = 0; i < 10; ++i) {
       std::string pod = "web-" + std::to_string(i);
       std::string claim = "data-" + pod;
-      bool exists = !api_.Peek(kube::Pods("demo", pod)).is_null();
+      auto existing = api_.Peek(kube::Pods("demo", pod));
+      bool exists = !existing.is_null();
+      if (exists && existing.value("/metadata/ownerReferences/0/name"_json_pointer, std::string()) != "web") continue;
       if (i < n) {
         if (api_.Peek(kube::Pvcs("demo", claim)).is_null()) api_.Put(kube::Pvcs("demo"), MakeClaim(claim));
         if (!exists) api_.Put(kube::Pods("demo"), Pod(i));

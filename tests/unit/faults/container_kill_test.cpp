@@ -5,9 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "harness/faults/container_signal.h"
 #include "harness/faults/fault.h"
 #include "harness/faults/restart_wait.h"
+#include "tests/fakes/foreign_pods.h"
 #include "tests/unit/faults/fault_fixture.h"
 
 namespace kdrill::faults {
@@ -136,6 +139,34 @@ TEST_F(ContainerKillTest, AReplacedPodIsNotARestart) {
   auto r = MakeFault("container-kill")->Inject(ctx, step);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("replaced, not restarted"), std::string::npos) << r.error().message;
+}
+
+// web-twin's pods carry app=web as web's do, and its "web-3" even has a name
+// web's controller would use: no signal ever reaches them, and a twin's
+// container restarting is not the victim's restart.
+TEST_F(ContainerKillTest, NeverSignalsAForeignPodThatCarriesTheTargetsLabels) {
+  testing::PutTwinPods(api_);
+  testing::PutForeignWeb3(api_);
+  scripted_.on_kill = [&](const ExecRequest&) {  // the twin restarts too, at the same moment
+    auto twin = api_.Peek(kube::Pods("demo", "web-twin-1"));
+    twin["status"]["containerStatuses"][0]["restartCount"] = 7;
+    api_.Put(kube::Pods("demo"), twin);
+  };
+  auto ctx = Ctx();
+  auto third =
+      MakeFault("container-kill")->Inject(ctx, StepFrom("    - fault: container-kill\n      target: {ordinals: [3]}\n"));
+  ASSERT_FALSE(third);
+  EXPECT_NE(third.error().message.find("ordinal 3 of StatefulSet demo/web has no live pod"), std::string::npos)
+      << third.error().message;
+  EXPECT_TRUE(scripted_.calls.empty());
+  auto r =
+      MakeFault("container-kill")->Inject(ctx, StepFrom("    - fault: container-kill\n      target: {all: true}\n"));
+  ASSERT_TRUE(r) << r.error().message << "\n" << Joined();
+  EXPECT_EQ(r->victims, (std::vector<std::string>{"web-0", "web-1", "web-2"}));
+  EXPECT_EQ(r->properties.at("restartCount"), "web-0:2->3,web-1:2->3,web-2:2->3");
+  std::set<std::string> execed;
+  for (const auto& c : scripted_.calls) execed.insert(c.pod);
+  EXPECT_EQ(execed, (std::set<std::string>{"web-0", "web-1", "web-2"}));
 }
 
 TEST_F(ContainerKillTest, ValidateRejectsAnUnknownSignalAtItsLocation) {

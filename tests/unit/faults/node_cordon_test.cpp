@@ -7,6 +7,7 @@
 #include "harness/faults/fault.h"
 #include "harness/runner/journal.h"
 #include "harness/runner/undo_actions.h"
+#include "tests/fakes/foreign_pods.h"
 #include "tests/unit/faults/fault_fixture.h"
 
 namespace kdrill::faults {
@@ -102,6 +103,27 @@ TEST_F(NodeCordonTest, ANamedNodeThatDoesNotExistIsAnErrorListingTheNodes) {
   EXPECT_NE(r.error().message.find("node-a, node-b"), std::string::npos) << r.error().message;
   EXPECT_TRUE(Writes().empty());
   EXPECT_TRUE(journal_->Records().empty());
+}
+
+// The nodes are those of the target's own pods: web-twin's pods carry app=web
+// as web's do, and its "web-3" even has a name web's controller would use, but
+// the node they alone run on (node-c) is never cordoned for web.
+TEST_F(NodeCordonTest, ANodeHostingOnlyForeignPodsWithTheTargetsLabelsIsNeverCordoned) {
+  api_.Put(kube::Nodes(), testing::MakeNode("node-c"));
+  testing::PutTwinPods(api_);
+  testing::PutForeignWeb3(api_, "node-c");
+  api_.Put(kube::Pods("demo"), testing::ForeignPod("web-twin-4", 4, true, "node-c"));
+  auto ctx = Ctx();
+  auto third =
+      MakeFault("node-cordon")->Inject(ctx, StepFrom("    - fault: node-cordon\n      target: {ordinals: [3]}\n"));
+  ASSERT_FALSE(third);
+  EXPECT_NE(third.error().message.find("ordinal 3 of StatefulSet demo/web has no live pod"), std::string::npos)
+      << third.error().message;
+  auto r = MakeFault("node-cordon")->Inject(ctx, StepFrom("    - fault: node-cordon\n      target: {all: true}\n"));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->victims, (std::vector<std::string>{"node-a", "node-b"}));
+  EXPECT_FALSE(Unschedulable("node-c"));
+  EXPECT_GE(LogIndex("victims: nodes node-a (hosts web-0, web-2), node-b (hosts web-1)"), 0) << Joined();
 }
 
 TEST_F(NodeCordonTest, ANodeFaultWithoutATargetIsRefusedAtValidation) {

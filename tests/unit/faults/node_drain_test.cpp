@@ -7,6 +7,7 @@
 
 #include "harness/faults/fault.h"
 #include "harness/runner/journal.h"
+#include "tests/fakes/foreign_pods.h"
 #include "tests/unit/faults/fault_fixture.h"
 
 namespace kdrill::faults {
@@ -189,6 +190,41 @@ TEST_F(NodeDrainTest, BarePodsAreRefusedUnlessAllowed) {
   auto r2 = MakeFault("node-drain")->Inject(ctx, allowed);
   ASSERT_TRUE(r2) << r2.error().message;
   EXPECT_TRUE(api_.Peek(kube::Pods("demo", "debug-shell")).is_null());
+}
+
+// web-twin's pods carry app=web as web's do. A drain empties its node, so a
+// twin pod there is evicted, but as another controller's pod (named and
+// counted as NOT the target), never as one of web's.
+TEST_F(NodeDrainTest, AForeignPodWithTheTargetsLabelsIsEvictedOnlyAsAnotherPod) {
+  testing::PutTwinPods(api_);
+  auto step = StepFrom("    - fault: node-drain\n      target: {ordinals: [1]}\n");
+  auto ctx = Ctx();
+  auto r = MakeFault("node-drain")->Inject(ctx, step);
+  ASSERT_TRUE(r) << r.error().message << "\n" << Joined();
+  EXPECT_EQ(r->victims, std::vector<std::string>{"node-b"});
+  EXPECT_EQ(Evictions(), (std::vector<std::string>{"pods/demo/web-1", "pods/demo/web-twin-1"}));
+  EXPECT_EQ(r->properties.at("evictedOther"), "demo/web-twin-1");
+  EXPECT_GE(LogIndex("node node-b: evict 2 pod(s): 1 of the target, 1 other"), 0) << Joined();
+  EXPECT_GE(LogIndex("evict demo/web-twin-1 (StatefulSet web-twin: NOT the target)"), 0) << Joined();
+}
+
+// The nodes drained are those of the target's own pods: a node that runs only
+// web-twin's pods (one of them named "web-3", a name web's controller would
+// use) is never drained for web, and those pods are never evicted.
+TEST_F(NodeDrainTest, ANodeHostingOnlyForeignPodsWithTheTargetsLabelsIsNeverDrained) {
+  api_.Put(kube::Nodes(), testing::MakeNode("node-c"));
+  std::string web3_uid = testing::PutForeignWeb3(api_, "node-c");
+  api_.Put(kube::Pods("demo"), testing::ForeignPod("web-twin-4", 4, true, "node-c"));
+  auto step = StepFrom("    - fault: node-drain\n      target: {all: true}\n");
+  auto ctx = Ctx();
+  auto r = MakeFault("node-drain")->Inject(ctx, step);
+  ASSERT_TRUE(r) << r.error().message << "\n" << Joined();
+  EXPECT_EQ(r->victims, (std::vector<std::string>{"node-a", "node-b"}));
+  EXPECT_FALSE(Unschedulable("node-c"));
+  for (const auto& e : Evictions()) {
+    EXPECT_TRUE(e != "pods/demo/web-3" && e != "pods/demo/web-twin-4") << e;
+  }
+  EXPECT_EQ(api_.Peek(kube::Pods("demo", "web-3"))["metadata"]["uid"], web3_uid);
 }
 
 TEST_F(NodeDrainTest, PlanListsEveryPodAndTouchesNothing) {

@@ -6,6 +6,7 @@
 #include "tests/fakes/fake_kube_api.h"
 #include "tests/fakes/fake_pod_executor.h"
 #include "tests/fakes/fake_statefulset.h"
+#include "tests/fakes/foreign_pods.h"
 #include "tests/unit/runner/drill_fixture.h"
 
 namespace kdrill::faults {
@@ -100,6 +101,41 @@ TEST_F(PodKillTest, TooManyRandomVictimsIsAnError) {
   auto r = MakeFault("pod-kill")->Plan(ctx, step);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("only 3 live pods"), std::string::npos) << r.error().message;
+}
+
+// Ownership decides identity, not labels: web-twin's pods carry app=web as
+// web's do, and its pod "web-3" even has a name web's controller would use.
+// Neither is ever a victim, whatever the target asks for.
+TEST_F(PodKillTest, NeverKillsAForeignPodThatCarriesTheTargetsLabels) {
+  auto twin_uids = testing::PutTwinPods(api_);
+  std::string web3_uid = testing::PutForeignWeb3(api_);
+  auto ctx = Ctx();
+  auto random = MakeFault("pod-kill")->Plan(ctx, StepFrom("    - fault: pod-kill\n      target: {random: 4}\n"));
+  ASSERT_FALSE(random);
+  EXPECT_NE(random.error().message.find("has only 3 live pods"), std::string::npos) << random.error().message;
+  auto third = MakeFault("pod-kill")->Inject(ctx, StepFrom("    - fault: pod-kill\n      target: {ordinals: [3]}\n"));
+  ASSERT_FALSE(third);
+  EXPECT_NE(third.error().message.find("ordinal 3 of StatefulSet demo/web has no live pod (pods now: web-0, web-1, "
+                                       "web-2)"),
+            std::string::npos)
+      << third.error().message;
+  auto selected = MakeFault("pod-kill")->Plan(
+      ctx, StepFrom("    - fault: pod-kill\n      target: {selector: 'apps.kubernetes.io/pod-index=3'}\n"));
+  ASSERT_FALSE(selected);  // only web-twin's "web-3" carries pod-index 3
+  EXPECT_NE(selected.error().message.find("matches no live pod of StatefulSet demo/web"), std::string::npos)
+      << selected.error().message;
+  auto all = MakeFault("pod-kill")->Inject(ctx, StepFrom("    - fault: pod-kill\n      target: {all: true}\n"));
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(all->victims, (std::vector<std::string>{"web-0", "web-1", "web-2"}));
+  EXPECT_EQ(all->deleted_pod_uids.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    std::string name = "web-twin-" + std::to_string(i);
+    EXPECT_EQ(api_.Peek(kube::Pods("demo", name))["metadata"]["uid"], twin_uids[i]) << name;
+  }
+  EXPECT_EQ(api_.Peek(kube::Pods("demo", "web-3"))["metadata"]["uid"], web3_uid);
+  for (const auto& c : api_.calls) {
+    EXPECT_TRUE(c.find("delete pods/demo/web-twin") == std::string::npos && c != "delete pods/demo/web-3") << c;
+  }
 }
 
 TEST_F(PodKillTest, ValidateRejectsContradictoryParamsWithLocation) {

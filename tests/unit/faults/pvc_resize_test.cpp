@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/faults/claim_resize.h"
+#include "tests/fakes/foreign_pods.h"
 #include "tests/unit/faults/volume_fault_fixture.h"
 
 namespace kdrill::faults {
@@ -102,6 +103,24 @@ TEST_F(PvcResizeTest, InfeasibleResizeFailsWithConditionsAndEvents) {
   EXPECT_NE(r.error().message.find("ControllerResizeInfeasible"), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find("ControllerResizeError=True"), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find("Warning VolumeResizeFailed: no room"), std::string::npos) << r.error().message;
+}
+
+// web-twin's pods carry app=web as web's do, and its "web-3" even has a name
+// web's controller would use: target.all resolves to web's own pods' claims.
+TEST_F(PvcResizeTest, AllMeansTheClaimsOfTheTargetsOwnPodsOnly) {
+  PutStorageClass("standard", true);
+  PlayResizer();
+  testing::PutTwinPods(api_);
+  testing::PutForeignWeb3(api_);
+  auto claim3 = api_.Peek(kube::Pvcs("demo", "data-web-0"));
+  claim3["metadata"] = {{"name", "data-web-3"}, {"labels", {{"app", "web"}}}};
+  api_.Put(kube::Pvcs("demo"), claim3);  // what web-3 mounts: not web's to resize either
+  auto step = StepFrom("    - fault: pvc-resize\n      target: {all: true}\n      params: {increase: 64Mi}\n");
+  auto ctx = Ctx();
+  auto r = MakeFault("pvc-resize")->Inject(ctx, step);
+  ASSERT_TRUE(r) << r.error().message << "\n" << Log();
+  EXPECT_EQ(r->victims, (std::vector<std::string>{"data-web-0", "data-web-1", "data-web-2"}));
+  EXPECT_TRUE(api_.Peek(kube::Pvcs("demo", "data-web-3"))["spec"]["resources"].is_null());
 }
 
 TEST_F(PvcResizeTest, ValidateWantsExactlyOneOfSizeAndIncrease) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/faults/template_change.h"
+#include "tests/fakes/foreign_pods.h"
 #include "tests/unit/faults/volume_fault_fixture.h"
 
 namespace kdrill::faults {
@@ -125,6 +126,32 @@ TEST_F(RolloutTest, APartitionLimitsWhichPodsAreReplaced) {
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->properties.at("pods.replaced"), "1");
   EXPECT_EQ(r->properties.at("partition"), "2");
+}
+
+// web-twin's pods carry app=web as web's do ("web-3" even has a name web's
+// controller would use), and web-twin rolls at the same time: the rollout of
+// web reports and counts web's pods only, and web-twin's unready pod does not
+// hold it up.
+TEST_F(RolloutTest, ForeignPodsWithTheTargetsLabelsAreNeitherReportedNorCounted) {
+  testing::PutTwinPods(api_);  // web-twin-1 is not Ready
+  testing::PutForeignWeb3(api_, "node-b");
+  auto controller = api_.on_write;
+  api_.on_write = [this, controller](const kube::ResourceRef& ref, const kube::Json& obj) {
+    controller(ref, obj);
+    if (ref.resource == "statefulsets") {  // web-twin replaces its pod 0 meanwhile
+      (void)api_.Delete(kube::Pods("demo", "web-twin-0"), {});
+      api_.Put(kube::Pods("demo"), testing::ForeignPod("web-twin-0", 0, true, "node-a"));
+    }
+  };
+  auto step = StepFrom("    - fault: rollout\n      params: {image: 'busybox:2', timeout: 10s}\n");
+  auto ctx = Ctx();
+  auto r = MakeFault("rollout")->Inject(ctx, step);
+  ASSERT_TRUE(r) << r.error().message << "\n" << Log();
+  EXPECT_EQ(r->properties.at("pods.replaced"), "3");
+  ASSERT_EQ(r->details.size(), 4u);  // the summary, then web-0, web-1, web-2
+  for (const auto& d : r->details) {
+    EXPECT_TRUE(d.find("web-twin") == std::string::npos && d.find("web-3") == std::string::npos) << d;
+  }
 }
 
 TEST_F(RolloutTest, RefusesOnDelete) {

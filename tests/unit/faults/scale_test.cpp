@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/fakes/foreign_pods.h"
 #include "tests/unit/faults/volume_fault_fixture.h"
 
 namespace kdrill::faults {
@@ -16,7 +17,8 @@ class ScaleTest : public voltest::VolumeFaultTest {
  protected:
   void SetUp() override {
     VolumeFaultTest::SetUp();
-    // The controller: pods 0..n-1 exist and are Ready, the rest are deleted.
+    // The controller: pods 0..n-1 exist and are Ready, the rest are deleted;
+    // another controller's pod is left alone.
     api_.on_write = [this](const kube::ResourceRef& ref, const kube::Json& obj) {
       if (ref.resource != "statefulsets") {
         return;
@@ -25,7 +27,11 @@ class ScaleTest : public voltest::VolumeFaultTest {
       int n = obj["spec"].value("replicas", 1);
       for (int i = 0; i < 10; ++i) {
         std::string pod = cluster::PodName("web", i);
-        bool exists = !api_.Peek(kube::Pods("demo", pod)).is_null();
+        auto existing = api_.Peek(kube::Pods("demo", pod));
+        bool exists = !existing.is_null();
+        if (exists && existing.value("/metadata/ownerReferences/0/name"_json_pointer, std::string()) != "web") {
+          continue;
+        }
         if (i < n && !exists) {
           api_.Put(kube::Pods("demo"), sts_.MakePod(i, true));
         }
@@ -97,6 +103,24 @@ TEST_F(ScaleTest, TimesOutNamingWhatIsMissing) {
   EXPECT_EQ(r.error().code, ErrorCode::kTimeout);
   EXPECT_NE(r.error().message.find("did not settle within 1s"), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find("3/4 pods exist"), std::string::npos) << r.error().message;
+}
+
+// web-twin's pods carry app=web as web's do; its "web-4" even has a name
+// web's controller would use at 5 replicas. Scaling web to 4 neither counts
+// web-4 as added nor waits on web-twin's unready pod.
+TEST_F(ScaleTest, ForeignPodsWithTheTargetsLabelsAreNeitherAddedNorWaitedFor) {
+  auto twin_uids = testing::PutTwinPods(api_);  // web-twin-1 is not Ready
+  std::string web4_uid = api_.Put(kube::Pods("demo"), testing::ForeignPod("web-4", 4, true))["metadata"]["uid"];
+  auto step = StepFrom("    - fault: scale\n      params: {replicas: 4, timeout: 10s}\n");
+  auto ctx = Ctx();
+  auto r = MakeFault("scale")->Inject(ctx, step);
+  ASSERT_TRUE(r) << r.error().message << "\n" << Log();
+  ASSERT_FALSE(r->details.empty());
+  EXPECT_NE(r->details[0].find("pods added: web-3 (created "), std::string::npos) << r->details[0];
+  EXPECT_EQ(r->details[0].find("web-4"), std::string::npos) << r->details[0];
+  EXPECT_EQ(r->details[0].find("web-twin"), std::string::npos) << r->details[0];
+  EXPECT_EQ(api_.Peek(kube::Pods("demo", "web-4"))["metadata"]["uid"], web4_uid);
+  EXPECT_EQ(api_.Peek(kube::Pods("demo", "web-twin-1"))["metadata"]["uid"], twin_uids[1]);
 }
 
 TEST_F(ScaleTest, ValidateRejectsTargetAndBothForms) {

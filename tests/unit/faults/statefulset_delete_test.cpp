@@ -6,9 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "harness/drill/parser.h"
 #include "harness/runner/registry_catalog.h"
 #include "harness/runner/undo_actions.h"
+#include "tests/fakes/foreign_pods.h"
 #include "tests/unit/faults/volume_fault_fixture.h"
 
 namespace kdrill::faults {
@@ -29,6 +32,7 @@ class StatefulSetDeleteTest : public voltest::VolumeFaultTest {
     }
     // The garbage collector: Background deletes what the StatefulSet owned
     // (claims only while claims_go); Orphan removes the owner references.
+    // What another owner holds is left alone.
     api_.on_delete = [this](const kube::ResourceRef& ref, const kube::Json&) {
       if (ref.resource != "statefulsets") return;
       journal_at_delete_ = JournalOnDisk(path_);
@@ -37,7 +41,7 @@ class StatefulSetDeleteTest : public voltest::VolumeFaultTest {
         const kube::Json list = *api_.List(coll, {});
         for (const auto& obj : list["items"]) {
           std::string name = obj["metadata"]["name"];
-          if (obj["metadata"].value("ownerReferences", kube::Json::array()).empty()) continue;
+          if (obj.value("/metadata/ownerReferences/0/uid"_json_pointer, std::string()) != old_uid_) continue;
           if (orphan) {
             kube::Json o = obj;
             o["metadata"].erase("ownerReferences");
@@ -129,6 +133,35 @@ TEST_F(StatefulSetDeleteTest, OrphanKeepsThePodsForTheNewStatefulSetToAdopt) {
     auto p = api_.Peek(kube::Pods("demo", pod));
     EXPECT_EQ(p["metadata"]["uid"], uid) << pod;
     EXPECT_EQ(p["metadata"]["ownerReferences"][0]["uid"], new_uid) << pod;
+  }
+}
+
+// web-twin's pods carry app=web as web's do, and its "web-3" even has a name
+// web's controller would use: they are not the deleted StatefulSet's pods,
+// whichever the cascade, and web-twin's unready pod does not hold up the wait.
+TEST_F(StatefulSetDeleteTest, ForeignPodsWithTheTargetsLabelsAreNotTheDeletedStatefulSetsPods) {
+  auto twin_uids = testing::PutTwinPods(api_);  // web-twin-1 is not Ready
+  twin_uids.push_back(testing::PutForeignWeb3(api_));
+  const std::vector<std::string> foreign = {"web-twin-0", "web-twin-1", "web-twin-2", "web-3"};
+  for (const std::string cascade : {"background", "orphan"}) {
+    SCOPED_TRACE(cascade);
+    log_.clear();
+    auto r = Inject("      params: {cascade: " + cascade + ", timeout: 10s}\n");
+    ASSERT_TRUE(r) << r.error().message << "\n" << Log();
+    EXPECT_NE(Log().find(", 3 pods, "), std::string::npos) << Log();
+    EXPECT_EQ(r->properties.at("pods.replaced"), cascade == "orphan" ? "0" : "3");
+    EXPECT_EQ(r->deleted_pod_uids.size(), cascade == "orphan" ? 0u : 3u);
+    for (size_t i = 0; i < foreign.size(); ++i) {
+      auto pod = api_.Peek(kube::Pods("demo", foreign[i]));
+      EXPECT_EQ(pod["metadata"]["uid"], twin_uids[i]) << foreign[i];
+      EXPECT_EQ(pod["metadata"]["ownerReferences"][0]["name"], "web-twin") << foreign[i];
+      EXPECT_EQ(std::count(r->deleted_pod_uids.begin(), r->deleted_pod_uids.end(), twin_uids[i]), 0) << foreign[i];
+    }
+    for (const auto& d : r->details) {
+      EXPECT_TRUE(d.find("web-twin") == std::string::npos && d.find("web-3") == std::string::npos) << d;
+    }
+    // The next round deletes the StatefulSet just recreated.
+    old_uid_ = api_.Peek(kube::StatefulSets("demo", "web"))["metadata"]["uid"];
   }
 }
 

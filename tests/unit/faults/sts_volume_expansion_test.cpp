@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/runner/undo_actions.h"
+#include "tests/fakes/foreign_pods.h"
 #include "tests/unit/faults/volume_fault_fixture.h"
 
 namespace kdrill::faults {
@@ -97,6 +98,25 @@ TEST_F(StsVolumeExpansionTest, ResizesClaimsThenOrphanDeletesAndRecreatesWithout
   }
   EXPECT_EQ(r->properties.at("template.size"), "64Mi -> 128Mi");
   EXPECT_EQ(api_.Peek(kube::Pvcs("demo", "data-web-1"))["status"]["capacity"]["storage"], "128Mi");
+}
+
+// web-twin's pods carry app=web as web's do, and its "web-3" even has a name
+// web's controller would use: they are not web's pods to keep (the recreated
+// web never adopts them), and web-twin's unready pod does not hold up the wait.
+TEST_F(StsVolumeExpansionTest, ForeignPodsWithTheTargetsLabelsAreNotTheTargetsPodsToKeep) {
+  testing::PutTwinPods(api_);  // web-twin-1 is not Ready
+  std::string web3_uid = testing::PutForeignWeb3(api_);
+  auto step = StepFrom("    - fault: sts-volume-expansion\n      params: {size: 128Mi, timeout: 10s}\n");
+  auto ctx = Ctx();
+  auto r = MakeFault("sts-volume-expansion")->Inject(ctx, step);
+  ASSERT_TRUE(r) << r.error().message << "\n" << Log();
+  EXPECT_NE(Log().find("pods that must survive: 3"), std::string::npos) << Log();
+  ASSERT_FALSE(r->details.empty());
+  EXPECT_NE(r->details[0].find("all 3 pods kept their UIDs"), std::string::npos) << r->details[0];
+  for (const auto& [key, value] : r->properties) {
+    EXPECT_TRUE(key.find("web-3") == std::string::npos && key.find("web-twin") == std::string::npos) << key;
+  }
+  EXPECT_EQ(api_.Peek(kube::Pods("demo", "web-3"))["metadata"]["uid"], web3_uid);
 }
 
 TEST_F(StsVolumeExpansionTest, TheDeleteOrphansThePods) {

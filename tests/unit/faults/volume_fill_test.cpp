@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "tests/fakes/foreign_pods.h"
 #include "tests/unit/faults/volume_fault_fixture.h"
 
 namespace kdrill::faults {
@@ -179,6 +182,22 @@ spec:
   ASSERT_FALSE(big);
   EXPECT_NE(big.error().message.find("k.yaml:9:"), std::string::npos) << big.error().message;
   EXPECT_TRUE(parse("{percent: 90, container: app}"));
+}
+
+
+// web-twin's pods carry app=web as web's do, and its "web-3" even has a name
+// web's controller would use: their volumes are never filled.
+TEST_F(VolumeFillTest, NeverFillsTheVolumeOfAForeignPodWithTheTargetsLabels) {
+  testing::PutTwinPods(api_);
+  testing::PutForeignWeb3(api_);
+  auto step = StepFrom("    - fault: volume-fill\n      target: {all: true}\n      params: {percent: 50}\n");
+  auto ctx = Ctx();
+  auto r = MakeFault("volume-fill")->Inject(ctx, step);
+  ASSERT_TRUE(r) << r.error().message << "\n" << Log();
+  EXPECT_EQ(r->victims, (std::vector<std::string>{"web-0", "web-1", "web-2"}));
+  std::set<std::string> execed;
+  for (const auto& c : fill_->calls) execed.insert(c.pod);
+  EXPECT_EQ(execed, (std::set<std::string>{"web-0", "web-1", "web-2"}));
 }
 
 }  // namespace
