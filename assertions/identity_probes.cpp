@@ -1,5 +1,7 @@
 #include "assertions/identity_probes.h"
 
+#include "harness/diagnose/fields.h"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -65,14 +67,11 @@ std::vector<std::string> ParseResolvedAddresses(const std::string& output) {
 
 namespace {
 
-std::string StrAt(const nlohmann::json& j, const char* ptr) {
-  const auto p = nlohmann::json::json_pointer(ptr);
-  return j.contains(p) && j.at(p).is_string() ? j.at(p).get<std::string>() : std::string();
-}
+using diagnose::Str;
 
 bool BoolAt(const nlohmann::json& j, const char* ptr) {
-  const auto p = nlohmann::json::json_pointer(ptr);
-  return j.contains(p) && j.at(p).is_boolean() && j.at(p).get<bool>();
+  const auto& v = diagnose::At(j, ptr);
+  return v.is_boolean() && v.get<bool>();
 }
 
 }  // namespace
@@ -80,16 +79,16 @@ bool BoolAt(const nlohmann::json& j, const char* ptr) {
 InsideIdentity ReadInsideIdentity(const nlohmann::json& pod) {
   InsideIdentity id;
   if (!pod.is_object()) return id;
-  id.hostname = StrAt(pod, "/spec/hostname");
-  if (id.hostname.empty()) id.hostname = StrAt(pod, "/metadata/name");
+  id.hostname = Str(pod, "/spec/hostname");
+  if (id.hostname.empty()) id.hostname = Str(pod, "/metadata/name");
   if (id.hostname.size() > 63) {  // the kubelet cuts a long name and trims what would end the label
     id.hostname.resize(63);
     while (!id.hostname.empty() && (id.hostname.back() == '-' || id.hostname.back() == '.')) id.hostname.pop_back();
   }
-  id.subdomain = StrAt(pod, "/spec/subdomain");
+  id.subdomain = Str(pod, "/spec/subdomain");
   id.host_network = BoolAt(pod, "/spec/hostNetwork");
   id.fqdn_hostname = BoolAt(pod, "/spec/setHostnameAsFQDN") && !id.subdomain.empty();
-  std::string policy = StrAt(pod, "/spec/dnsPolicy");
+  std::string policy = Str(pod, "/spec/dnsPolicy");
   if (policy.empty()) policy = "ClusterFirst";
   if (policy == "Default") {
     id.cluster_dns = false;
@@ -103,13 +102,10 @@ InsideIdentity ReadInsideIdentity(const nlohmann::json& pod) {
         "hostNetwork with dnsPolicy ClusterFirst: the pod resolves through its node's resolver "
         "(ClusterFirstWithHostNet would use the cluster DNS)";
   }
-  const auto ips = nlohmann::json::json_pointer("/status/podIPs");
-  if (pod.contains(ips) && pod.at(ips).is_array()) {
-    for (const auto& e : pod.at(ips)) {
-      if (e.is_object() && e.contains("ip") && e["ip"].is_string()) AddUnique(id.ips, e["ip"].get<std::string>());
-    }
+  for (const auto& e : diagnose::Arr(pod, "/status/podIPs")) {
+    if (!diagnose::Field(e, "ip").empty()) AddUnique(id.ips, diagnose::Field(e, "ip"));
   }
-  if (id.ips.empty() && !StrAt(pod, "/status/podIP").empty()) id.ips.push_back(StrAt(pod, "/status/podIP"));
+  if (id.ips.empty() && !Str(pod, "/status/podIP").empty()) id.ips.push_back(Str(pod, "/status/podIP"));
   return id;
 }
 

@@ -30,6 +30,7 @@
 #include "assertions/assertion.h"
 #include "assertions/identity_probes.h"
 #include "harness/core/text.h"
+#include "harness/diagnose/fields.h"
 
 namespace kdrill::assertions {
 
@@ -144,10 +145,10 @@ class StableIdentity final : public Assertion {
     std::string domain = p.GetString("clusterDomain", "").value_or("");
     std::string domain_source = domain.empty() ? "" : "params.clusterDomain";
     std::vector<std::string> host_network;
-    const bool named_in_network = p.GetBool("dns", true).value_or(true) || p.GetBool("endpointSlices", true).value_or(true);
+    const bool network_checks = p.GetBool("dns", true).value_or(true) || p.GetBool("endpointSlices", true).value_or(true);
     for (const auto& [ord, o] : fin.ordinals) {  // the subdomain names the pod in DNS and in the slices
       const InsideIdentity id = ReadInsideIdentity(o.object);
-      if (named_in_network && fin.spec.kind == "StatefulSet" && !fin.spec.service_name.empty() &&
+      if (network_checks && fin.spec.kind == "StatefulSet" && !fin.spec.service_name.empty() &&
           id.subdomain != fin.spec.service_name) {
         out.broken.push_back(fmt::format("{} has spec.subdomain \"{}\", not the serviceName {}: its stable DNS name "
                                          "does not exist",
@@ -209,14 +210,12 @@ class StableIdentity final : public Assertion {
       out.unchecked.push_back(fmt::format("reading Service {}: {}", fin.spec.service_name, svc.error().message));
       return;
     }
-    const auto cip_ptr = kube::Json::json_pointer("/spec/clusterIP");
-    const kube::Json cip = svc->contains(cip_ptr) ? svc->at(cip_ptr) : kube::Json();
-    if (dns && !(cip.is_string() && cip.get<std::string>() == "None")) {
+    const std::string cip = diagnose::Str(*svc, "/spec/clusterIP");
+    if (dns && cip != "None") {
       out.broken.push_back(fmt::format(
           "Service {} is not headless (clusterIP {}): the cluster DNS publishes no per-pod names "
           "<pod>.{}.{}.svc (a StatefulSet's governing Service needs clusterIP: None)",
-          fin.spec.service_name, cip.is_string() ? cip.get<std::string>() : std::string("unset"),
-          fin.spec.service_name, fin.spec.ns));
+          fin.spec.service_name, cip.empty() ? std::string("unset") : cip, fin.spec.service_name, fin.spec.ns));
       dns = false;
     }
     if (dns) dns = ResolvablePods(ctx, out, domain, domain_source, details);

@@ -228,9 +228,10 @@ Status HeartbeatWitness::Start(AssertionContext& ctx) {
     if (!undo) return std::unexpected(undo.error());
     v.undo_id = *undo;
     auto mk = ctx.exec.Exec({sts.ns, o.pod, mount->container, {"mkdir", "-p", v.dir}, std::nullopt});
-    if (ExecCannotRun(mk) || !mk || mk->exit_code != 0) {
+    if (ExecCannotRun(mk) || (mk && mk->exit_code != 0)) {
       // Nothing was made: the removal has nothing to undo (and an image
-      // without mkdir has no rm to run it with).
+      // without mkdir has no rm to run it with). An exec that failed
+      // otherwise (a timeout) may have made it: the removal stays.
       (void)ctx.journal->MarkDone(v.undo_id, "nothing was written");
     }
     if (ExecCannotRun(mk)) {

@@ -37,7 +37,7 @@ const std::map<std::string, int> kLayers = {
 // Includes within one layer that docs/ARCHITECTURE.md names: "from -> to".
 const std::set<std::string> kAllowedSideways = {
     "assertions -> harness/backup",    // backup-restore judges the run's backups
-    "assertions -> harness/diagnose",  // a failure carries its diagnosis
+    "assertions -> harness/diagnose",  // a failure carries its diagnosis; the field readers
 };
 
 // "file -> included file" pairs that break the order today (see above).
