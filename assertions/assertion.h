@@ -20,8 +20,8 @@
 #include "harness/drill/model.h"
 #include "harness/exec/pod_executor.h"
 #include "harness/kube/kube_api.h"
-#include "harness/runner/journal.h"
-#include "harness/runner/timeline.h"
+#include "harness/undo/journal.h"
+#include "harness/watch/timeline.h"
 
 namespace kdrill::assertions {
 

@@ -24,7 +24,7 @@
 #include <algorithm>
 
 #include "assertions/assertion.h"
-#include "assertions/mount_paths.h"
+#include "harness/cluster/mount_paths.h"
 #include "assertions/seeded_dataset.h"
 #include "harness/backup/tar_reader.h"
 #include "harness/backup/verify.h"
@@ -140,7 +140,7 @@ class BackupRestore final : public Assertion {
         problems.push_back(fmt::format("{}: cannot read restored claim {}: the pod is missing", pod, vb.claim));
         continue;
       }
-      auto mount = FindMount(it->second.object, vb.claim_template, vb.container);
+      auto mount = cluster::FindMount(it->second.object, vb.claim_template, vb.container);
       if (!mount) {
         problems.push_back(fmt::format("{}: {}", pod, mount.error().message));
         continue;

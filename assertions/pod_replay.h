@@ -22,7 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/cluster/statefulset.h"
-#include "harness/runner/timeline.h"
+#include "harness/watch/timeline.h"
 
 namespace kdrill::assertions {
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/runner/resource_mapper.h"
+#include "harness/kube/resource_mapper.h"
 
 namespace kdrill::assertions {
 

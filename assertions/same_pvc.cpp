@@ -7,7 +7,7 @@
 
 
 #include "assertions/assertion.h"
-#include "assertions/mount_paths.h"
+#include "harness/cluster/mount_paths.h"
 #include "harness/core/text.h"
 
 namespace kdrill::assertions {
@@ -49,7 +49,7 @@ class SamePvc final : public Assertion {
     if (!use_marker_) return Ok();
     for (const auto& [ord, o] : ctx.baseline.ordinals) {
       if (!o.pod_exists) continue;
-      auto mount = FindMount(o.object, volume_, container_);
+      auto mount = cluster::FindMount(o.object, volume_, container_);
       if (!mount) return std::unexpected(mount.error());
       std::string path = mount->path + "/.kdrill-marker-" + ctx.run_id;
       // Undo first: a crash after the write must still remove the file.

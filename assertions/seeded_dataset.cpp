@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "assertions/mount_paths.h"
+#include "harness/cluster/mount_paths.h"
 #include "harness/cluster/quantity.h"
 #include "harness/core/text.h"
 
@@ -89,7 +89,7 @@ Result<std::vector<SeededVolume>> SeedDataset(AssertionContext& ctx, const std::
   std::vector<SeededVolume> out;
   for (const auto& [ord, o] : ctx.baseline.ordinals) {
     if (!o.pod_exists) continue;
-    auto mount = FindMount(o.object, spec.volume, spec.container);
+    auto mount = cluster::FindMount(o.object, spec.volume, spec.container);
     if (!mount) return std::unexpected(mount.error());
     SeededVolume sv;
     sv.ordinal = ord;

@@ -6,7 +6,7 @@
 #include <optional>
 #include <sstream>
 
-#include "assertions/mount_paths.h"
+#include "harness/cluster/mount_paths.h"
 #include "harness/cluster/ownership.h"
 #include "harness/cluster/statefulset.h"
 #include "harness/core/text.h"
@@ -210,7 +210,7 @@ Status HeartbeatWitness::Start(AssertionContext& ctx) {
   target_->run_stop = ctx.stop;
   for (const auto& [ord, o] : ctx.baseline.ordinals) {
     if (!o.pod_exists) continue;
-    auto mount = FindMount(o.object, template_, container_);
+    auto mount = cluster::FindMount(o.object, template_, container_);
     if (!mount) return std::unexpected(mount.error());
     Volume v;
     v.ordinal = ord;
@@ -287,7 +287,7 @@ void HeartbeatWitness::Follow(std::stop_token stop) {
         if (cluster::RelationTo(pod, spec) == cluster::PodRelation::kForeign || cluster::PodTerminating(pod)) continue;
         auto ord = OrdinalOfPod(pod, spec.name);
         if (!ord || !volumes_.count(*ord)) continue;
-        auto mount = FindMount(pod, template_, container_);
+        auto mount = cluster::FindMount(pod, template_, container_);
         if (!mount || !ContainerRunning(pod, mount->container)) continue;
         todo.push_back({Str(pod, "/metadata/name"), uid, Str(pod, "/spec/nodeName"),
                         mount->path + "/" + target_->dir_name, mount->container});
@@ -336,7 +336,7 @@ std::vector<OrdinalHeartbeats> HeartbeatWitness::Collect(AssertionContext& ctx) 
       std::lock_guard lock(mu_);
       if (started_.count(o.uid)) continue;
     }
-    auto mount = FindMount(o.object, template_, container_);
+    auto mount = cluster::FindMount(o.object, template_, container_);
     if (!mount) continue;
     std::string why;
     if (StartWriter(o.pod, o.uid, o.node, mount->path + "/" + target_->dir_name, mount->container, &why)) {
@@ -357,7 +357,7 @@ std::vector<OrdinalHeartbeats> HeartbeatWitness::Collect(AssertionContext& ctx) 
       continue;
     }
     h.pod = o->second.pod;
-    auto mount = FindMount(o->second.object, template_, container_);
+    auto mount = cluster::FindMount(o->second.object, template_, container_);
     if (!mount) {
       h.note = mount.error().message;
       out.push_back(std::move(h));

@@ -19,9 +19,9 @@
 #include "harness/backup/tar_reader.h"
 #include "harness/backup/verify.h"
 #include "harness/cluster/statefulset.h"
-#include "harness/runner/await_object.h"
-#include "harness/runner/object_waits.h"
-#include "harness/runner/undo_actions.h"
+#include "harness/watch/await_object.h"
+#include "harness/watch/object_waits.h"
+#include "harness/undo/undo_actions.h"
 
 namespace kdrill::backup {
 

@@ -20,7 +20,7 @@
 #include "harness/backup/sha256.h"
 #include "harness/backup/velero_phases.h"
 #include "harness/backup/volume_files.h"
-#include "harness/runner/await_object.h"
+#include "harness/watch/await_object.h"
 
 namespace kdrill::backup {
 

@@ -19,8 +19,8 @@
 #include "harness/backup/sha256.h"
 #include "harness/backup/volume_files.h"
 #include "harness/cluster/quantity.h"
-#include "harness/runner/await_object.h"
-#include "harness/runner/undo_actions.h"
+#include "harness/watch/await_object.h"
+#include "harness/undo/undo_actions.h"
 
 namespace kdrill::backup {
 

@@ -33,13 +33,13 @@ int PlanDrillFiles(const std::vector<std::string>& files, std::optional<uint64_t
   opts.context = conn->info.context;
   opts.scope = MakeScopePolicy(global);
   opts.out = [](const std::string& line) { std::cout << line << std::endl; };
-  int code = kExitOk;
+  RunEnd end = RunEnd::kPassed;
   for (size_t i = 0; i < drills.size(); ++i) {
     if (i > 0) std::cout << "\n";
     auto outcome = PlanDrill(*conn->api, clock, opts, drills[i]);
-    code = std::max(code, outcome.exit_code);
+    end = Worse(end, outcome.end);
   }
-  return code;
+  return ExitCodeFor(end);
 }
 
 std::function<int()> SetupPlan(CLI::App& app, GlobalOptions& global) {

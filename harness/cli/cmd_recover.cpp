@@ -6,8 +6,8 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/connect_flags.h"
 #include "harness/cli/exit_codes.h"
-#include "harness/runner/journal.h"
-#include "harness/runner/undo_actions.h"
+#include "harness/undo/journal.h"
+#include "harness/undo/undo_actions.h"
 
 namespace kdrill::cli {
 

@@ -11,7 +11,7 @@
 #include "harness/cli/signals.h"
 #include "harness/core/clock.h"
 #include "harness/drill/parser.h"
-#include "harness/runner/journal.h"
+#include "harness/undo/journal.h"
 #include "harness/runner/registry_catalog.h"
 #include "harness/runner/runner.h"
 #include "reports/console_reporter.h"
@@ -31,12 +31,6 @@ struct RunFlags {
   bool timeline = false;
   bool dry_run = false;
 };
-
-// 130 beats everything; then the most severe code.
-int Combine(int a, int b) {
-  if (a == kExitInterrupted || b == kExitInterrupted) return kExitInterrupted;
-  return std::max(a, b);
-}
 
 int RunDrills(const RunFlags& flags, const GlobalOptions& global) {
   // Every drill is parsed before anything touches a cluster.
@@ -69,22 +63,22 @@ int RunDrills(const RunFlags& flags, const GlobalOptions& global) {
   opts.stop = signals.Token();
 
   std::vector<reports::RunReport> done;
-  int exit_code = kExitOk;
+  RunEnd end = RunEnd::kPassed;
   for (const auto& d : drills) {
     if (opts.stop.stop_requested()) break;
     Runner runner(*conn->api, *conn->exec, clock, opts);
     auto outcome = runner.Run(d);
-    exit_code = Combine(exit_code, outcome.exit_code);
+    end = Worse(end, outcome.end);
     if (!d.reports.junit.empty()) {
       if (auto st = reports::WriteJunitFile(outcome.report, d.reports.junit); !st) {
         std::cerr << "kdrill: writing " << d.reports.junit << ": " << st.error().message << "\n";
-        exit_code = Combine(exit_code, kExitFailed);
+        end = Worse(end, RunEnd::kBroken);
       }
     }
     if (!d.reports.json.empty()) {
       if (auto st = reports::WriteJsonFile(outcome.report, d.reports.json); !st) {
         std::cerr << "kdrill: writing " << d.reports.json << ": " << st.error().message << "\n";
-        exit_code = Combine(exit_code, kExitFailed);
+        end = Worse(end, RunEnd::kBroken);
       }
     }
     done.push_back(std::move(outcome.report));
@@ -96,7 +90,7 @@ int RunDrills(const RunFlags& flags, const GlobalOptions& global) {
   if (!flags.junit.empty()) {
     if (auto st = reports::WriteJunitFile(std::span<const reports::RunReport>(done), flags.junit); !st) {
       std::cerr << "kdrill: writing " << flags.junit << ": " << st.error().message << "\n";
-      exit_code = Combine(exit_code, kExitFailed);
+      end = Worse(end, RunEnd::kBroken);
     } else {
       std::cout << "JUnit report: " << flags.junit << "\n";
     }
@@ -104,12 +98,12 @@ int RunDrills(const RunFlags& flags, const GlobalOptions& global) {
   if (!flags.json.empty()) {
     if (auto st = reports::WriteJsonFile(std::span<const reports::RunReport>(done), flags.json); !st) {
       std::cerr << "kdrill: writing " << flags.json << ": " << st.error().message << "\n";
-      exit_code = Combine(exit_code, kExitFailed);
+      end = Worse(end, RunEnd::kBroken);
     } else {
       std::cout << "JSON report: " << flags.json << "\n";
     }
   }
-  return exit_code;
+  return ExitCodeFor(end);
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 // kExitOk (no problem found), kExitFailed (problems found), kExitUsage and
 // kExitCluster (the object does not exist, or the cluster could not be read).
 
+#include "harness/core/status.h"
+#include "harness/runner/run_end.h"
+
 namespace kdrill::cli {
 
 enum ExitCode : int {
@@ -14,5 +17,12 @@ enum ExitCode : int {
   kExitCleanup = 5,        // cleanup could not restore everything: run the printed `kdrill recover`
   kExitInterrupted = 130,  // Ctrl-C / SIGTERM: cleanup ran (or was abandoned on a second signal)
 };
+
+// The one map from how a run or plan ended to its exit code.
+ExitCode ExitCodeFor(RunEnd end);
+
+// A connection that could not be made: a kubeconfig that is missing or wrong
+// is bad input (kExitUsage); anything else is the cluster's (kExitCluster).
+ExitCode ExitCodeForConnectError(const Error& e);
 
 }  // namespace kdrill::cli

@@ -30,7 +30,7 @@ std::optional<std::vector<drill::Drill>> LoadDrills(const std::vector<std::strin
 
 int ReportConnectError(const Error& error) {
   std::cerr << "kdrill: cannot connect to the cluster: " << error.message << "\n";
-  return error.code == ErrorCode::kInvalidArgument || error.code == ErrorCode::kNotFound ? kExitUsage : kExitCluster;
+  return ExitCodeForConnectError(error);
 }
 
 }  // namespace kdrill::cli

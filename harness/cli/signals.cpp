@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "harness/cli/exit_codes.h"
-#include "harness/runner/journal.h"
+#include "harness/undo/journal.h"
 
 namespace kdrill::cli {
 

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/runner/timeline.h"
+#include "harness/watch/timeline.h"
 
 namespace kdrill::diagnose {
 

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/runner/timeline.h"
+#include "harness/watch/timeline.h"
 
 namespace kdrill::diagnose {
 

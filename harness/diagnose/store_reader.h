@@ -7,7 +7,7 @@
 
 #include "harness/core/status.h"
 #include "harness/kube/kube_api.h"
-#include "harness/runner/timeline.h"
+#include "harness/watch/timeline.h"
 
 namespace kdrill::diagnose {
 

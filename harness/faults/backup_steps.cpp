@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "assertions/mount_paths.h"
+#include "harness/cluster/mount_paths.h"
 #include "harness/faults/strip_object.h"
 
 namespace kdrill::faults {
@@ -44,7 +44,7 @@ Result<std::vector<backup::VolumeBackup>> ResolveBackupVolumes(FaultContext& ctx
                                    cluster::PodTerminating(*pod) ? ", terminating" : ""));
     }
     for (const auto& t : use) {
-      auto mount = assertions::FindMount(*pod, t, container);
+      auto mount = cluster::FindMount(*pod, t, container);
       if (!mount) {
         return MakeError(mount.error().code, params.location().ToString() + ": " + mount.error().message +
                                                  "; set params.volumes/params.container to a mounted claim");

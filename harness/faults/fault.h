@@ -22,7 +22,7 @@
 #include "harness/drill/model.h"
 #include "harness/exec/pod_executor.h"
 #include "harness/kube/kube_api.h"
-#include "harness/runner/journal.h"
+#include "harness/undo/journal.h"
 
 namespace kdrill::faults {
 

@@ -16,7 +16,7 @@
 
 #include <sstream>
 
-#include "assertions/mount_paths.h"
+#include "harness/cluster/mount_paths.h"
 #include "harness/backup/tar_reader.h"
 #include "harness/faults/backup_steps.h"
 #include "harness/faults/fault.h"
@@ -123,7 +123,7 @@ class MutateData final : public Fault {
         return std::unexpected(Error(pod.error().code, fmt::format("reading pod {}/{} to change claim {}: {}", ctx.ns,
                                                                    pod_name, v.claim, pod.error().message)));
       }
-      auto mount = assertions::FindMount(*pod, v.claim_template, v.container);
+      auto mount = cluster::FindMount(*pod, v.claim_template, v.container);
       if (!mount) return std::unexpected(mount.error());
       std::string changed = KdrillFileIn(v);
       auto undo = ctx.journal->RecordUndo(step.name, "remove " + mount->path + "/" + added + " in " + pod_name,

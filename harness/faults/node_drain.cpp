@@ -18,7 +18,7 @@
 #include "harness/faults/fault.h"
 #include "harness/faults/node_schedule.h"
 #include "harness/faults/node_victims.h"
-#include "harness/runner/object_waits.h"
+#include "harness/watch/object_waits.h"
 
 namespace kdrill::faults {
 

@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "harness/runner/undo_actions.h"
+#include "harness/undo/undo_actions.h"
 
 namespace kdrill::faults {
 

@@ -22,7 +22,7 @@
 #include "harness/faults/fault.h"
 #include "harness/faults/victims.h"
 #include "harness/faults/sts_wait.h"
-#include "harness/runner/object_waits.h"
+#include "harness/watch/object_waits.h"
 
 namespace kdrill::faults {
 

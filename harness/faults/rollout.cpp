@@ -23,7 +23,7 @@
 #include "harness/faults/victims.h"
 #include "harness/faults/sts_wait.h"
 #include "harness/faults/template_change.h"
-#include "harness/runner/undo_actions.h"
+#include "harness/undo/undo_actions.h"
 
 namespace kdrill::faults {
 

@@ -16,7 +16,7 @@
 #include "harness/faults/fault.h"
 #include "harness/faults/victims.h"
 #include "harness/faults/sts_wait.h"
-#include "harness/runner/undo_actions.h"
+#include "harness/undo/undo_actions.h"
 
 namespace kdrill::faults {
 

@@ -23,9 +23,9 @@
 #include "harness/faults/victims.h"
 #include "harness/faults/strip_object.h"
 #include "harness/faults/sts_wait.h"
-#include "harness/runner/await_object.h"
-#include "harness/runner/object_waits.h"
-#include "harness/runner/undo_actions.h"
+#include "harness/watch/await_object.h"
+#include "harness/watch/object_waits.h"
+#include "harness/undo/undo_actions.h"
 
 namespace kdrill::faults {
 

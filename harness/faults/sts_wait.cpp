@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "harness/cluster/ownership.h"
-#include "harness/runner/await_object.h"
+#include "harness/watch/await_object.h"
 
 namespace kdrill::faults {
 

@@ -14,7 +14,7 @@
 
 #include <cmath>
 
-#include "assertions/mount_paths.h"
+#include "harness/cluster/mount_paths.h"
 #include "harness/faults/claim_victims.h"
 #include "harness/faults/df.h"
 #include "harness/faults/fault.h"
@@ -114,7 +114,7 @@ Result<DiskUsage> ReadDf(FaultContext& ctx, const std::string& pod, const std::s
 
 struct Target {
   PodVictim pod;
-  assertions::MountPoint mount;
+  cluster::MountPoint mount;
   std::string claim;
   std::string path;
 };
@@ -153,7 +153,7 @@ class VolumeFill final : public Fault {
     }
     std::vector<Target> out;
     for (const auto& v : *victims) {
-      auto mount = assertions::FindMount(v.object, *tmpl, params.container);
+      auto mount = cluster::FindMount(v.object, *tmpl, params.container);
       if (!mount) {
         return MakeError(mount.error().code, step.params.location().ToString() + ": " + mount.error().message +
                                                  "; set params.volume/params.container to a mounted claim");

@@ -7,7 +7,7 @@
 #include "harness/cluster/statefulset.h"
 #include "harness/cluster/workload.h"
 #include "harness/faults/fault.h"
-#include "harness/runner/resource_mapper.h"
+#include "harness/kube/resource_mapper.h"
 #include "harness/runner/runner.h"
 #include "harness/runner/waits.h"
 
@@ -34,17 +34,6 @@ std::string DescribeTarget(const drill::VictimSelector& t) {
 
 namespace {
 
-// Exit codes as harness/cli/exit_codes.h documents them (kept numeric here:
-// the runner module does not depend on the CLI's table beyond these values).
-constexpr int kFailed = 1, kUsage = 2, kCluster = 3, kRefused = 4;
-
-int ExitFor(const Error& e) {
-  if (e.code == ErrorCode::kInvalidArgument) return kUsage;
-  if (e.code == ErrorCode::kForbidden && e.http_status == 0) return kRefused;
-  if (e.http_status != 0 || e.code == ErrorCode::kUnavailable || e.code == ErrorCode::kUnauthorized) return kCluster;
-  return kFailed;
-}
-
 // The planner's executor: a plan only reads, so any exec is a bug.
 class RefusingExecutor final : public PodExecutor {
  public:
@@ -68,7 +57,7 @@ class DrillPlanner {
   void Problem(const Error& e, const std::string& prefix) {
     Say(prefix + e.message);
     ++out_.problems;
-    out_.exit_code = std::max(out_.exit_code, ExitFor(e));
+    out_.end = Worse(out_.end, RunEndForPlanProblem(e));
   }
   void PlanSetup();
   bool PlanTarget();
@@ -230,7 +219,7 @@ PlanOutcome DrillPlanner::Plan() {
   if (scope) scope = CheckSetupScope(drill_, drill_.ns);
   if (!scope) {
     Problem(scope.error(), "REFUSED: ");
-    if (scope.error().code == ErrorCode::kForbidden) out_.exit_code = kRefused;
+    if (scope.error().code == ErrorCode::kForbidden) out_.end = RunEnd::kRefused;
     return out_;
   }
   PlanSetup();

@@ -18,6 +18,7 @@
 #include "harness/core/clock.h"
 #include "harness/drill/model.h"
 #include "harness/kube/kube_api.h"
+#include "harness/runner/run_end.h"
 #include "harness/runner/scope.h"
 
 namespace kdrill {
@@ -32,10 +33,11 @@ struct PlanOptions {
 
 struct PlanOutcome {
   std::vector<std::string> lines;
-  // 0: every step resolved; 1: a step could not be resolved (the run would
-  // fail there); 2: bad input (target missing, ...); 3: API errors; 4: a
-  // safety rule refuses the drill or a step (e.g. a drain into other namespaces).
-  int exit_code = 0;
+  // kPassed: every step resolved; kBroken: a step could not be resolved (the
+  // run would fail there); kBadInput: target missing, ...; kClusterError: API
+  // errors; kRefused: a safety rule refuses the drill or a step (e.g. a drain
+  // into other namespaces).
+  RunEnd end = RunEnd::kPassed;
   int problems = 0;
 };
 

@@ -13,7 +13,7 @@
 #include "harness/core/status.h"
 #include "harness/kube/kube_api.h"
 #include "harness/kube/reflector.h"
-#include "harness/runner/timeline.h"
+#include "harness/watch/timeline.h"
 
 namespace kdrill {
 

@@ -26,7 +26,7 @@
 #include "harness/drill/model.h"
 #include "harness/exec/pod_executor.h"
 #include "harness/kube/kube_api.h"
-#include "harness/runner/timeline.h"
+#include "harness/watch/timeline.h"
 
 namespace kdrill {
 

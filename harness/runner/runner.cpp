@@ -8,18 +8,17 @@
 #include <random>
 
 #include "assertions/assertion.h"
-#include "harness/cli/exit_codes.h"
 #include "harness/cluster/snapshot.h"
 #include "harness/cluster/workload.h"
 #include "harness/core/time_format.h"
 #include "harness/diagnose/diagnose.h"
 #include "harness/faults/fault.h"
-#include "harness/runner/journal.h"
+#include "harness/undo/journal.h"
 #include "harness/runner/recorder.h"
 #include "harness/runner/recording.h"
-#include "harness/runner/resource_mapper.h"
-#include "harness/runner/timeline.h"
-#include "harness/runner/undo_actions.h"
+#include "harness/kube/resource_mapper.h"
+#include "harness/watch/timeline.h"
+#include "harness/undo/undo_actions.h"
 #include "harness/runner/waits.h"
 
 namespace kdrill {
@@ -71,19 +70,6 @@ std::string RunId(const std::string& drill_name, WallTime now) {
   return fmt::format("{}-{}-{:04x}", drill_name, buf, rd() & 0xffff);
 }
 
-int ExitForError(const Error& e) {
-  switch (e.code) {
-    case ErrorCode::kInvalidArgument:
-      return cli::kExitUsage;
-    case ErrorCode::kForbidden:
-      return e.http_status == 0 ? cli::kExitRefused : cli::kExitCluster;
-    case ErrorCode::kCancelled:
-      return cli::kExitInterrupted;
-    default:
-      return cli::kExitCluster;
-  }
-}
-
 // Collects one report case while a phase runs: its log lines and its time.
 class CaseScope {
  public:
@@ -126,7 +112,7 @@ class DrillRun {
     if (into) into->log.push_back(stamped);
   }
   void Abort(const Error& e) {
-    if (outcome_.exit_code == cli::kExitOk) outcome_.exit_code = ExitForError(e);
+    if (outcome_.end == RunEnd::kPassed) outcome_.end = RunEndForSetupError(e);
     aborted_ = true;
   }
   bool ApplySetup();
@@ -309,7 +295,7 @@ bool DrillRun::StartWatchesAndSettle() {
                             drill_.statefulset,
                             st.error().message);
     Abort(st.error().code == ErrorCode::kCancelled ? st.error() : Error(ErrorCode::kFailedPrecondition, c.message));
-    if (st.error().code != ErrorCode::kCancelled) outcome_.exit_code = cli::kExitFailed;
+    if (st.error().code != ErrorCode::kCancelled) outcome_.end = RunEnd::kBroken;
     outcome_.report.cases.push_back(scope.Finish());
     return false;
   }
@@ -532,7 +518,7 @@ RunOutcome DrillRun::Run() {
     c.outcome = Outcome::kError;
     c.message = scope.error().message;
     rep.cases.push_back(c);
-    outcome_.exit_code = scope.error().code == ErrorCode::kForbidden ? cli::kExitRefused : cli::kExitUsage;
+    outcome_.end = scope.error().code == ErrorCode::kForbidden ? RunEnd::kRefused : RunEnd::kBadInput;
     Say("refused: " + scope.error().message);
     return outcome_;
   }
@@ -547,7 +533,7 @@ RunOutcome DrillRun::Run() {
     c.outcome = Outcome::kError;
     c.message = journal.error().ToString();
     rep.cases.push_back(c);
-    outcome_.exit_code = cli::kExitCluster;
+    outcome_.end = RunEnd::kClusterError;
     return outcome_;
   }
   journal_.emplace(std::move(*journal));
@@ -621,11 +607,11 @@ RunOutcome DrillRun::Run() {
   rep.seconds = timeline_.SecondsSinceStart(clock_.Now());
 
   if (opts_.stop.stop_requested()) {
-    outcome_.exit_code = cli::kExitInterrupted;
+    outcome_.end = RunEnd::kInterrupted;
   } else if (!outcome_.cleanup_ok) {
-    outcome_.exit_code = cli::kExitCleanup;
-  } else if (outcome_.exit_code == cli::kExitOk && !rep.ok()) {
-    outcome_.exit_code = cli::kExitFailed;
+    outcome_.end = RunEnd::kCleanupIncomplete;
+  } else if (outcome_.end == RunEnd::kPassed && !rep.ok()) {
+    outcome_.end = RunEnd::kBroken;
   }
   return outcome_;
 }

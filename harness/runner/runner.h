@@ -3,7 +3,7 @@
 //   setup manifests -> watches -> settle -> baseline -> assertion prepare ->
 //   steps (faults, waits) -> settle -> final snapshot -> assertion checks ->
 //   cleanup (the journal's undos, newest first)
-// and returns a RunReport plus the exit code. It never throws; every problem
+// and returns a RunReport plus how the run ended (RunEnd). It never throws; every problem
 // becomes a case in the report.
 
 #include <cstdint>
@@ -16,6 +16,7 @@
 #include "harness/drill/model.h"
 #include "harness/exec/pod_executor.h"
 #include "harness/kube/kube_api.h"
+#include "harness/runner/run_end.h"
 #include "harness/runner/scope.h"
 #include "reports/run_report.h"
 
@@ -39,7 +40,7 @@ struct RunOptions {
 
 struct RunOutcome {
   reports::RunReport report;
-  int exit_code = 0;               // harness/cli/exit_codes.h
+  RunEnd end = RunEnd::kPassed;    // the exit code: harness/cli/exit_codes.h
   std::string journal_path;
   bool cleanup_ok = true;
 };

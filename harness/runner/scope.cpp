@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "harness/runner/resource_mapper.h"
+#include "harness/kube/resource_mapper.h"
 
 namespace kdrill {
 

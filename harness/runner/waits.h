@@ -17,7 +17,7 @@
 #include "harness/cluster/statefulset.h"
 #include "harness/core/status.h"
 #include "harness/drill/model.h"
-#include "harness/runner/timeline.h"
+#include "harness/watch/timeline.h"
 
 namespace kdrill {
 

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <mutex>
 
-#include "harness/runner/journal.h"
-#include "harness/runner/timeline.h"
+#include "harness/undo/journal.h"
+#include "harness/watch/timeline.h"
 
 namespace kdrill::replay {
 

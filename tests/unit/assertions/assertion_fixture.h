@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "assertions/assertion.h"
-#include "harness/runner/journal.h"
-#include "harness/runner/timeline.h"
+#include "harness/undo/journal.h"
+#include "harness/watch/timeline.h"
 #include "tests/fakes/fake_kube_api.h"
 #include "tests/fakes/kube_test_clock.h"
 

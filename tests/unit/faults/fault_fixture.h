@@ -13,7 +13,7 @@
 
 #include "harness/core/clock.h"
 #include "harness/faults/fault.h"
-#include "harness/runner/journal.h"
+#include "harness/undo/journal.h"
 #include "tests/fakes/fake_kube_api.h"
 #include "tests/fakes/fake_pod_executor.h"
 #include "tests/fakes/fake_statefulset.h"

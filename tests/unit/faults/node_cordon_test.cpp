@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "harness/faults/fault.h"
-#include "harness/runner/journal.h"
-#include "harness/runner/undo_actions.h"
+#include "harness/undo/journal.h"
+#include "harness/undo/undo_actions.h"
 #include "tests/fakes/foreign_pods.h"
 #include "tests/unit/faults/fault_fixture.h"
 

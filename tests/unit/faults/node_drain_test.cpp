@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/faults/fault.h"
-#include "harness/runner/journal.h"
+#include "harness/undo/journal.h"
 #include "tests/fakes/foreign_pods.h"
 #include "tests/unit/faults/fault_fixture.h"
 

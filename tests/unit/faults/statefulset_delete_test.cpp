@@ -10,7 +10,7 @@
 
 #include "harness/drill/parser.h"
 #include "harness/runner/registry_catalog.h"
-#include "harness/runner/undo_actions.h"
+#include "harness/undo/undo_actions.h"
 #include "tests/fakes/foreign_pods.h"
 #include "tests/unit/faults/volume_fault_fixture.h"
 

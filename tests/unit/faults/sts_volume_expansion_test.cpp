@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/runner/undo_actions.h"
+#include "harness/undo/undo_actions.h"
 #include "tests/fakes/foreign_pods.h"
 #include "tests/unit/faults/volume_fault_fixture.h"
 

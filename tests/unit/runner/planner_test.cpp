@@ -61,7 +61,7 @@ spec:
 
 TEST_F(PlannerTest, ResolvesEveryStepInOrderAndOnlyReads) {
   auto o = Plan(kExisting);
-  EXPECT_EQ(o.exit_code, 0) << text_;
+  EXPECT_EQ(o.end, RunEnd::kPassed) << text_;
   EXPECT_EQ(o.problems, 0) << text_;
   ExpectOnlyReads();
   auto at = [&](const std::string& s) { return text_.find(s); };
@@ -112,7 +112,7 @@ spec:
     - fault: node-cordon
       target: {nodes: [node-b]}
 )");
-  EXPECT_EQ(o.exit_code, 0) << text_;
+  EXPECT_EQ(o.end, RunEnd::kPassed) << text_;
   ExpectOnlyReads();
   EXPECT_NE(text_.find("create Namespace fresh"), std::string::npos) << text_;
   EXPECT_NE(text_.find("create StatefulSet fresh/db"), std::string::npos) << text_;
@@ -136,7 +136,7 @@ spec:
     - fault: node-drain
       target: {ordinals: [1]}
 )");
-  EXPECT_EQ(o.exit_code, 4) << text_;
+  EXPECT_EQ(o.end, RunEnd::kRefused) << text_;
   EXPECT_EQ(o.problems, 1);
   EXPECT_NE(text_.find("cannot plan: test.yaml:"), std::string::npos) << text_;
   EXPECT_NE(text_.find("payments/api-1 (a bare pod: nothing recreates it)"), std::string::npos) << text_;
@@ -155,7 +155,7 @@ spec:
     - fault: node-cordon
       target: {ordinals: [1]}
 )");
-  EXPECT_EQ(o.exit_code, 1) << text_;
+  EXPECT_EQ(o.end, RunEnd::kBroken) << text_;
   EXPECT_NE(text_.find("ordinal 9"), std::string::npos) << text_;
   EXPECT_NE(text_.find("cordon node node-b"), std::string::npos) << text_;
   ExpectOnlyReads();
@@ -165,7 +165,7 @@ TEST_F(PlannerTest, AProtectedNamespaceIsRefusedBeforeAnyRead) {
   PlanOptions opts;
   opts.ns_override = "kube-system";
   auto o = Plan(kExisting, opts);
-  EXPECT_EQ(o.exit_code, 4) << text_;
+  EXPECT_EQ(o.end, RunEnd::kRefused) << text_;
   EXPECT_NE(text_.find("REFUSED"), std::string::npos) << text_;
   EXPECT_TRUE(api_.calls.empty());
 }

@@ -8,8 +8,7 @@
 
 #include <filesystem>
 
-#include "harness/cli/exit_codes.h"
-#include "harness/runner/journal.h"
+#include "harness/undo/journal.h"
 #include "tests/fakes/fake_kube_api.h"
 #include "tests/fakes/fake_pod_executor.h"
 #include "tests/fakes/fake_statefulset.h"
@@ -84,7 +83,7 @@ TEST_F(RunnerTest, HealthyPodKillPassesAndLeavesNothingPending) {
     EXPECT_NE(c.outcome, reports::Outcome::kFailed) << c.name << ": " << c.message << "\n" << c.details;
     EXPECT_NE(c.outcome, reports::Outcome::kError) << c.name << ": " << c.message << "\n" << c.details;
   }
-  EXPECT_EQ(o.exit_code, cli::kExitOk);
+  EXPECT_EQ(o.end, RunEnd::kPassed);
   const auto* kill = Find(o, "pod-kill #1");
   ASSERT_NE(kill, nullptr);
   EXPECT_EQ(kill->properties.at("victims"), "web-1");
@@ -137,7 +136,7 @@ TEST_F(RunnerTest, RecreatedClaimFailsSamePvcNamingBothUids) {
   EXPECT_NE(same->message.find(new_uid), std::string::npos) << same->message;
   EXPECT_NE(same->message.find("marker"), std::string::npos) << same->message;
   EXPECT_EQ(Find(o, "stable-identity")->outcome, reports::Outcome::kPassed);
-  EXPECT_EQ(o.exit_code, cli::kExitFailed);
+  EXPECT_EQ(o.end, RunEnd::kBroken);
 }
 
 TEST_F(RunnerTest, SelectorMatchingNothingIsAnErrorNotAPass) {
@@ -152,7 +151,7 @@ TEST_F(RunnerTest, SelectorMatchingNothingIsAnErrorNotAPass) {
   ASSERT_NE(kill, nullptr);
   EXPECT_EQ(kill->outcome, reports::Outcome::kError);
   EXPECT_NE(kill->message.find("matches no live pod"), std::string::npos) << kill->message;
-  EXPECT_NE(o.exit_code, cli::kExitOk);
+  EXPECT_NE(o.end, RunEnd::kPassed);
   for (const auto& call : api_.calls) EXPECT_EQ(call.rfind("delete pods", 0), std::string::npos) << call;
 }
 
@@ -163,7 +162,7 @@ TEST_F(RunnerTest, ProtectedNamespaceIsRefusedBeforeAnyRequest) {
     - fault: pod-kill
       target: {ordinals: [0]}
 )", opts);
-  EXPECT_EQ(o.exit_code, cli::kExitRefused);
+  EXPECT_EQ(o.end, RunEnd::kRefused);
   EXPECT_TRUE(api_.calls.empty());
   ASSERT_FALSE(o.report.cases.empty());
   EXPECT_NE(o.report.cases[0].message.find("--allow-namespace kube-system"), std::string::npos);
@@ -184,7 +183,7 @@ TEST_F(RunnerTest, SetupObjectsAreCreatedAndRemovedInReverse) {
     - type: stable-identity
       params: {dns: false, endpointSlices: false}  # DNS and slices: stable_identity_test
 )");
-  EXPECT_EQ(o.exit_code, cli::kExitOk);
+  EXPECT_EQ(o.end, RunEnd::kPassed);
   bool created = false, deleted = false;
   for (const auto& call : api_.calls) {
     created |= call == "create configmaps/demo/";
@@ -207,7 +206,7 @@ TEST_F(RunnerTest, SetupOutsideTheNamespaceIsRefused) {
     - fault: pod-kill
       target: {ordinals: [0]}
 )");
-  EXPECT_EQ(o.exit_code, cli::kExitRefused);
+  EXPECT_EQ(o.end, RunEnd::kRefused);
   EXPECT_TRUE(api_.calls.empty());
 }
 
@@ -236,7 +235,7 @@ TEST_F(RunnerTest, WaitTimeoutFailsWithDiagnosisAndSkipsTheRest) {
   EXPECT_NE(wait->details.find("web-1"), std::string::npos) << wait->details;
   EXPECT_EQ(Find(o, "pod-kill #3")->outcome, reports::Outcome::kSkipped);
   EXPECT_EQ(Find(o, "stable-identity")->outcome, reports::Outcome::kFailed);
-  EXPECT_EQ(o.exit_code, cli::kExitFailed);
+  EXPECT_EQ(o.end, RunEnd::kBroken);
 }
 
 TEST_F(RunnerTest, SeedIsReportedAndReproducesTheRandomChoice) {

@@ -1,11 +1,11 @@
 // The undo action kinds added for the volume and StatefulSet-spec faults:
 // ensure-object, restore-fields and exec with a claim. Each is idempotent.
 
-#include "harness/runner/undo_actions.h"
+#include "harness/undo/undo_actions.h"
 
 #include <gtest/gtest.h>
 
-#include "harness/runner/undo_object_actions.h"
+#include "harness/undo/undo_object_actions.h"
 #include "tests/fakes/fake_kube_api.h"
 #include "tests/fakes/fake_pod_executor.h"
 #include "tests/fakes/fake_statefulset.h"

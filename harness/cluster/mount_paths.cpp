@@ -1,6 +1,6 @@
-#include "assertions/mount_paths.h"
+#include "harness/cluster/mount_paths.h"
 
-namespace kdrill::assertions {
+namespace kdrill::cluster {
 
 Result<MountPoint> FindMount(const kube::Json& pod, const std::string& volume, const std::string& container) {
   const auto containers = pod.value("/spec/containers"_json_pointer, kube::Json::array());
@@ -19,4 +19,4 @@ Result<MountPoint> FindMount(const kube::Json& pod, const std::string& volume, c
                        pod_name + " mounts volume " + volume);
 }
 
-}  // namespace kdrill::assertions
+}  // namespace kdrill::cluster

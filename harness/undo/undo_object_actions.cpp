@@ -1,8 +1,8 @@
-#include "harness/runner/undo_object_actions.h"
+#include "harness/undo/undo_object_actions.h"
 
 #include "harness/cluster/statefulset.h"
-#include "harness/runner/await_object.h"
-#include "harness/runner/undo_actions.h"
+#include "harness/watch/await_object.h"
+#include "harness/undo/undo_actions.h"
 
 namespace kdrill {
 

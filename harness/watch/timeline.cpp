@@ -1,4 +1,4 @@
-#include "harness/runner/timeline.h"
+#include "harness/watch/timeline.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "harness/runner/resource_mapper.h"
+#include "harness/kube/resource_mapper.h"
 
 #include <map>
 

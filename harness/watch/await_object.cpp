@@ -1,4 +1,4 @@
-#include "harness/runner/await_object.h"
+#include "harness/watch/await_object.h"
 
 #include <condition_variable>
 #include <mutex>

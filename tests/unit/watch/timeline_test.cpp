@@ -3,7 +3,7 @@
 // among the events by its wall-clock time, not at the end.
 #include <gtest/gtest.h>
 
-#include "harness/runner/timeline.h"
+#include "harness/watch/timeline.h"
 #include "tests/fakes/kube_test_clock.h"
 
 namespace kdrill::testing {

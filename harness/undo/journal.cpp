@@ -1,4 +1,4 @@
-#include "harness/runner/journal.h"
+#include "harness/undo/journal.h"
 
 #include <fcntl.h>
 #include <unistd.h>

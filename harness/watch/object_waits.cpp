@@ -1,4 +1,4 @@
-#include "harness/runner/object_waits.h"
+#include "harness/watch/object_waits.h"
 
 #include <thread>
 

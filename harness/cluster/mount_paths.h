@@ -6,7 +6,7 @@
 #include "harness/core/status.h"
 #include "harness/kube/kube_api.h"
 
-namespace kdrill::assertions {
+namespace kdrill::cluster {
 
 struct MountPoint {
   std::string container;
@@ -19,4 +19,4 @@ struct MountPoint {
 // no container mounts it.
 Result<MountPoint> FindMount(const kube::Json& pod, const std::string& volume, const std::string& container);
 
-}  // namespace kdrill::assertions
+}  // namespace kdrill::cluster

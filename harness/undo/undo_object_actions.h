@@ -1,6 +1,6 @@
 #pragma once
 // The undo action kinds that put a whole object, or some fields of one, back
-// (see harness/runner/undo_actions.h for the action formats). Internal to
+// (see harness/undo/undo_actions.h for the action formats). Internal to
 // ExecuteUndo; separate so each file keeps one job.
 
 #include <stop_token>
