@@ -7,7 +7,7 @@
 #include "harness/cli/connect_flags.h"
 #include "harness/cli/exit_codes.h"
 #include "harness/undo/journal.h"
-#include "harness/undo/undo_actions.h"
+#include "harness/undo/replay.h"
 
 namespace kdrill::cli {
 
@@ -39,23 +39,20 @@ int RecoverOne(const std::string& path, const GlobalOptions& global) {
     return kExitRefused;
   }
   std::stop_source never;
-  int failed = 0;
-  for (const auto& rec : pending) {
-    auto r = ExecuteUndo(rec.action, *conn->api, *conn->exec, never.get_token());
-    if (r) {
-      (void)journal->MarkDone(rec.id, *r);
-      std::cout << "  restored: " << rec.description << " (" << *r << ")\n";
-    } else {
-      ++failed;
-      std::cout << "  FAILED:   " << rec.description << ": " << r.error().ToString() << "\n";
-    }
-  }
-  if (failed == 0) {
-    (void)journal->MarkEnded();
-    std::cout << "  cluster restored: " << pending.size() << " change(s) undone\n";
+  auto replay = ReplayPending(*journal, *conn->api, *conn->exec, never.get_token(),
+                              [](const UndoRecord& rec, const Result<std::string>& r) {
+                                if (r) {
+                                  std::cout << "  restored: " << rec.description << " (" << *r << ")\n";
+                                } else {
+                                  std::cout << "  FAILED:   " << rec.description << ": " << r.error().ToString()
+                                            << "\n";
+                                }
+                              });
+  if (replay.ok()) {
+    std::cout << "  cluster restored: " << replay.pending << " change(s) undone\n";
     return kExitOk;
   }
-  std::cout << "  " << failed << " undo(s) failed; fix the cause and run kdrill recover again\n";
+  std::cout << "  " << replay.failures.size() << " undo(s) failed; fix the cause and run kdrill recover again\n";
   return kExitCleanup;
 }
 

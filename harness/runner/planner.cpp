@@ -202,21 +202,24 @@ PlanOutcome DrillPlanner::Plan() {
   for (const auto& st : drill_.steps) random |= st.target.kind == drill::VictimSelector::Kind::kRandom;
   if (!random) {
     seed_ = opts_.seed.value_or(drill_.seed.value_or(0));
-  } else if (opts_.seed) {
-    seed_ = *opts_.seed;
-    Say(fmt::format("seed {} (--seed): random choices below are the ones a run with this seed makes on these pods",
-                    seed_));
-  } else if (drill_.seed) {
-    seed_ = *drill_.seed;
-    Say(fmt::format("seed {} (spec.seed): random choices below are the ones a run makes on these pods", seed_));
   } else {
-    std::random_device rd;
-    seed_ = (static_cast<uint64_t>(rd()) << 32) | rd();
-    Say(fmt::format("no seed: random choices below are one possibility (seed {}; pass --seed to fix them)", seed_));
+    auto chosen = ChooseSeed(opts_.seed, drill_.seed);
+    seed_ = chosen.seed;
+    switch (chosen.source) {
+      case SeedSource::kFlag:
+        Say(fmt::format(
+            "seed {} (--seed): random choices below are the ones a run with this seed makes on these pods", seed_));
+        break;
+      case SeedSource::kSpec:
+        Say(fmt::format("seed {} (spec.seed): random choices below are the ones a run makes on these pods", seed_));
+        break;
+      case SeedSource::kRandom:
+        Say(fmt::format("no seed: random choices below are one possibility (seed {}; pass --seed to fix them)",
+                        seed_));
+        break;
+    }
   }
-  Status scope = CheckNamespaceAllowed(opts_.scope, drill_.ns);
-  if (scope) scope = CheckContextAllowed(opts_.scope, opts_.context);
-  if (scope) scope = CheckSetupScope(drill_, drill_.ns);
+  Status scope = CheckDrillScope(opts_.scope, drill_, opts_.context);
   if (!scope) {
     Problem(scope.error(), "REFUSED: ");
     if (scope.error().code == ErrorCode::kForbidden) out_.end = RunEnd::kRefused;

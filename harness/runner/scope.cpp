@@ -1,6 +1,7 @@
 #include "harness/runner/scope.h"
 
 #include <algorithm>
+#include <random>
 
 #include "harness/kube/resource_mapper.h"
 
@@ -63,6 +64,20 @@ Status CheckSetupScope(const drill::Drill& drill, const std::string& ns) {
     }
   }
   return Ok();
+}
+
+Status CheckDrillScope(const ScopePolicy& policy, const drill::Drill& drill, const std::string& context) {
+  Status scope = CheckNamespaceAllowed(policy, drill.ns);
+  if (scope) scope = CheckContextAllowed(policy, context);
+  if (scope) scope = CheckSetupScope(drill, drill.ns);
+  return scope;
+}
+
+ChosenSeed ChooseSeed(std::optional<uint64_t> flag, std::optional<uint64_t> spec) {
+  if (flag) return {*flag, SeedSource::kFlag};
+  if (spec) return {*spec, SeedSource::kSpec};
+  std::random_device rd;
+  return {(static_cast<uint64_t>(rd()) << 32) | rd(), SeedSource::kRandom};
 }
 
 }  // namespace kdrill

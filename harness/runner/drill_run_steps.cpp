@@ -1,0 +1,127 @@
+#include "harness/runner/drill_run.h"
+
+#include <random>
+
+#include "harness/cluster/statefulset.h"
+#include "harness/cluster/workload.h"
+#include "harness/diagnose/diagnose.h"
+#include "harness/faults/fault.h"
+
+namespace kdrill::run_internal {
+
+Status DrillRun::WaitFor(const WaitPredicate& w, std::chrono::milliseconds timeout, CaseResult& c,
+                         bool diagnose_on_timeout) {
+  Say("waiting for " + w.description + fmt::format(" (timeout {}s)", timeout.count() / 1000), &c);
+  timeline_.Mark("wait", "begin", w.description, "waiting for " + w.description);
+  auto st = timeline_.WaitUntil(w.done, timeout, opts_.stop, [&](std::chrono::seconds elapsed) {
+    Say(fmt::format("  still waiting for {} ({}s): {}", w.description, elapsed.count(), w.status(timeline_.Store())), &c);
+  });
+  if (st) {
+    timeline_.Mark("wait", "done", w.description, w.description);
+    Say("done: " + w.description, &c);
+    return st;
+  }
+  if (st.error().code == ErrorCode::kTimeout && w.succeed_on_timeout) {
+    timeline_.Mark("wait", "done", w.description, w.description);
+    return Ok();
+  }
+  timeline_.Mark("wait", st.error().code == ErrorCode::kTimeout ? "timeout" : "cancelled", w.description,
+                 st.error().message);
+  if (st.error().code == ErrorCode::kTimeout && diagnose_on_timeout) {
+    auto store = timeline_.Store();
+    c.details = fmt::format("still not true: {}\ndiagnosis:\n", w.status(store));
+    for (const auto& line : diagnose::DiagnoseStatefulSet(store, drill_.ns, drill_.statefulset)) {
+      c.details += "  " + line + "\n";
+    }
+  }
+  return st;
+}
+
+void DrillRun::RunSteps() {
+  std::mt19937_64 rng(seed_);
+  bool stop_steps = false;
+  int index = 0;
+  for (const auto& step : drill_.steps) {
+    ++index;
+    bool is_fault = step.kind == drill::Step::Kind::kFault;
+    CaseScope scope(clock_, is_fault ? "fault" : "wait", step.name);
+    auto& c = scope.Case();
+    if (stop_steps || opts_.stop.stop_requested()) {
+      c.outcome = Outcome::kSkipped;
+      c.message = opts_.stop.stop_requested() ? "not run: interrupted" : "not run: an earlier step failed";
+      outcome_.report.cases.push_back(scope.Finish());
+      continue;
+    }
+    Say(fmt::format("step {}/{}: {}", index, drill_.steps.size(), step.name), &c);
+    if (is_fault) {
+      auto fault = faults::MakeFault(step.fault);
+      auto sts_obj = api_.Get(cluster::TargetRef(drill_.target_kind, drill_.ns, drill_.statefulset));
+      cluster::StatefulSetSpec sts_spec;
+      sts_spec.kind = drill_.target_kind;
+      if (sts_obj) {
+        sts_spec = cluster::ReadTarget(drill_.target_kind, *sts_obj);
+      } else if (sts_obj.error().code == ErrorCode::kNotFound) {
+        // Gone (e.g. a destroy step deleted the namespace): the fault decides
+        // whether it can act without it (restore recreates it).
+        sts_spec.ns = drill_.ns;
+        sts_spec.name = drill_.statefulset;
+      }
+      if (!fault || (!sts_obj && sts_obj.error().code != ErrorCode::kNotFound)) {
+        c.outcome = Outcome::kError;
+        c.message = !fault ? "unknown fault " + step.fault : "reading the target: " + sts_obj.error().ToString();
+        stop_steps = true;
+        outcome_.report.cases.push_back(scope.Finish());
+        continue;
+      }
+      faults::FaultContext ctx{api_,
+                               exec_,
+                               &*journal_,
+                               clock_,
+                               rng,
+                               drill_.ns,
+                               sts_spec,
+                               [&](const std::string& line) { Say("  " + line, &c); },
+                               opts_.stop,
+                               &*backups_};
+      timeline_.Mark("fault", "inject", step.name, step.fault);
+      auto r = fault->Inject(ctx, step);
+      if (!r) {
+        c.outcome = r.error().code == ErrorCode::kCancelled ? Outcome::kSkipped : Outcome::kError;
+        c.message = step.fault + " failed: " + r.error().ToString();
+        timeline_.Mark("fault", "failed", step.name, r.error().message);
+        Say("  " + c.message, &c);
+        stop_steps = true;
+      } else {
+        timeline_.Mark("fault", "done", step.name, fmt::format("victims: {}", fmt::join(r->victims, ", ")),
+                       {{"fault", step.fault}, {"victims", r->victims}, {"deletedPodUids", r->deleted_pod_uids}});
+        c.message = fmt::format("{} acted on {}", step.fault, fmt::join(r->victims, ", "));
+        c.properties = r->properties;
+        gone_uids_.insert(r->deleted_pod_uids.begin(), r->deleted_pod_uids.end());
+        for (const auto& d : r->details) c.details += d + "\n";
+      }
+    } else {
+      auto sts_obj = api_.Get(cluster::TargetRef(drill_.target_kind, drill_.ns, drill_.statefulset));
+      cluster::StatefulSetSpec spec;
+      spec.kind = drill_.target_kind;
+      if (sts_obj) spec = cluster::ReadTarget(drill_.target_kind, *sts_obj);
+      spec.ns = drill_.ns;
+      spec.name = drill_.statefulset;
+      auto pred = MakeWaitPredicate(step.wait, spec, gone_uids_);
+      if (!pred) {
+        c.outcome = Outcome::kError;
+        c.message = pred.error().ToString();
+        stop_steps = true;
+      } else if (auto st = WaitFor(*pred, step.wait.timeout, c, true); !st) {
+        c.outcome = st.error().code == ErrorCode::kCancelled ? Outcome::kSkipped : Outcome::kFailed;
+        c.message = fmt::format("expected {} within {}s: {}", pred->description, step.wait.timeout.count() / 1000,
+                                st.error().message);
+        stop_steps = true;
+      } else {
+        c.message = pred->description;
+      }
+    }
+    outcome_.report.cases.push_back(scope.Finish());
+  }
+}
+
+}  // namespace kdrill::run_internal
