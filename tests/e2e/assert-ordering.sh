@@ -27,8 +27,8 @@ parallel_ns="$(e2e_ns kdrill-e2e-parallel)"
 run_kdrill parallel run "$E2E_REPO/tests/e2e/drills/parallel-order.yaml" -n "$parallel_ns" --junit "$E2E_OUT/parallel.xml"
 expect_rc 1 "order required of a Parallel StatefulSet" parallel
 expect_junit_valid "$E2E_OUT/parallel.xml"
-expect_grep 'FAIL +assertion +ordered-recovery' "$E2E_OUT/parallel.out" "ordered-recovery failed"
-expect_grep 'FAIL +assertion +ordered-scale' "$E2E_OUT/parallel.out" "ordered-scale failed"
+expect_verdict parallel 'ordered-recovery' failed
+expect_verdict parallel 'ordered-scale' failed
 msg=$(xmllint --xpath 'string(//testcase[@name="ordered-recovery"]/failure/@message)' "$E2E_OUT/parallel.xml")
 if [[ "$msg" == *"podManagementPolicy Parallel"* && "$msg" == *"was created while ordinal 0 was"* ]]; then
   pass "the failure names the policy and an out-of-order creation"

@@ -31,8 +31,8 @@ expect_no_pending_journal
 run_kdrill control run "$E2E_REPO/tests/e2e/drills/probe-flag-lost.yaml" -n "$control_ns" --junit "$E2E_OUT/control.xml"
 expect_rc 1 "probe must flag the lost flag" control
 expect_junit_valid "$E2E_OUT/control.xml"
-expect_grep 'FAIL +assertion +flag present' "$E2E_OUT/control.out" "the probe failed"
-expect_grep 'PASS +assertion +stable-identity' "$E2E_OUT/control.out" "stable-identity still passed"
+expect_verdict control 'flag present' failed
+expect_verdict control 'stable-identity' passed
 msg=$(xmllint --xpath 'string(//testcase[@name="flag present"]/failure/@message)' "$E2E_OUT/control.xml")
 want="after the faults: exec [cat /data/flag] in web-1 exited 1, expected 0; stderr: cat: can't open '/data/flag': No such file or directory"
 if [[ "$msg" == "$want" ]]; then

@@ -14,8 +14,7 @@ delete_ns="$(e2e_ns kdrill-pvc-retention)"
 run_kdrill delete run "$E2E_REPO/scenarios/pvc-retention.yaml" -n "$delete_ns" --junit "$E2E_OUT/delete.xml"
 expect_rc 0 "pvc-retention under whenScaled Delete" delete
 expect_junit_valid "$E2E_OUT/delete.xml"
-expect_grep 'PASS +assertion +pvc-retention +.*claims followed whenScaled Delete / whenDeleted Delete: 2 deleted, 0 retained' \
-  "$E2E_OUT/delete.out" "the claims of web-1 and web-2 were deleted"
+expect_verdict delete pvc-retention passed 'claims followed whenScaled Delete / whenDeleted Delete: 2 deleted, 0 retained'
 expect_namespace_gone "$delete_ns"
 expect_no_pending_journal
 
@@ -23,8 +22,7 @@ retain_ns="$(e2e_ns kdrill-pvc-retain)"
 run_kdrill retain run "$E2E_REPO/scenarios/pvc-retention-retain.yaml" -n "$retain_ns" --junit "$E2E_OUT/retain.xml"
 expect_rc 0 "pvc-retention under whenScaled Retain" retain
 expect_junit_valid "$E2E_OUT/retain.xml"
-expect_grep 'PASS +assertion +pvc-retention +.*claims followed whenScaled Retain / whenDeleted Retain: 0 deleted, 1 retained' \
-  "$E2E_OUT/retain.out" "web-2's claim was retained"
+expect_verdict retain pvc-retention passed 'claims followed whenScaled Retain / whenDeleted Retain: 0 deleted, 1 retained'
 expect_namespace_gone "$retain_ns"
 expect_no_pending_journal
 
@@ -34,9 +32,8 @@ expect_rc 0 "statefulset-delete under whenDeleted Delete" sts-delete
 expect_junit_valid "$E2E_OUT/sts-delete.xml"
 expect_grep 'web deleted \(background\) and recreated, settled after .*; 3 of 3 pods replaced' "$E2E_OUT/sts-delete.out" \
   "the StatefulSet was deleted and recreated"
-expect_grep 'PASS +assertion +pvc-retention +.*whenDeleted Delete: 3 deleted' "$E2E_OUT/sts-delete.out" \
-  "every claim of the baseline went with the StatefulSet"
-expect_grep 'PASS +assertion +stable-identity' "$E2E_OUT/sts-delete.out" "identities came back"
+expect_verdict sts-delete pvc-retention passed 'whenDeleted Delete: 3 deleted'
+expect_verdict sts-delete 'stable-identity' passed
 expect_namespace_gone "$sts_delete_ns"
 expect_no_pending_journal
 
@@ -91,7 +88,7 @@ YAML
   run_kdrill held run "$E2E_OUT/held.yaml" -n "$ns" --junit "$E2E_OUT/held.xml"
   expect_rc 1 "pvc-retention must flag a claim that is not deleted" held
   expect_junit_valid "$E2E_OUT/held.xml"
-  expect_grep 'FAIL +assertion +pvc-retention' "$E2E_OUT/held.out" "pvc-retention failed"
+  expect_verdict held 'pvc-retention' failed
   msg=$(xmllint --xpath 'string(//testcase[@name="pvc-retention"]/failure/@message)' "$E2E_OUT/held.xml")
   uuid='[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
   want="^claim data-web-2 \\(uid $uuid\\) still exists 20s after the check began, expected it deleted: web-2 was scaled away \\(replicas 3 -> 2\\) and whenScaled is Delete; it is Terminating since [0-9TZ:-]+, held by finalizers \\[kubernetes.io/pvc-protection\\]; mounted by pod $ns/holder \\(not a pod of StatefulSet web\\)$"

@@ -40,7 +40,7 @@ run_kdrill exec-tar run "$E2E_REPO/scenarios/backup-restore.yaml" -n "$exec_tar_
 expect_rc 0 "backup-restore (exec-tar)" exec-tar
 expect_junit_valid "$E2E_OUT/exec-tar/junit.xml"
 verified_passed "$E2E_OUT/exec-tar/junit.xml" "exec-tar"
-expect_grep 'PASS +assertion +restore verified' "$E2E_OUT/exec-tar.out" "exec-tar: the restore was verified"
+expect_verdict exec-tar 'restore verified' passed
 expect_grep 'victims: claims data-web-0, data-web-1, data-web-2 of web -> exec-tar' "$E2E_OUT/exec-tar.out" "exec-tar: the claims are printed before the backup"
 expect_grep 'created helper pod kdrill-restore-data-web-1 mounting claim data-web-1' "$E2E_OUT/exec-tar.out" "exec-tar: data restored through a helper pod"
 expect_grep 'the [0-9]+ change\(s\) made after the backup are gone' "$E2E_OUT/exec-tar.out" "exec-tar: the change after the backup is gone"

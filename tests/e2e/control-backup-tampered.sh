@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 drill="$E2E_REPO/tests/e2e/drills/backup-tampered.yaml"
 ns="$(e2e_ns kdrill-control-backup)"
 mkdir -p "$E2E_OUT/control"
-start_kdrill "$E2E_OUT/control.out" run "$drill" -n "$ns" --junit "$E2E_OUT/control/junit.xml"
+start_kdrill "$E2E_OUT/control.out" run "$drill" -n "$ns" --junit "$E2E_OUT/control/junit.xml" --json "$E2E_OUT/control/report.json"
 
 # Wait for the manifest (written last, when the backup is whole).
 manifest=""
@@ -41,7 +41,7 @@ wait_kdrill
 e2e_log "kdrill run $drill -n $ns -> exit $RC (output: $E2E_OUT/control.out)"
 expect_rc 1 "the tampered backup must fail the drill" control
 expect_junit_valid "$E2E_OUT/control/junit.xml"
-expect_grep 'FAIL +assertion +restore verified' "$E2E_OUT/control.out" "the restore verification failed"
+expect_case "$E2E_OUT/control/report.json" 'restore verified' failed
 msg=$(xmllint --xpath 'string(//testcase[@name="restore verified"]/failure/@message)' "$E2E_OUT/control/junit.xml")
 if [[ -n "$removed" && "$msg" == *"web-1 (claim data-web-1): 1 file(s) of the backup missing after the restore: $removed"* ]]; then
   pass "the failure names the removed file: $removed"

@@ -7,8 +7,8 @@ ns="$(e2e_ns kdrill-control-pvc)"
 run_kdrill control run "$E2E_REPO/tests/e2e/drills/pvc-recreated.yaml" -n "$ns" --junit "$E2E_OUT/control.xml"
 expect_rc 1 "same-pvc must flag a recreated claim" control
 expect_junit_valid "$E2E_OUT/control.xml"
-expect_grep 'FAIL +assertion +same-pvc' "$E2E_OUT/control.out" "same-pvc failed"
-expect_grep 'PASS +assertion +stable-identity' "$E2E_OUT/control.out" "stable-identity still passed"
+expect_verdict control 'same-pvc' failed
+expect_verdict control 'stable-identity' passed
 uuid='[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
 msg=$(xmllint --xpath 'string(//testcase[@name="same-pvc"]/failure/@message)' "$E2E_OUT/control.xml")
 if [[ "$msg" =~ data-web-1\ was\ recreated:\ uid\ ($uuid)\ -\>\ ($uuid) ]] && [[ "${BASH_REMATCH[1]}" != "${BASH_REMATCH[2]}" ]]; then

@@ -7,11 +7,6 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/nodes-lib.sh"
 require_nodes_schedulable
 
-wait_for_line() {  # wait_for_line FILE PATTERN SECONDS
-  for _ in $(seq 1 "$3"); do grep -q -- "$2" "$1" && return 0; sleep 1; done
-  return 1
-}
-
 # hold_drill SCENARIO NAME: the scenario with an absolute manifest path and its
 # settle wait replaced by a long pause (the fault has acted; nothing undone yet).
 hold_drill() {

@@ -13,8 +13,8 @@ expect_junit_valid "$E2E_OUT/container-kill.xml"
 expect_grep 'victims: web-1 \(container web, restartCount 0' "$E2E_OUT/container-kill.out" "victim printed before acting"
 expect_grep 'web-1 container web restarted in place: restartCount 0 -> 1, uid [0-9a-f-]+ unchanged' \
   "$E2E_OUT/container-kill.out" "restarted in place, restartCount reported"
-expect_grep 'PASS +assertion +stable-identity' "$E2E_OUT/container-kill.out" "stable-identity passed"
-expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/container-kill.out" "same-pvc passed"
+expect_verdict container-kill 'stable-identity' passed
+expect_verdict container-kill 'same-pvc' passed
 expect_namespace_gone "$ns"
 expect_no_pending_journal
 expect_nodes_schedulable

@@ -13,8 +13,8 @@ expect_grep 'victims: nodes 127\.0\.0\.[23] \(hosts web-1\)' "$E2E_OUT/node-cord
 expect_grep 'cordoned node 127\.0\.0\.[23]' "$E2E_OUT/node-cordon.out" "the node was cordoned"
 expect_grep 'undo uncordon node 127\.0\.0\.[23] \(cordoned by kdrill\): restored' "$E2E_OUT/node-cordon.out" \
   "cleanup uncordoned it"
-expect_grep 'PASS +assertion +stable-identity' "$E2E_OUT/node-cordon.out" "stable-identity passed"
-expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/node-cordon.out" "same-pvc passed"
+expect_verdict node-cordon 'stable-identity' passed
+expect_verdict node-cordon 'same-pvc' passed
 expect_namespace_gone "$ns"
 expect_no_pending_journal
 expect_nodes_schedulable

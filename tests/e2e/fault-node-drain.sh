@@ -25,8 +25,8 @@ expect_grep "evicted pod $ns/web-0" "$E2E_OUT/node-drain.out" "web-0 evicted"
 expect_grep 'drained 127\.0\.0\.[23] in [0-9.]+s' "$E2E_OUT/node-drain.out" "drain finished"
 expect_grep 'undo uncordon node 127\.0\.0\.[23] \(cordoned by kdrill\): restored' "$E2E_OUT/node-drain.out" \
   "cleanup uncordoned it"
-expect_grep 'PASS +assertion +stable-identity' "$E2E_OUT/node-drain.out" "stable-identity passed"
-expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/node-drain.out" "same-pvc passed"
+expect_verdict node-drain 'stable-identity' passed
+expect_verdict node-drain 'same-pvc' passed
 expect_namespace_gone "$ns"
 
 # A budget that never allows an eviction: 429s from the real API server are

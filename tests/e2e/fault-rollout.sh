@@ -16,7 +16,7 @@ expect_grep 'rollout of web settled in .*3 pod\(s\) replaced' "$E2E_OUT/rollout.
 expect_grep 'rollout of web settled in .*1 pod\(s\) replaced' "$E2E_OUT/rollout.out" "the partitioned rollout replaced one pod"
 expect_grep 'undo restore the pod template and updateStrategy of StatefulSet web: restored; settled' "$E2E_OUT/rollout.out" \
   "cleanup restored the template and waited"
-expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/rollout.out" "same-pvc passed"
+expect_verdict rollout 'same-pvc' passed
 expect_namespace_gone "$drill_ns"
 expect_no_pending_journal
 

@@ -13,8 +13,8 @@ expect_volume_checked scale
 expect_junit_valid "$E2E_OUT/scale.xml"
 expect_grep 'web settled at 5 replicas .*pods added: web-3 .*web-4' "$E2E_OUT/scale.out" "scaled up to 5"
 expect_grep 'web settled at 3 replicas .*pods removed: web-3, web-4' "$E2E_OUT/scale.out" "scaled down by 2"
-expect_grep 'PASS +assertion +stable-identity' "$E2E_OUT/scale.out" "stable-identity passed"
-expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/scale.out" "same-pvc passed"
+expect_verdict scale 'stable-identity' passed
+expect_verdict scale 'same-pvc' passed
 expect_namespace_gone "$drill_ns"
 expect_no_pending_journal
 

@@ -14,7 +14,7 @@ expect_junit_valid "$E2E_OUT/expansion.xml"
 expect_grep 'deleted StatefulSet web \(uid .*\) with propagationPolicy Orphan' "$E2E_OUT/expansion.out" "orphan delete"
 expect_grep 'recreated StatefulSet web \(uid .*\) with data 128Mi' "$E2E_OUT/expansion.out" "recreated with the larger template"
 expect_grep 'all 3 pods kept their UIDs' "$E2E_OUT/expansion.out" "no pod was deleted"
-expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/expansion.out" "same-pvc passed"
+expect_verdict expansion 'same-pvc' passed
 expect_namespace_gone "$drill_ns"
 expect_no_pending_journal
 

@@ -14,7 +14,7 @@ expect_grep 'victims: web-1:/data/\.kdrill-fill-' "$E2E_OUT/volume-fill.out" "th
 expect_grep 'web-1: wrote [0-9]+ bytes .*stopped by ENOSPC' "$E2E_OUT/volume-fill.out" "web-1 was filled until ENOSPC"
 expect_grep 'web-2: wrote [0-9]+ bytes .*after: .*\((89|90|91)%\)' "$E2E_OUT/volume-fill.out" "web-2 was filled to 90%"
 expect_grep 'undo remove fill file /data/\.kdrill-fill-.* in web-1: restored' "$E2E_OUT/volume-fill.out" "cleanup removed web-1's fill file"
-expect_grep 'PASS +assertion +same-pvc' "$E2E_OUT/volume-fill.out" "same-pvc passed"
+expect_verdict volume-fill 'same-pvc' passed
 expect_namespace_gone "$drill_ns"
 expect_no_pending_journal
 

@@ -12,11 +12,6 @@ sed -e 's/name: pod-kill$/name: hold/' -e 's#manifests/web.yaml#'"$E2E_REPO"'/sc
   /^      timeout: 120s/ { print "      timeout: 600s"; next }
   { print }' >"$E2E_OUT/hold.yaml"
 
-wait_for_line() {  # wait_for_line FILE PATTERN SECONDS
-  for _ in $(seq 1 "$3"); do grep -q -- "$2" "$1" && return 0; sleep 1; done
-  return 1
-}
-
 # 1. SIGINT: the run cleans up by itself. The signals go to kdrill itself
 # (signal_kdrill), not to the timeout that bounds it.
 int_ns="$(e2e_ns kdrill-int)"

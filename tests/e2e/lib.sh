@@ -55,11 +55,26 @@ kdrill() {
 }
 
 # run_kdrill NAME ARGS...: runs kdrill, output to $E2E_OUT/NAME.out, exit code in $RC.
+# A `run` with --junit and no --json also writes its JSON report (beside the
+# JUnit file's directory, which already decides where backups go); either way
+# expect_verdict NAME reads it.
 run_kdrill() {
-  local name="$1" secs start; shift
+  local name="$1" secs start arg json="" junit=""; shift
+  local -a args=("$@")
+  local prev=""
+  for arg in "$@"; do
+    [[ "$prev" == --json ]] && json="$arg"
+    [[ "$prev" == --junit ]] && junit="$arg"
+    prev="$arg"
+  done
+  if [[ "${1:-}" == run && -z "$json" && -n "$junit" ]]; then
+    json="$E2E_OUT/$name.report.json"
+    args+=(--json "$json")
+  fi
+  printf '%s' "$json" >"$E2E_OUT/$name.jsonpath"
   secs="$(e2e_bound "${E2E_KDRILL_TIMEOUT:-480}")"
   printf -v start '%(%s)T' -1
-  timeout -k 15 "$secs" "$KDRILL" "$@" >"$E2E_OUT/$name.out" 2>&1
+  timeout -k 15 "$secs" "$KDRILL" "${args[@]}" >"$E2E_OUT/$name.out" 2>&1
   RC=$?
   e2e_timed_out "$secs" "$start" "$RC" kdrill "$@"
   e2e_log "kdrill $* -> exit $RC (output: $E2E_OUT/$name.out)"
@@ -125,12 +140,24 @@ expect_case() {
   fi
 }
 
-# expect_volume_checked OUT: the drill's console output (OUT, a run_kdrill
-# name) shows at-most-one-per-ordinal passed with the volume-level check run:
+# expect_verdict NAME CASE OUTCOME [PATTERN]: expect_case on the JSON report
+# of the run_kdrill named NAME (it must have had --junit or --json).
+expect_verdict() {
+  local json
+  json="$(cat "$E2E_OUT/$1.jsonpath" 2>/dev/null)"
+  if [[ -z "$json" || ! -s "$json" ]]; then
+    fail "$1: no JSON report to read case '$2' from (run it with --junit or --json)"; tail -20 "$E2E_OUT/$1.out" >&2
+    return
+  fi
+  expect_case "$json" "$2" "$3" "${4:-}"
+}
+
+# expect_volume_checked NAME: the JSON report of the run_kdrill named NAME
+# shows at-most-one-per-ordinal passed with the volume-level check run:
 # heartbeats read back from at least one volume, never a fallback to the API.
 expect_volume_checked() {
-  expect_grep 'PASS +assertion +at-most-one-per-ordinal .*; on [1-9][0-9]* volume\(s\), [1-9][0-9]* incarnation\(s\) wrote heartbeats, never two at once' \
-    "$E2E_OUT/$1.out" "$1: at-most-one-per-ordinal passed with the volume-level check run"
+  expect_verdict "$1" at-most-one-per-ordinal passed \
+    '; on [1-9][0-9]* volume\(s\), [1-9][0-9]* incarnation\(s\) wrote heartbeats, never two at once'
 }
 
 # case_property JSON CASE NAME: a property of a case (empty when absent).

@@ -38,11 +38,6 @@ without_setup() {
     { print }' "$1" >"$2"
 }
 
-wait_for_line() {  # wait_for_line FILE PATTERN SECONDS
-  for _ in $(seq 1 "$3"); do grep -q -- "$2" "$1" && return 0; sleep 1; done
-  return 1
-}
-
 # fill_files NS: every .kdrill-fill-* file on the pods' /data ("pod:file" words).
 fill_files() {
   local ns="$1" pod
