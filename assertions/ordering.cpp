@@ -24,6 +24,7 @@
 #include <set>
 
 #include "assertions/assertion.h"
+#include "harness/core/json_fields.h"
 #include "assertions/pod_replay.h"
 
 namespace kdrill::assertions {
@@ -45,14 +46,6 @@ std::string StateOf(const std::vector<PodView>& pods) {
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
-int IntAt(const nlohmann::json& j, const char* ptr, int fallback) {
-  nlohmann::json::json_pointer p(ptr);
-  return j.contains(p) && j.at(p).is_number_integer() ? j.at(p).get<int>() : fallback;
-}
-std::string StrAt(const nlohmann::json& j, const char* ptr) {
-  nlohmann::json::json_pointer p(ptr);
-  return j.contains(p) && j.at(p).is_string() ? j.at(p).get<std::string>() : std::string();
-}
 
 class Ordering final : public Assertion {
  public:
@@ -195,9 +188,9 @@ class Ordering final : public Assertion {
       for (size_t i = 0; i < events.size(); ++i) {
         const auto& ev = events[i];
         if (ev.kind == spec.kind && ev.name == spec.name && ev.type != "DELETED") {
-          replicas = IntAt(ev.object, "/spec/replicas", replicas);
+          replicas = json::Int(ev.object, "/spec/replicas", replicas);
           h.sts_replicas_.push_back({i, replicas});
-          if (auto rev = StrAt(ev.object, "/status/updateRevision"); !rev.empty()) h.last_update_revision_ = rev;
+          if (auto rev = json::Str(ev.object, "/status/updateRevision"); !rev.empty()) h.last_update_revision_ = rev;
         }
         for (const auto& c : replay.Apply(ev)) {
           if (c.kind == PodChange::Kind::kCreated && c.pod.owned && !c.initial) {
@@ -206,7 +199,7 @@ class Ordering final : public Assertion {
         }
       }
       if (h.last_update_revision_.empty() && final_state != nullptr) {
-        h.last_update_revision_ = StrAt(final_state->statefulset, "/status/updateRevision");
+        h.last_update_revision_ = json::Str(final_state->statefulset, "/status/updateRevision");
       }
       h.final_replicas_ = final_state != nullptr ? final_state->spec.replicas : replicas;
       return h;

@@ -1,4 +1,5 @@
 #include "assertions/pod_replay.h"
+#include "harness/core/json_fields.h"
 
 #include <charconv>
 
@@ -14,10 +15,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string Str(const Json& j, const char* ptr) {
-  Json::json_pointer p(ptr);
-  return j.contains(p) && j.at(p).is_string() ? j.at(p).get<std::string>() : std::string();
-}
+using json::Str;
 
 std::optional<int> ParseIndex(const std::string& s) {
   int v = 0;

@@ -27,6 +27,7 @@
 #include <set>
 
 #include "assertions/assertion.h"
+#include "harness/core/json_fields.h"
 
 namespace kdrill::assertions {
 
@@ -34,10 +35,7 @@ namespace {
 
 constexpr auto kDefaultTimeout = std::chrono::seconds(60);
 
-std::string Str(const kube::Json& j, const char* ptr) {
-  kube::Json::json_pointer p(ptr);
-  return j.contains(p) && j.at(p).is_string() ? j.at(p).get<std::string>() : std::string();
-}
+using json::Str;
 
 struct Policy {
   std::string when_scaled = "Retain";

@@ -1,4 +1,5 @@
 #include "assertions/volume_heartbeat.h"
+#include "harness/core/json_fields.h"
 
 #include <fmt/format.h>
 
@@ -66,10 +67,7 @@ i=0
 while [ "$i" -lt 50 ] && ! grep -q "^$2 " "$1/beats" 2>/dev/null; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done
 echo "heartbeat $pid")sh";
 
-std::string Str(const Json& j, const char* ptr) {
-  Json::json_pointer p(ptr);
-  return j.contains(p) && j.at(p).is_string() ? j.at(p).get<std::string>() : std::string();
-}
+using json::Str;
 
 std::optional<int64_t> ParseInt(const std::string& s) {
   int64_t v = 0;

@@ -1,4 +1,5 @@
 #include "harness/cluster/ownership.h"
+#include "harness/core/json_fields.h"
 
 #include "harness/cluster/workload.h"
 
@@ -6,11 +7,6 @@ namespace kdrill::cluster {
 
 namespace {
 
-std::string StrField(const nlohmann::json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 const nlohmann::json& Labels(const nlohmann::json& pod) {
   static const nlohmann::json kEmpty = nlohmann::json::object();
@@ -44,10 +40,10 @@ PodRelation RelationTo(const nlohmann::json& pod, const StatefulSetSpec& target)
     return MatchesSelector(pod, target.selector) ? PodRelation::kAdoptable : PodRelation::kForeign;
   }
   if (!MatchesSelector(pod, target.selector)) return PodRelation::kForeign;  // being released
-  const std::string kind = StrField(ref, "kind");
-  const std::string name = StrField(ref, "name");
+  const std::string kind = json::Field(ref, "kind");
+  const std::string name = json::Field(ref, "name");
   if (target.kind == kDeployment) {
-    const std::string hash = StrField(Labels(pod), "pod-template-hash");
+    const std::string hash = json::Field(Labels(pod), "pod-template-hash");
     bool ours = kind == "ReplicaSet" && !hash.empty() && name == target.name + "-" + hash;
     return ours ? PodRelation::kOwned : PodRelation::kForeign;
   }
@@ -57,7 +53,7 @@ PodRelation RelationTo(const nlohmann::json& pod, const StatefulSetSpec& target)
 std::string DescribeController(const nlohmann::json& pod) {
   const nlohmann::json& ref = ControllerRef(pod);
   if (ref.is_null()) return "not owned by any controller";
-  return "owned by " + StrField(ref, "kind") + " " + StrField(ref, "name");
+  return "owned by " + json::Field(ref, "kind") + " " + json::Field(ref, "name");
 }
 
 }  // namespace kdrill::cluster

@@ -1,4 +1,5 @@
 #include "harness/cluster/snapshot.h"
+#include "harness/core/json_fields.h"
 
 #include <set>
 
@@ -9,10 +10,7 @@
 namespace kdrill::cluster {
 
 namespace {
-std::string Str(const Json& j, const char* ptr) {
-  Json::json_pointer p(ptr);
-  return j.contains(p) && j.at(p).is_string() ? j.at(p).get<std::string>() : std::string();
-}
+using json::Str;
 std::string NowRfc3339() { return Rfc3339(std::chrono::system_clock::now()); }
 
 void FillPod(const Json& p, const StatefulSetSpec& target, OrdinalState& o) {

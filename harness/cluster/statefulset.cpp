@@ -1,20 +1,14 @@
 #include "harness/cluster/statefulset.h"
+#include "harness/core/json_fields.h"
 
 #include <charconv>
 
 namespace kdrill::cluster {
 
 namespace {
-const Json& At(const Json& j, const char* ptr) {
-  static const Json kNull;
-  Json::json_pointer p(ptr);
-  return j.contains(p) ? j.at(p) : kNull;
-}
-int IntAt(const Json& j, const char* ptr, int fallback) {
-  const Json& v = At(j, ptr);
-  return v.is_number_integer() ? v.get<int>() : fallback;
-}
-std::string StrAt(const Json& j, const char* ptr, const std::string& fallback = {}) {
+using json::At;
+// The string at ptr, or fallback when absent or not a string.
+std::string StrOr(const Json& j, const char* ptr, const std::string& fallback) {
   const Json& v = At(j, ptr);
   return v.is_string() ? v.get<std::string>() : fallback;
 }
@@ -22,16 +16,16 @@ std::string StrAt(const Json& j, const char* ptr, const std::string& fallback = 
 
 StatefulSetSpec ReadStatefulSet(const Json& sts) {
   StatefulSetSpec s;
-  s.name = StrAt(sts, "/metadata/name");
-  s.ns = StrAt(sts, "/metadata/namespace");
-  s.replicas = IntAt(sts, "/spec/replicas", 1);
-  s.ordinal_start = IntAt(sts, "/spec/ordinals/start", 0);
-  s.pod_management = StrAt(sts, "/spec/podManagementPolicy", "OrderedReady");
-  s.update_strategy = StrAt(sts, "/spec/updateStrategy/type", "RollingUpdate");
-  s.partition = IntAt(sts, "/spec/updateStrategy/rollingUpdate/partition", 0);
-  s.service_name = StrAt(sts, "/spec/serviceName");
+  s.name = json::Str(sts, "/metadata/name");
+  s.ns = json::Str(sts, "/metadata/namespace");
+  s.replicas = json::Int(sts, "/spec/replicas", 1);
+  s.ordinal_start = json::Int(sts, "/spec/ordinals/start", 0);
+  s.pod_management = StrOr(sts, "/spec/podManagementPolicy", "OrderedReady");
+  s.update_strategy = StrOr(sts, "/spec/updateStrategy/type", "RollingUpdate");
+  s.partition = json::Int(sts, "/spec/updateStrategy/rollingUpdate/partition", 0);
+  s.service_name = json::Str(sts, "/spec/serviceName");
   for (const auto& t : At(sts, "/spec/volumeClaimTemplates")) {
-    s.claim_templates.push_back(StrAt(t, "/metadata/name"));
+    s.claim_templates.push_back(json::Str(t, "/metadata/name"));
   }
   const Json& labels = At(sts, "/spec/selector/matchLabels");
   if (labels.is_object()) {
@@ -83,18 +77,18 @@ bool Settled(const Json& sts, std::string* why) {
     if (why) *why = std::move(w);
     return false;
   };
-  int generation = IntAt(sts, "/metadata/generation", 0);
-  int observed = IntAt(sts, "/status/observedGeneration", 0);
-  int replicas = IntAt(sts, "/spec/replicas", 1);
-  int ready = IntAt(sts, "/status/readyReplicas", 0);
-  int updated = IntAt(sts, "/status/updatedReplicas", 0);
-  int current = IntAt(sts, "/status/replicas", 0);
-  int partition = IntAt(sts, "/spec/updateStrategy/rollingUpdate/partition", 0);
-  std::string cur_rev = StrAt(sts, "/status/currentRevision");
-  std::string upd_rev = StrAt(sts, "/status/updateRevision");
+  int generation = json::Int(sts, "/metadata/generation", 0);
+  int observed = json::Int(sts, "/status/observedGeneration", 0);
+  int replicas = json::Int(sts, "/spec/replicas", 1);
+  int ready = json::Int(sts, "/status/readyReplicas", 0);
+  int updated = json::Int(sts, "/status/updatedReplicas", 0);
+  int current = json::Int(sts, "/status/replicas", 0);
+  int partition = json::Int(sts, "/spec/updateStrategy/rollingUpdate/partition", 0);
+  std::string cur_rev = json::Str(sts, "/status/currentRevision");
+  std::string upd_rev = json::Str(sts, "/status/updateRevision");
   // Under OnDelete the controller replaces no pod for an update and never
   // moves currentRevision on: settled means every pod exists and is Ready.
-  const bool on_delete = StrAt(sts, "/spec/updateStrategy/type") == "OnDelete";
+  const bool on_delete = json::Str(sts, "/spec/updateStrategy/type") == "OnDelete";
   if (observed < generation) {
     return fail("observedGeneration " + std::to_string(observed) + " < generation " + std::to_string(generation));
   }

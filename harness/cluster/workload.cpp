@@ -1,14 +1,11 @@
 #include "harness/cluster/workload.h"
+#include "harness/core/json_fields.h"
 
 #include <fmt/format.h>
 
 namespace kdrill::cluster {
 
 namespace {
-int IntAt(const Json& j, const char* ptr, int fallback) {
-  Json::json_pointer p(ptr);
-  return j.contains(p) && j.at(p).is_number_integer() ? j.at(p).get<int>() : fallback;
-}
 }  // namespace
 
 kube::ResourceRef TargetRef(const std::string& kind, const std::string& ns, const std::string& name) {
@@ -32,9 +29,9 @@ StatefulSetSpec ReadTarget(const std::string& kind, const Json& obj) {
 
 bool TargetSettled(const std::string& kind, const Json& obj, std::string* why) {
   if (kind != kDeployment) return Settled(obj, why);
-  const int generation = IntAt(obj, "/metadata/generation", 0);
-  const int observed = IntAt(obj, "/status/observedGeneration", 0);
-  const int want = IntAt(obj, "/spec/replicas", 1);
+  const int generation = json::Int(obj, "/metadata/generation", 0);
+  const int observed = json::Int(obj, "/status/observedGeneration", 0);
+  const int want = json::Int(obj, "/spec/replicas", 1);
   std::string reason;
   if (observed < generation) {
     reason = fmt::format("observedGeneration {} < generation {}", observed, generation);
@@ -43,7 +40,7 @@ bool TargetSettled(const std::string& kind, const Json& obj, std::string* why) {
                                      std::pair{"updatedReplicas", "/status/updatedReplicas"},
                                      std::pair{"readyReplicas", "/status/readyReplicas"},
                                      std::pair{"availableReplicas", "/status/availableReplicas"}}) {
-      int have = IntAt(obj, ptr, 0);
+      int have = json::Int(obj, ptr, 0);
       if (have != want) {
         reason = fmt::format("{} {} of {}", field, have, want);
         break;

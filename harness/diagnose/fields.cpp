@@ -2,65 +2,6 @@
 
 namespace kdrill::diagnose {
 
-const Json& At(const Json& j, const char* ptr) {
-  static const Json kNull;
-  if (!j.is_object()) {
-    return kNull;
-  }
-  // Walk the pointer by hand so that a non-object in the middle reads as
-  // absent instead of throwing.
-  const Json* cur = &j;
-  std::string path(ptr);
-  size_t pos = 1;
-  while (pos <= path.size()) {
-    size_t next = path.find('/', pos);
-    std::string token = path.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
-    if (!cur->is_object()) {
-      return kNull;
-    }
-    auto it = cur->find(token);
-    if (it == cur->end()) {
-      return kNull;
-    }
-    cur = &*it;
-    if (next == std::string::npos) {
-      break;
-    }
-    pos = next + 1;
-  }
-  return *cur;
-}
-
-std::string Str(const Json& j, const char* ptr) {
-  const Json& v = At(j, ptr);
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
-
-int64_t Int(const Json& j, const char* ptr, int64_t fallback) {
-  const Json& v = At(j, ptr);
-  return v.is_number_integer() ? v.get<int64_t>() : fallback;
-}
-
-const Json& Arr(const Json& j, const char* ptr) {
-  static const Json kEmpty = Json::array();
-  const Json& v = At(j, ptr);
-  return v.is_array() ? v : kEmpty;
-}
-
-const Json& Obj(const Json& j, const char* ptr) {
-  static const Json kEmpty = Json::object();
-  const Json& v = At(j, ptr);
-  return v.is_object() ? v : kEmpty;
-}
-
-std::string Field(const Json& j, const char* key) {
-  if (!j.is_object()) {
-    return {};
-  }
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 bool Knows(const ObjectStore& store, const std::string& kind) { return store.count(kind) > 0; }
 
 const Json* Find(const ObjectStore& store, const std::string& kind, const std::string& ns, const std::string& name) {

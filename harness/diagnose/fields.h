@@ -1,7 +1,7 @@
 #pragma once
-// Reading API objects that may lack fields or carry the wrong types, and
-// looking objects up in an ObjectStore. Nothing here throws: a missing or
-// mistyped field reads as empty / the fallback.
+// Looking objects up in an ObjectStore, and what diagnoses read from pods;
+// with the non-throwing field readers of harness/core/json_fields.h. Nothing
+// here throws.
 
 #include <cstdint>
 #include <string>
@@ -9,24 +9,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/core/json_fields.h"
 #include "harness/watch/timeline.h"
 
 namespace kdrill::diagnose {
 
 using Json = nlohmann::json;
 
-// The value at ptr (a JSON pointer such as "/status/phase"), or null.
-const Json& At(const Json& j, const char* ptr);
-// The string at ptr, or "" when absent or not a string.
-std::string Str(const Json& j, const char* ptr);
-// The integer at ptr, or fallback when absent or not an integer.
-int64_t Int(const Json& j, const char* ptr, int64_t fallback = 0);
-// The array at ptr, or an empty array when absent or not an array.
-const Json& Arr(const Json& j, const char* ptr);
-// The object at ptr, or an empty object.
-const Json& Obj(const Json& j, const char* ptr);
-// j[key] as a string when j is an object holding a string there, else "".
-std::string Field(const Json& j, const char* key);
+// The non-throwing field readers (harness/core/json_fields.h).
+using json::Arr;
+using json::At;
+using json::Field;
+using json::Int;
+using json::Obj;
+using json::Str;
 
 // True when the store holds the kind at all. A kind the store does not hold
 // was not read (as opposed to read and empty): causes that need it are

@@ -1,4 +1,5 @@
 #include "harness/watch/timeline.h"
+#include "harness/core/json_fields.h"
 
 #include <algorithm>
 
@@ -7,14 +8,8 @@
 namespace kdrill {
 
 namespace {
-std::string Str(const nlohmann::json& j, const char* ptr) {
-  nlohmann::json::json_pointer p(ptr);
-  return j.contains(p) && j.at(p).is_string() ? j.at(p).get<std::string>() : std::string();
-}
-std::string IntStr(const nlohmann::json& j, const char* ptr) {
-  nlohmann::json::json_pointer p(ptr);
-  return j.contains(p) && j.at(p).is_number() ? std::to_string(j.at(p).get<long>()) : std::string("0");
-}
+using json::Str;
+std::string IntStr(const nlohmann::json& j, const char* ptr) { return std::to_string(json::Int(j, ptr, 0)); }
 }  // namespace
 
 std::string SummarizeObject(const std::string& kind, const nlohmann::json& obj) {
