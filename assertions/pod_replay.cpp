@@ -49,7 +49,7 @@ PodReplay::PodReplay(const Timeline& timeline, cluster::StatefulSetSpec target)
 std::optional<PodView> PodReplay::ViewOf(const Json& pod) const {
   const cluster::PodRelation relation = cluster::RelationTo(pod, target_);
   if (relation == cluster::PodRelation::kForeign) return std::nullopt;
-  const Json& labels = pod.value("/metadata/labels"_json_pointer, Json::object());
+  const Json& labels = json::Obj(pod, "/metadata/labels");
   PodView view;
   view.name = Str(pod, "/metadata/name");
   view.uid = Str(pod, "/metadata/uid");

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "assertions/assertion.h"
+#include "harness/core/json_fields.h"
 #include "assertions/probe_spec.h"
 #include "harness/core/text.h"
 
@@ -168,7 +169,7 @@ class ProbeRun {
         CouldNotRun(fmt::format("http: reading pod {} to resolve port \"{}\"", name, h.port), pod.error());
         return;
       }
-      for (const auto& c : pod->value("/spec/containers"_json_pointer, kube::Json::array())) {
+      for (const auto& c : json::Arr(*pod, "/spec/containers")) {
         for (const auto& p : c.value("ports", kube::Json::array())) {
           if (p.value("name", "") == h.port && p.contains("containerPort") && p["containerPort"].is_number_integer()) {
             port = std::to_string(p["containerPort"].get<int64_t>());

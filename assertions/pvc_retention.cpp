@@ -83,7 +83,7 @@ Exercise ReadExercise(const cluster::Snapshot& base, const cluster::Snapshot& fi
     // The garbage collector holds an object deleted with propagationPolicy
     // Orphan with the "orphan" finalizer until it has orphaned the dependents.
     if (o.contains("/metadata/deletionTimestamp"_json_pointer)) {
-      for (const auto& f : o.value("/metadata/finalizers"_json_pointer, kube::Json::array())) {
+      for (const auto& f : json::Arr(o, "/metadata/finalizers")) {
         if (f.is_string() && f.get<std::string>() == "orphan") orphaning_uids.insert(ev.uid);
       }
     }
@@ -131,7 +131,7 @@ std::string Holders(const ObjectStore& store, const std::string& ns, const std::
   const std::string name = Str(claim, "/metadata/name");
   if (auto ts = Str(claim, "/metadata/deletionTimestamp"); !ts.empty()) {
     std::vector<std::string> fins;
-    for (const auto& f : claim.value("/metadata/finalizers"_json_pointer, kube::Json::array())) {
+    for (const auto& f : json::Arr(claim, "/metadata/finalizers")) {
       if (f.is_string()) fins.push_back(f.get<std::string>());
     }
     parts.push_back(fmt::format("it is Terminating since {}{}", ts,
@@ -139,7 +139,7 @@ std::string Holders(const ObjectStore& store, const std::string& ns, const std::
                                              : fmt::format(", held by finalizers [{}]", fmt::join(fins, ", "))));
   } else {
     std::vector<std::string> owners;
-    for (const auto& o : claim.value("/metadata/ownerReferences"_json_pointer, kube::Json::array())) {
+    for (const auto& o : json::Arr(claim, "/metadata/ownerReferences")) {
       owners.push_back(fmt::format("{} {}", o.value("kind", "?"), o.value("name", "?")));
     }
     parts.push_back(owners.empty()
@@ -152,8 +152,8 @@ std::string Holders(const ObjectStore& store, const std::string& ns, const std::
     for (const auto& [key, pod] : pods->second) {
       if (Str(pod, "/metadata/namespace") != ns) continue;
       bool mounts = false;
-      for (const auto& vol : pod.value("/spec/volumes"_json_pointer, kube::Json::array())) {
-        if (vol.value("/persistentVolumeClaim/claimName"_json_pointer, std::string()) == name) mounts = true;
+      for (const auto& vol : json::Arr(pod, "/spec/volumes")) {
+        if (json::Str(vol, "/persistentVolumeClaim/claimName") == name) mounts = true;
       }
       if (!mounts) continue;
       std::string pod_name = Str(pod, "/metadata/name");

@@ -7,6 +7,7 @@
 
 
 #include "assertions/assertion.h"
+#include "harness/core/json_fields.h"
 #include "harness/cluster/mount_paths.h"
 #include "harness/core/text.h"
 
@@ -186,8 +187,8 @@ class SamePvc final : public Assertion {
     return fmt::format("kdrill-marker {} {} {}", run_id, claim, uid);
   }
   static bool MountsClaim(const kube::Json& pod, const std::string& claim) {
-    for (const auto& vol : pod.value("/spec/volumes"_json_pointer, kube::Json::array())) {
-      if (vol.value("/persistentVolumeClaim/claimName"_json_pointer, std::string()) == claim) return true;
+    for (const auto& vol : json::Arr(pod, "/spec/volumes")) {
+      if (json::Str(vol, "/persistentVolumeClaim/claimName") == claim) return true;
     }
     return false;
   }

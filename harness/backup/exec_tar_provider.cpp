@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "harness/backup/backup_provider.h"
+#include "harness/core/json_fields.h"
 #include "harness/backup/restore_claims.h"
 #include "harness/backup/sha256.h"
 #include "harness/backup/tar_reader.h"
@@ -55,14 +56,14 @@ std::string HelperName(const VolumeBackup& v) {
 // "Pending: ContainerCreating (...)" for a helper that is not Ready.
 std::string PodStateText(const kube::Json* p) {
   if (!p) return "absent";
-  std::string phase = p->value("/status/phase"_json_pointer, std::string("Pending"));
-  for (const auto& cs : p->value("/status/containerStatuses"_json_pointer, kube::Json::array())) {
+  std::string phase = json::Str(*p, "/status/phase", "Pending");
+  for (const auto& cs : json::Arr(*p, "/status/containerStatuses")) {
     if (cs.contains("/state/waiting"_json_pointer)) {
-      return phase + ": " + cs.value("/state/waiting/reason"_json_pointer, std::string()) + " " +
-             cs.value("/state/waiting/message"_json_pointer, std::string());
+      return phase + ": " + json::Str(cs, "/state/waiting/reason") + " " +
+             json::Str(cs, "/state/waiting/message");
     }
   }
-  for (const auto& c : p->value("/status/conditions"_json_pointer, kube::Json::array())) {
+  for (const auto& c : json::Arr(*p, "/status/conditions")) {
     if (c.value("type", "") == "PodScheduled" && c.value("status", "") == "False") {
       return phase + ": unschedulable: " + c.value("message", "");
     }
@@ -231,15 +232,15 @@ class ExecTarProvider final : public BackupProvider {
  private:
   // A pod that mounts v's claim at /kdrill-restore, from the StatefulSet's template.
   Result<kube::Json> HelperPod(const kube::Json& sts, const VolumeBackup& v) {
-    const kube::Json tmpl = sts.value("/spec/template/spec"_json_pointer, kube::Json::object());
-    kube::Json c0 = tmpl.value("/containers/0"_json_pointer, kube::Json());
+    const kube::Json tmpl = json::Obj(sts, "/spec/template/spec");
+    kube::Json c0 = json::At(tmpl, "/containers/0");
     for (const auto& c : tmpl.value("containers", kube::Json::array())) {
       if (c.value("name", "") == v.container) c0 = c;
     }
     if (c0.is_null() || c0.value("image", "").empty()) {
       return MakeError(ErrorCode::kFailedPrecondition,
                        fmt::format("StatefulSet {} has no container image to run the restore helper for claim {}",
-                                   sts.value("/metadata/name"_json_pointer, std::string()), v.claim));
+                                   json::Str(sts, "/metadata/name"), v.claim));
     }
     kube::Json mount = {{"name", "data"}, {"mountPath", kHelperMount}};
     if (!v.sub_path.empty()) mount["subPath"] = v.sub_path;
@@ -272,7 +273,7 @@ class ExecTarProvider final : public BackupProvider {
     auto ready = AwaitObject(
         ctx.api, kube::Pods(ctx.ns, helper),
         [](const kube::Json* p) {
-          return p && (cluster::PodReady(*p) || p->value("/status/phase"_json_pointer, std::string()) == "Failed");
+          return p && (cluster::PodReady(*p) || json::Str(*p, "/status/phase") == "Failed");
         },
         opts, ctx.stop,
         [&](std::chrono::seconds e, const kube::Json* p) {

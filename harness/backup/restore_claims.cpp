@@ -1,4 +1,5 @@
 #include "harness/backup/restore_claims.h"
+#include "harness/core/json_fields.h"
 
 #include <fmt/format.h>
 
@@ -22,9 +23,9 @@ kube::Json ClaimToRestore(const VolumeBackup& v, const std::string& ns, const ku
                           int64_t min_bytes) {
   const kube::Json& src = v.claim_object;
   kube::Json meta = {{"name", v.claim}, {"namespace", ns}};
-  if (auto l = src.value("/metadata/labels"_json_pointer, kube::Json::object()); !l.empty()) meta["labels"] = l;
+  if (auto l = json::Obj(src, "/metadata/labels"); !l.empty()) meta["labels"] = l;
   kube::Json ann = kube::Json::object();
-  const kube::Json annotations = src.value("/metadata/annotations"_json_pointer, kube::Json::object());
+  const kube::Json annotations = json::Obj(src, "/metadata/annotations");
   for (const auto& [k, val] : annotations.items()) {
     if (!ProvisionerAnnotation(k)) ann[k] = val;
   }
@@ -35,7 +36,7 @@ kube::Json ClaimToRestore(const VolumeBackup& v, const std::string& ns, const ku
     if (src.contains("spec") && src["spec"].contains(key)) spec[key] = src["spec"][key];
   }
   if (!spec.contains("accessModes")) spec["accessModes"] = {"ReadWriteOnce"};
-  std::string req = spec.value("/resources/requests/storage"_json_pointer, std::string());
+  std::string req = json::Str(spec, "/resources/requests/storage");
   int64_t want = req.empty() ? 0 : cluster::ParseQuantity(req).value_or(0);
   if (min_bytes > want) {
     spec["resources"]["requests"]["storage"] = cluster::FormatQuantity(min_bytes);
@@ -50,7 +51,7 @@ kube::Json ClaimToRestore(const VolumeBackup& v, const std::string& ns, const ku
 }
 
 Status CreateRestoreClaim(ProviderContext& ctx, const kube::Json& claim) {
-  std::string name = claim.value("/metadata/name"_json_pointer, std::string());
+  std::string name = json::Str(claim, "/metadata/name");
   auto r = ctx.api.Create(kube::Pvcs(ctx.ns), claim);
   if (!r) {
     if (r.error().code == ErrorCode::kAlreadyExists) {
@@ -63,7 +64,7 @@ Status CreateRestoreClaim(ProviderContext& ctx, const kube::Json& claim) {
                                                              r.error().message)));
   }
   ctx.log(fmt::format("created claim {} ({}{})", name,
-                      claim.value("/spec/resources/requests/storage"_json_pointer, std::string("?")),
+                      json::Str(claim, "/spec/resources/requests/storage", "?"),
                       claim.contains("/spec/dataSource"_json_pointer)
                           ? ", from " + claim["spec"]["dataSource"].value("kind", "") + " " +
                                 claim["spec"]["dataSource"].value("name", "")

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "harness/backup/backup_provider.h"
+#include "harness/core/json_fields.h"
 #include "harness/backup/sha256.h"
 #include "harness/backup/velero_phases.h"
 #include "harness/backup/volume_files.h"
@@ -163,7 +164,7 @@ class VeleroProvider final : public BackupProvider {
                             {"startTimestamp", status.value("startTimestamp", "")},
                             {"completionTimestamp", status.value("completionTimestamp", "")},
                             {"expiration", status.value("expiration", "")},
-                            {"itemsBackedUp", status.value("/progress/itemsBackedUp"_json_pointer, 0)},
+                            {"itemsBackedUp", json::Int(status, "/progress/itemsBackedUp")},
                             {"sizeNote", "Velero reports no backup size through its API"}};
     for (auto& v : record.volumes) {
       v.location = "Velero Backup " + vp->ns + "/" + name;
@@ -229,7 +230,7 @@ class VeleroProvider final : public BackupProvider {
                                    vns, name, state.summary, name, name));
     }
     out.warnings.clear();
-    if (int w = final->value("/status/warnings"_json_pointer, 0); w > 0) {
+    if (int w = json::Int(*final, "/status/warnings"); w > 0) {
       out.warnings.push_back(fmt::format("Velero Restore {} completed with {} warning(s)", name, w));
     }
     ctx.log(fmt::format("Velero Restore {} {}", name, state.summary));
@@ -275,7 +276,7 @@ class VeleroProvider final : public BackupProvider {
       }
       const auto& items = (*list)["items"];
       for (const auto& i : items) {
-        if (i.value("/spec/default"_json_pointer, false)) loc = i;
+        if (json::Bool(i, "/spec/default")) loc = i;
       }
       if (loc.is_null() && items.size() == 1) loc = items[0];
       if (loc.is_null()) {
@@ -285,10 +286,10 @@ class VeleroProvider final : public BackupProvider {
                                      vp.ns, items.size()));
       }
     }
-    std::string name = loc.value("/metadata/name"_json_pointer, std::string());
-    std::string phase = loc.value("/status/phase"_json_pointer, std::string());
+    std::string name = json::Str(loc, "/metadata/name");
+    std::string phase = json::Str(loc, "/status/phase");
     if (phase != "Available") {
-      std::string msg = loc.value("/status/message"_json_pointer, std::string());
+      std::string msg = json::Str(loc, "/status/message");
       return MakeError(ErrorCode::kFailedPrecondition,
                        fmt::format("Velero BackupStorageLocation {}/{} is {}{}: Velero cannot write backups there; "
                                    "see `velero backup-location get`",

@@ -15,6 +15,7 @@
 #include <set>
 
 #include "harness/backup/backup_provider.h"
+#include "harness/core/json_fields.h"
 #include "harness/backup/restore_claims.h"
 #include "harness/backup/sha256.h"
 #include "harness/backup/volume_files.h"
@@ -49,16 +50,16 @@ std::string SnapshotName(const std::string& run_id, const std::string& claim) {
 }
 
 std::string SnapshotError(const kube::Json& s) {
-  return s.value("/status/error/message"_json_pointer, std::string());
+  return json::Str(s, "/status/error/message");
 }
 
-bool SnapshotReady(const kube::Json& s) { return s.value("/status/readyToUse"_json_pointer, false); }
+bool SnapshotReady(const kube::Json& s) { return json::Bool(s, "/status/readyToUse"); }
 
 std::string SnapshotState(const kube::Json* s) {
   if (!s) return "absent";
   if (!SnapshotError(*s).empty()) return "error: " + SnapshotError(*s);
   if (SnapshotReady(*s)) return "readyToUse";
-  std::string content = s->value("/status/boundVolumeSnapshotContentName"_json_pointer, std::string());
+  std::string content = json::Str(*s, "/status/boundVolumeSnapshotContentName");
   return content.empty() ? "waiting for a VolumeSnapshotContent" : "content " + content + " not ready yet";
 }
 
@@ -169,16 +170,16 @@ class VolumeSnapshotProvider final : public BackupProvider {
                                      SnapshotError(last)));
       }
       v.seconds = std::chrono::duration<double>(ctx.clock.Now() - started[v.claim]).count();
-      std::string size = last.value("/status/restoreSize"_json_pointer, std::string());
+      std::string size = json::Str(last, "/status/restoreSize");
       v.bytes = size.empty() ? 0 : cluster::ParseQuantity(size).value_or(0);
-      std::string content = last.value("/status/boundVolumeSnapshotContentName"_json_pointer, std::string());
+      std::string content = json::Str(last, "/status/boundVolumeSnapshotContentName");
       v.provider["content"] = content;
       v.provider["restoreSize"] = size;
-      v.provider["class"] = last.value("/spec/volumeSnapshotClassName"_json_pointer, std::string());
-      v.provider["creationTime"] = last.value("/status/creationTime"_json_pointer, std::string());
+      v.provider["class"] = json::Str(last, "/spec/volumeSnapshotClassName");
+      v.provider["creationTime"] = json::Str(last, "/status/creationTime");
       if (auto c = ctx.api.Get(Contents(content)); c) {
-        v.provider["snapshotHandle"] = c->value("/status/snapshotHandle"_json_pointer, std::string());
-        v.provider["driver"] = c->value("/spec/driver"_json_pointer, std::string());
+        v.provider["snapshotHandle"] = json::Str(*c, "/status/snapshotHandle");
+        v.provider["driver"] = json::Str(*c, "/spec/driver");
       }
       ctx.log(fmt::format("VolumeSnapshot {} readyToUse after {:.1f}s (restoreSize {}, content {})", name, v.seconds,
                           size.empty() ? "?" : size, content));
@@ -211,7 +212,7 @@ class VolumeSnapshotProvider final : public BackupProvider {
         return MakeError(ErrorCode::kFailedPrecondition,
                          fmt::format("VolumeSnapshot {}/{} is not readyToUse ({})", ctx.ns, name, SnapshotState(&*snap)));
       }
-      std::string size = snap->value("/status/restoreSize"_json_pointer, std::string());
+      std::string size = json::Str(*snap, "/status/restoreSize");
       int64_t bytes = size.empty() ? 0 : cluster::ParseQuantity(size).value_or(0);
       claims.push_back(ClaimToRestore(v, ctx.ns, {{"apiGroup", kGroup}, {"kind", "VolumeSnapshot"}, {"name", name}},
                                       bytes));

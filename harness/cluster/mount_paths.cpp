@@ -1,9 +1,10 @@
 #include "harness/cluster/mount_paths.h"
+#include "harness/core/json_fields.h"
 
 namespace kdrill::cluster {
 
 Result<MountPoint> FindMount(const kube::Json& pod, const std::string& volume, const std::string& container) {
-  const auto containers = pod.value("/spec/containers"_json_pointer, kube::Json::array());
+  const auto containers = json::Arr(pod, "/spec/containers");
   for (const auto& c : containers) {
     std::string name = c.value("name", "");
     if (!container.empty() && name != container) continue;
@@ -13,7 +14,7 @@ Result<MountPoint> FindMount(const kube::Json& pod, const std::string& volume, c
       }
     }
   }
-  std::string pod_name = pod.value("/metadata/name"_json_pointer, std::string());
+  std::string pod_name = json::Str(pod, "/metadata/name");
   return MakeError(ErrorCode::kFailedPrecondition,
                    "no container" + (container.empty() ? std::string() : " named " + container) + " in pod " +
                        pod_name + " mounts volume " + volume);

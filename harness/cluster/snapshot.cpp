@@ -55,7 +55,7 @@ void FillDeployment(Snapshot& snap, const std::map<std::string, Json>& pod_by_na
       o.ordinal = static_cast<int>(i);
       o.pod = live[i];
       FillPod(pod_by_name.at(o.pod), snap.spec, o);
-      for (const auto& vol : o.object.value("/spec/volumes"_json_pointer, Json::array())) {
+      for (const auto& vol : json::Arr(o.object, "/spec/volumes")) {
         std::string claim = Str(vol, "/persistentVolumeClaim/claimName");
         if (claim.empty()) continue;
         ClaimState c;

@@ -7,11 +7,6 @@ namespace kdrill::cluster {
 
 namespace {
 using json::At;
-// The string at ptr, or fallback when absent or not a string.
-std::string StrOr(const Json& j, const char* ptr, const std::string& fallback) {
-  const Json& v = At(j, ptr);
-  return v.is_string() ? v.get<std::string>() : fallback;
-}
 }  // namespace
 
 StatefulSetSpec ReadStatefulSet(const Json& sts) {
@@ -20,8 +15,8 @@ StatefulSetSpec ReadStatefulSet(const Json& sts) {
   s.ns = json::Str(sts, "/metadata/namespace");
   s.replicas = json::Int(sts, "/spec/replicas", 1);
   s.ordinal_start = json::Int(sts, "/spec/ordinals/start", 0);
-  s.pod_management = StrOr(sts, "/spec/podManagementPolicy", "OrderedReady");
-  s.update_strategy = StrOr(sts, "/spec/updateStrategy/type", "RollingUpdate");
+  s.pod_management = json::Str(sts, "/spec/podManagementPolicy", "OrderedReady");
+  s.update_strategy = json::Str(sts, "/spec/updateStrategy/type", "RollingUpdate");
   s.partition = json::Int(sts, "/spec/updateStrategy/rollingUpdate/partition", 0);
   s.service_name = json::Str(sts, "/spec/serviceName");
   for (const auto& t : At(sts, "/spec/volumeClaimTemplates")) {

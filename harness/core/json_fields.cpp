@@ -47,9 +47,14 @@ const Json& At(const Json& j, const char* ptr) {
   return *cur;
 }
 
-std::string Str(const Json& j, const char* ptr) {
+std::string Str(const Json& j, const char* ptr, const std::string& fallback) {
   const Json& v = At(j, ptr);
-  return v.is_string() ? v.get<std::string>() : std::string();
+  return v.is_string() ? v.get<std::string>() : fallback;
+}
+
+bool Bool(const Json& j, const char* ptr, bool fallback) {
+  const Json& v = At(j, ptr);
+  return v.is_boolean() ? v.get<bool>() : fallback;
 }
 
 int64_t Int(const Json& j, const char* ptr, int64_t fallback) {

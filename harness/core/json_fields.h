@@ -15,10 +15,12 @@ using Json = nlohmann::json;
 
 // The value at ptr, or null.
 const Json& At(const Json& j, const char* ptr);
-// The string at ptr, or "" when absent or not a string.
-std::string Str(const Json& j, const char* ptr);
+// The string at ptr, or fallback when absent or not a string.
+std::string Str(const Json& j, const char* ptr, const std::string& fallback = {});
 // The integer at ptr, or fallback when absent or not an integer.
 int64_t Int(const Json& j, const char* ptr, int64_t fallback = 0);
+// The boolean at ptr, or fallback when absent or not a boolean.
+bool Bool(const Json& j, const char* ptr, bool fallback = false);
 // The array at ptr, or an empty array when absent or not an array.
 const Json& Arr(const Json& j, const char* ptr);
 // The object at ptr, or an empty object.

@@ -1,4 +1,5 @@
 #include "harness/faults/backup_steps.h"
+#include "harness/core/json_fields.h"
 
 #include <fmt/format.h>
 
@@ -36,11 +37,11 @@ Result<std::vector<backup::VolumeBackup>> ResolveBackupVolumes(FaultContext& ctx
       return std::unexpected(Error(pod.error().code, fmt::format("reading pod {}/{} to back up its claims: {}",
                                                                  ctx.ns, pod_name, pod.error().message)));
     }
-    if (cluster::PodTerminating(*pod) || pod->value("/status/phase"_json_pointer, std::string()) != "Running") {
+    if (cluster::PodTerminating(*pod) || json::Str(*pod, "/status/phase") != "Running") {
       return MakeError(ErrorCode::kFailedPrecondition,
                        fmt::format("pod {}/{} is not running (phase {}{}): a backup reads each claim through the pod "
                                    "that mounts it; wait for statefulset-settled first",
-                                   ctx.ns, pod_name, pod->value("/status/phase"_json_pointer, std::string("?")),
+                                   ctx.ns, pod_name, json::Str(*pod, "/status/phase", "?"),
                                    cluster::PodTerminating(*pod) ? ", terminating" : ""));
     }
     for (const auto& t : use) {
@@ -84,11 +85,11 @@ kube::Json CollectNamespaceObjects(FaultContext& ctx, const kube::Json& sts, std
   }
   // ConfigMaps and Secrets the pod template names.
   std::set<std::string> cms, secs;
-  const auto tmpl = sts.value("/spec/template/spec"_json_pointer, kube::Json::object());
+  const auto tmpl = json::Obj(sts, "/spec/template/spec");
   for (const auto& v : tmpl.value("volumes", kube::Json::array())) {
     if (v.contains("configMap")) cms.insert(v["configMap"].value("name", ""));
     if (v.contains("secret")) secs.insert(v["secret"].value("secretName", ""));
-    for (const auto& src : v.value("/projected/sources"_json_pointer, kube::Json::array())) {
+    for (const auto& src : json::Arr(v, "/projected/sources")) {
       if (src.contains("configMap")) cms.insert(src["configMap"].value("name", ""));
       if (src.contains("secret")) secs.insert(src["secret"].value("name", ""));
     }
@@ -123,13 +124,13 @@ kube::Json CollectNamespaceObjects(FaultContext& ctx, const kube::Json& sts, std
       if (!s.empty()) secrets->push_back(s);
     }
   }
-  std::string svc_name = sts.value("/spec/serviceName"_json_pointer, std::string());
+  std::string svc_name = json::Str(sts, "/spec/serviceName");
   if (!svc_name.empty()) {
     if (auto svc = ctx.api.Get({"v1", "services", ctx.ns, svc_name, {}}); svc) {
       auto s = StripServerFields(*svc);
       s["apiVersion"] = "v1";
       s["kind"] = "Service";
-      if (s.value("/spec/clusterIP"_json_pointer, std::string()) != "None") {
+      if (json::Str(s, "/spec/clusterIP") != "None") {
         s["spec"].erase("clusterIP");
         s["spec"].erase("clusterIPs");
       }

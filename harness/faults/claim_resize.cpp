@@ -1,4 +1,5 @@
 #include "harness/faults/claim_resize.h"
+#include "harness/core/json_fields.h"
 
 #include <fmt/format.h>
 
@@ -24,7 +25,7 @@ kube::ResourceRef StorageClasses(const std::string& name) {
 // Status fields the resizer sets when expansion cannot succeed (Kubernetes
 // RecoverVolumeExpansionFailure).
 std::string Infeasible(const kube::Json& pvc) {
-  auto statuses = pvc.value("/status/allocatedResourceStatuses"_json_pointer, kube::Json::object());
+  auto statuses = json::Obj(pvc, "/status/allocatedResourceStatuses");
   for (const auto& [res, st] : statuses.items()) {
     std::string s = st.is_string() ? st.get<std::string>() : "";
     if (s.find("Infeasible") != std::string::npos) {
@@ -43,8 +44,8 @@ Result<ClaimSize> ReadClaimSize(kube::KubeApi& api, const std::string& ns, const
   }
   ClaimSize c;
   c.name = claim;
-  c.uid = pvc->value("/metadata/uid"_json_pointer, std::string());
-  c.storage_class = pvc->value("/spec/storageClassName"_json_pointer, std::string());
+  c.uid = json::Str(*pvc, "/metadata/uid");
+  c.storage_class = json::Str(*pvc, "/spec/storageClassName");
   c.requested = BytesAt(*pvc, "/spec/resources/requests/storage");
   c.capacity = BytesAt(*pvc, "/status/capacity/storage");
   c.object = *pvc;
@@ -126,7 +127,7 @@ Status RequestStorage(kube::KubeApi& api, const std::string& ns, const std::stri
 
 std::string DescribeConditions(const kube::Json& pvc) {
   std::vector<std::string> out;
-  for (const auto& c : pvc.value("/status/conditions"_json_pointer, kube::Json::array())) {
+  for (const auto& c : json::Arr(pvc, "/status/conditions")) {
     std::string line = c.value("type", "") + "=" + c.value("status", "");
     std::string msg = c.value("message", "");
     if (!c.value("reason", "").empty()) {
@@ -175,13 +176,13 @@ Status AwaitCapacity(FaultContext& ctx, const std::string& claim, int64_t bytes,
   };
   auto progress = [&](std::chrono::seconds e, const kube::Json* pvc) {
     ctx.log(fmt::format("  claim {}: capacity {} of {} after {}s", claim,
-                        pvc ? pvc->value("/status/capacity/storage"_json_pointer, std::string("?")) : "(absent)",
+                        pvc ? json::Str(*pvc, "/status/capacity/storage", "?") : "(absent)",
                         cluster::FormatQuantity(bytes), e.count()));
   };
   auto st = AwaitObject(ctx.api, kube::Pvcs(ctx.ns, claim), done, opts, ctx.stop, progress, &last);
   auto explain = [&](const std::string& what) {
     std::string msg = fmt::format("claim {}/{} {}; capacity {}, conditions: {}", ctx.ns, claim, what,
-                                  last.value("/status/capacity/storage"_json_pointer, std::string("?")),
+                                  json::Str(last, "/status/capacity/storage", "?"),
                                   last.is_null() ? "(claim gone)" : DescribeConditions(last));
     auto events = ClaimEvents(ctx.api, ctx.ns, claim);
     msg += events.empty() ? "; no events" : fmt::format("; events: {}", fmt::join(events, " | "));

@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "harness/cluster/ownership.h"
+#include "harness/core/json_fields.h"
 
 #include "harness/faults/backup_steps.h"
 #include "harness/faults/fault.h"
@@ -113,11 +114,11 @@ class Destroy final : public Fault {
     plan.actions.push_back(fmt::format("scale StatefulSet {}/{} from {} to 0 and wait for its pods to go", ctx.ns,
                                        ctx.sts.name, ctx.sts.replicas));
     for (const auto& c : *claims) {
-      std::string name = c.value("/metadata/name"_json_pointer, std::string());
+      std::string name = json::Str(c, "/metadata/name");
       plan.victims.push_back(name);
       plan.actions.push_back(fmt::format("delete claim {}/{} (uid {}, pv {})", ctx.ns, name,
-                                         c.value("/metadata/uid"_json_pointer, std::string()),
-                                         c.value("/spec/volumeName"_json_pointer, std::string())));
+                                         json::Str(c, "/metadata/uid"),
+                                         json::Str(c, "/spec/volumeName")));
     }
     plan.actions.push_back(fmt::format("undo: scale back to {} (the claims come back empty unless restored)",
                                        ctx.sts.replicas));
@@ -145,7 +146,7 @@ class Destroy final : public Fault {
     auto pods = ctx.api.List(kube::Pods(ctx.ns), lo);
     if (!pods) return std::unexpected(pods.error());
     std::vector<std::string> claim_names;
-    for (const auto& c : *claims) claim_names.push_back(c.value("/metadata/name"_json_pointer, std::string()));
+    for (const auto& c : *claims) claim_names.push_back(json::Str(c, "/metadata/name"));
     ctx.log(fmt::format("victims: StatefulSet {}/{} scaled {} -> 0, then claims {}", ctx.ns, spec.name, spec.replicas,
                         claim_names.empty() ? std::string("(none)") : fmt::format("{}", fmt::join(claim_names, ", "))));
     std::string note = HandRestoreNote(ctx);
@@ -161,7 +162,7 @@ class Destroy final : public Fault {
     FaultResult result;
     for (const auto& p : (*pods)["items"]) {
       if (cluster::RelationTo(p, spec) == cluster::PodRelation::kOwned) {
-        result.deleted_pod_uids.push_back(p.value("/metadata/uid"_json_pointer, std::string()));
+        result.deleted_pod_uids.push_back(json::Str(p, "/metadata/uid"));
       }
     }
     auto patched = ctx.api.Patch(ref, kube::PatchType::kMerge, R"({"spec":{"replicas":0}})");
@@ -171,15 +172,15 @@ class Destroy final : public Fault {
     }
     SettleGoal goal;
     goal.replicas = 0;
-    goal.min_generation = patched->value("/metadata/generation"_json_pointer, int64_t{0});
+    goal.min_generation = json::Int(*patched, "/metadata/generation");
     goal.timeout = params.timeout;
     auto begin = ctx.clock.Now();
     if (auto settled = AwaitSettled(ctx, goal); !settled) return std::unexpected(settled.error());
     ctx.log(fmt::format("StatefulSet {} at 0 replicas, every pod gone ({:.1f}s)", spec.name,
                         std::chrono::duration<double>(ctx.clock.Now() - begin).count()));
     for (const auto& c : *claims) {
-      std::string name = c.value("/metadata/name"_json_pointer, std::string());
-      std::string uid = c.value("/metadata/uid"_json_pointer, std::string());
+      std::string name = json::Str(c, "/metadata/name");
+      std::string uid = json::Str(c, "/metadata/uid");
       kube::DeleteOptions opts;
       opts.precondition_uid = uid;
       auto del = ctx.api.Delete(kube::Pvcs(ctx.ns, name), opts);
@@ -188,15 +189,15 @@ class Destroy final : public Fault {
       }
     }
     for (const auto& c : *claims) {
-      std::string name = c.value("/metadata/name"_json_pointer, std::string());
-      std::string uid = c.value("/metadata/uid"_json_pointer, std::string());
+      std::string name = json::Str(c, "/metadata/name");
+      std::string uid = json::Str(c, "/metadata/uid");
       if (auto w = WaitForDeletion(ctx.api, kube::Pvcs(ctx.ns, name), uid, params.timeout, ctx.stop); !w) {
         return std::unexpected(Error(w.error().code, "waiting for claim " + name + " to go: " + w.error().message));
       }
       ctx.log(fmt::format("deleted claim {} (uid {}, pv {})", name, uid,
-                          c.value("/spec/volumeName"_json_pointer, std::string())));
+                          json::Str(c, "/spec/volumeName")));
       result.details.push_back(fmt::format("deleted claim {} uid={} pv={}", name, uid,
-                                           c.value("/spec/volumeName"_json_pointer, std::string())));
+                                           json::Str(c, "/spec/volumeName")));
     }
     ctx.backups->destroyed = backup::DestroyRecord{"pods-and-claims", spec.replicas, claim_names};
     result.victims.push_back("statefulset/" + spec.name);
@@ -236,14 +237,14 @@ class Destroy final : public Fault {
     if (!pods) return std::unexpected(pods.error());
     auto ns_obj = ctx.api.Get(kube::Namespaces(ctx.ns));
     if (!ns_obj) return std::unexpected(ns_obj.error());
-    std::string ns_uid = ns_obj->value("/metadata/uid"_json_pointer, std::string());
+    std::string ns_uid = json::Str(*ns_obj, "/metadata/uid");
     ctx.log(fmt::format("victims: namespace {} (uid {}) and everything in it", ctx.ns, ns_uid));
     std::string note = HandRestoreNote(ctx);
     // Replayed newest first: the namespace (journaled last) comes back first.
     for (auto it = latest->objects.rbegin(); it != latest->objects.rend(); ++it) {
       kube::Json obj = *it;
       std::string kind = obj.value("kind", "");
-      std::string name = obj.value("/metadata/name"_json_pointer, std::string());
+      std::string name = json::Str(obj, "/metadata/name");
       kube::ResourceRef ref;
       if (kind == "Namespace") {
         ref = kube::Namespaces(name);
@@ -266,7 +267,7 @@ class Destroy final : public Fault {
     // controller's pods with the same labels are not the target's.
     for (const auto& p : (*pods)["items"]) {
       if (cluster::RelationTo(p, ctx.sts) == cluster::PodRelation::kOwned) {
-        result.deleted_pod_uids.push_back(p.value("/metadata/uid"_json_pointer, std::string()));
+        result.deleted_pod_uids.push_back(json::Str(p, "/metadata/uid"));
       }
     }
     auto begin = ctx.clock.Now();

@@ -1,4 +1,5 @@
 #include "harness/faults/drain_plan.h"
+#include "harness/core/json_fields.h"
 
 #include <fmt/format.h>
 
@@ -13,7 +14,7 @@ namespace {
 
 // The controlling owner ("kind name"), else the first owner, else "".
 std::string OwnerOf(const kube::Json& pod) {
-  const auto refs = pod.value("/metadata/ownerReferences"_json_pointer, kube::Json::array());
+  const auto refs = json::Arr(pod, "/metadata/ownerReferences");
   for (const auto& r : refs) {
     if (r.value("controller", false)) return r.value("kind", "") + " " + r.value("name", "");
   }
@@ -22,14 +23,14 @@ std::string OwnerOf(const kube::Json& pod) {
 }
 
 bool OwnedByDaemonSet(const kube::Json& pod) {
-  for (const auto& r : pod.value("/metadata/ownerReferences"_json_pointer, kube::Json::array())) {
+  for (const auto& r : json::Arr(pod, "/metadata/ownerReferences")) {
     if (r.value("kind", "") == "DaemonSet") return true;
   }
   return false;
 }
 
 bool MirrorPod(const kube::Json& pod) {
-  return pod.value("/metadata/annotations"_json_pointer, kube::Json::object()).contains("kubernetes.io/config.mirror");
+  return json::Obj(pod, "/metadata/annotations").contains("kubernetes.io/config.mirror");
 }
 
 }  // namespace
@@ -61,7 +62,7 @@ Result<NodeDrainPlan> PlanNodeDrain(FaultContext& ctx, const NodeVictim& node) {
     const auto& meta = p["metadata"];
     DrainPod d{meta.value("namespace", ""), meta.value("name", ""), meta.value("uid", ""), OwnerOf(p), false};
     std::string id = d.ns + "/" + d.name;
-    if (p.value("/spec/nodeName"_json_pointer, std::string()) != node.name) continue;  // defensive
+    if (json::Str(p, "/spec/nodeName") != node.name) continue;  // defensive
     if (MirrorPod(p)) {
       plan.skipped.push_back(id + ": mirror (static) pod, managed by the kubelet");
       continue;

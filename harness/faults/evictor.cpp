@@ -1,4 +1,5 @@
 #include "harness/faults/evictor.h"
+#include "harness/core/json_fields.h"
 
 #include <fmt/format.h>
 
@@ -41,7 +42,7 @@ Result<Attempt> EvictOnce(FaultContext& ctx, const DrainPod& pod, const Eviction
       // under the API server: look at what is there now.
       auto cur = ctx.api.Get(kube::Pods(pod.ns, pod.name));
       if (!cur && cur.error().code == ErrorCode::kNotFound) return Attempt::kGone;
-      if (cur && cur->value("/metadata/uid"_json_pointer, std::string()) != pod.uid) return Attempt::kGone;
+      if (cur && json::Str(*cur, "/metadata/uid") != pod.uid) return Attempt::kGone;
       *why = st.error().message;
       return Attempt::kBlocked;
     }

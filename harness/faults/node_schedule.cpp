@@ -1,4 +1,5 @@
 #include "harness/faults/node_schedule.h"
+#include "harness/core/json_fields.h"
 
 #include <fmt/format.h>
 
@@ -60,7 +61,7 @@ Result<ScheduleChange> SetUnschedulable(FaultContext& ctx, const std::string& st
       }
       // Conditional on the version read: a concurrent change is re-read, never overwritten.
       kube::Json patch = PatchBody(want);
-      patch["metadata"]["resourceVersion"] = node->value("/metadata/resourceVersion"_json_pointer, std::string());
+      patch["metadata"]["resourceVersion"] = json::Str(*node, "/metadata/resourceVersion");
       auto r = ctx.api.Patch(kube::Nodes(victim.name), kube::PatchType::kMerge, patch.dump());
       if (r) {
         ctx.log(fmt::format("{}ed node {}", Verb(want), victim.name));

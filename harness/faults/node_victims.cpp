@@ -1,4 +1,5 @@
 #include "harness/faults/node_victims.h"
+#include "harness/core/json_fields.h"
 
 #include <fmt/format.h>
 
@@ -30,7 +31,7 @@ std::string LiveNodeNames(FaultContext& ctx) {
 }  // namespace
 
 bool NodeUnschedulable(const kube::Json& node) {
-  return node.value("/spec/unschedulable"_json_pointer, false);
+  return json::Bool(node, "/spec/unschedulable");
 }
 
 Status CheckNodeTarget(const drill::Step& step, const std::string& fault) {

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "harness/backup/backup_provider.h"
+#include "harness/core/json_fields.h"
 #include "harness/faults/backup_steps.h"
 #include "harness/faults/fault.h"
 #include "harness/faults/victims.h"
@@ -61,14 +62,14 @@ std::string ClaimStates(FaultContext& ctx, const backup::BackupRecord& record) {
   std::vector<std::string> out;
   for (const auto& v : record.volumes) {
     auto c = ctx.api.Get(kube::Pvcs(ctx.ns, v.claim));
-    out.push_back(v.claim + " " + (c ? c->value("/status/phase"_json_pointer, std::string("Pending")) : "absent"));
+    out.push_back(v.claim + " " + (c ? json::Str(*c, "/status/phase", "Pending") : "absent"));
   }
   return fmt::format("{}", fmt::join(out, ", "));
 }
 
 kube::ResourceRef RefFor(const kube::Json& obj, const std::string& ns) {
   std::string kind = obj.value("kind", "");
-  std::string name = obj.value("/metadata/name"_json_pointer, std::string());
+  std::string name = json::Str(obj, "/metadata/name");
   if (kind == "Namespace") return kube::Namespaces();
   if (kind == "StatefulSet") return kube::StatefulSets(ns);
   if (kind == "Service") return {"v1", "services", ns, "", {}};
@@ -198,7 +199,7 @@ class Restore final : public Fault {
     if (!ns) return std::unexpected(ns.error());
     if (ns->contains("/metadata/deletionTimestamp"_json_pointer)) {
       ctx.log("namespace " + ctx.ns + " is terminating; waiting until it is gone");
-      auto w = WaitForDeletion(ctx.api, kube::Namespaces(ctx.ns), ns->value("/metadata/uid"_json_pointer, std::string()),
+      auto w = WaitForDeletion(ctx.api, kube::Namespaces(ctx.ns), json::Str(*ns, "/metadata/uid"),
                                timeout, ctx.stop);
       if (!w) return std::unexpected(w.error());
       return backup::RestoreMode::kNamespace;
@@ -210,7 +211,7 @@ class Restore final : public Fault {
                                                "StatefulSet (at 0 replicas)",
                                                ctx.ns, ctx.sts.name, sts.error().message)));
     }
-    int replicas = sts->value("/spec/replicas"_json_pointer, 1);
+    int replicas = json::Int(*sts, "/spec/replicas", 1);
     std::vector<std::string> live;
     for (const auto& v : record.volumes) {
       auto c = ctx.api.Get(kube::Pvcs(ctx.ns, v.claim));
@@ -245,7 +246,7 @@ class Restore final : public Fault {
       }
       if (kind == "StatefulSet") obj["spec"]["replicas"] = 0;  // the claims come first
       auto created = ctx.api.Create(RefFor(obj, ctx.ns), obj);
-      std::string name = obj.value("/metadata/name"_json_pointer, std::string());
+      std::string name = json::Str(obj, "/metadata/name");
       if (!created && created.error().code != ErrorCode::kAlreadyExists) {
         return std::unexpected(Error(created.error().code, fmt::format("recreating {} {}: {}", kind, name,
                                                                        created.error().message)));
@@ -268,7 +269,7 @@ class Restore final : public Fault {
                                                                        patched.error().message)));
       }
       goal.replicas = replicas;
-      goal.min_generation = patched->value("/metadata/generation"_json_pointer, int64_t{0});
+      goal.min_generation = json::Int(*patched, "/metadata/generation");
       ctx.log(fmt::format("scaled StatefulSet {} back to {}; waiting until it is settled", ctx.sts.name, replicas));
     }
     (void)mode;

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "harness/core/time_format.h"
+#include "harness/core/json_fields.h"
 #include "harness/faults/fault.h"
 #include "harness/faults/victims.h"
 #include "harness/faults/sts_wait.h"
@@ -47,7 +48,7 @@ std::string PartitionText(const TemplateChange& c, const char* pattern) {
 }
 
 std::string RevisionOf(const kube::Json& pod) {
-  return pod.value("/metadata/labels/controller-revision-hash"_json_pointer, std::string("?"));
+  return json::Str(pod, "/metadata/labels/controller-revision-hash", "?");
 }
 
 class Rollout final : public Fault {
@@ -83,7 +84,7 @@ class Rollout final : public Fault {
     if (!sts) {
       return std::unexpected(sts.error());
     }
-    std::string strategy = sts->value("/spec/updateStrategy/type"_json_pointer, std::string("RollingUpdate"));
+    std::string strategy = json::Str(*sts, "/spec/updateStrategy/type", "RollingUpdate");
     if (change->on_delete && strategy != "OnDelete") {
       return MakeError(ErrorCode::kFailedPrecondition,
                        fmt::format("{}: onDelete: true, but StatefulSet {}/{} uses updateStrategy {}: its controller "
@@ -135,12 +136,12 @@ class Rollout final : public Fault {
     if (!pods_before) {
       return std::unexpected(pods_before.error());
     }
-    std::string old_revision = r->before.value("/status/updateRevision"_json_pointer, std::string("?"));
+    std::string old_revision = json::Str(r->before, "/status/updateRevision", "?");
     ctx.log(fmt::format("victims: StatefulSet {}/{} (revision {}): {}{}", ctx.ns, ctx.sts.name, old_revision,
                         r->change.Describe(),
                         PartitionText(r->change, ", partition {}")));
-    kube::Json fields = {{"/spec/template", r->before.value("/spec/template"_json_pointer, kube::Json())},
-                         {"/spec/updateStrategy", r->before.value("/spec/updateStrategy"_json_pointer, kube::Json())}};
+    kube::Json fields = {{"/spec/template", json::At(r->before, "/spec/template")},
+                         {"/spec/updateStrategy", json::At(r->before, "/spec/updateStrategy")}};
     auto undo = ctx.journal->RecordUndo(
         step.name, "restore the pod template and updateStrategy of StatefulSet " + ctx.sts.name,
         {{"kind", "restore-fields"},
@@ -160,29 +161,29 @@ class Rollout final : public Fault {
                                                              ": " + written.error().message + hint));
     }
     ctx.log(fmt::format("template changed (generation {}); waiting for the rollout to settle{}",
-                        written->value("/metadata/generation"_json_pointer, int64_t{0}),
+                        json::Int(*written, "/metadata/generation"),
                         r->change.on_delete ? " (OnDelete: every pod must be deleted and come back at the new revision)"
                                             : ""));
     SettleGoal goal;
     goal.all_at_update_revision = r->change.on_delete;
-    goal.min_generation = written->value("/metadata/generation"_json_pointer, int64_t{0});
+    goal.min_generation = json::Int(*written, "/metadata/generation");
     goal.timeout = *timeout;
     auto settled = AwaitSettled(ctx, goal);
     if (!settled) {
       return std::unexpected(settled.error());
     }
     double secs = std::chrono::duration<double>(ctx.clock.Now() - begin).count();
-    std::string new_revision = settled->statefulset.value("/status/updateRevision"_json_pointer, std::string("?"));
+    std::string new_revision = json::Str(settled->statefulset, "/status/updateRevision", "?");
     FaultResult result;
     result.victims.push_back("statefulset/" + ctx.sts.name);
     int replaced = 0;
     std::map<std::string, std::string> uid_before;
     for (const auto& p : (*pods_before)["items"]) {
-      uid_before[p.value("/metadata/name"_json_pointer, std::string())] =
-          p.value("/metadata/uid"_json_pointer, std::string());
+      uid_before[json::Str(p, "/metadata/name")] =
+          json::Str(p, "/metadata/uid");
     }
     for (const auto& [name, pod] : settled->pods) {
-      std::string uid = pod.value("/metadata/uid"_json_pointer, std::string());
+      std::string uid = json::Str(pod, "/metadata/uid");
       bool same = uid_before.count(name) && uid_before[name] == uid;
       replaced += same ? 0 : 1;
       result.details.push_back(fmt::format("{}: revision {} uid {}{}", name, RevisionOf(pod), uid,

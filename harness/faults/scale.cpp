@@ -14,6 +14,7 @@
 #include <set>
 
 #include "harness/faults/fault.h"
+#include "harness/core/json_fields.h"
 #include "harness/faults/victims.h"
 #include "harness/faults/sts_wait.h"
 #include "harness/undo/undo_actions.h"
@@ -110,7 +111,7 @@ class Scale final : public Fault {
     }
     Resolved r;
     r.sts = *sts;
-    r.original = sts->value("/spec/replicas"_json_pointer, 1);
+    r.original = json::Int(*sts, "/spec/replicas", 1);
     int64_t target = params.replicas ? *params.replicas : r.original + *params.by;
     if (target < 0) {
       Error e = step.params.ErrorAt("by", fmt::format("by {} from {} replicas would be {}; replicas cannot be negative",
@@ -184,7 +185,7 @@ class Scale final : public Fault {
                         r->target));
     SettleGoal goal;
     goal.replicas = r->target;
-    goal.min_generation = patched->value("/metadata/generation"_json_pointer, int64_t{0});
+    goal.min_generation = json::Int(*patched, "/metadata/generation");
     goal.timeout = params->timeout;
     auto settled = AwaitSettled(ctx, goal);
     if (!settled) {
@@ -197,7 +198,7 @@ class Scale final : public Fault {
     for (const auto& [name, pod] : settled->pods) {
       if (cluster::OrdinalOf(name, spec.name) && !pods_before.count(name)) {
         added.push_back(fmt::format("{} (created {})", name,
-                                    pod.value("/metadata/creationTimestamp"_json_pointer, std::string("?"))));
+                                    json::Str(pod, "/metadata/creationTimestamp", "?")));
       }
     }
     std::vector<std::string> removed;

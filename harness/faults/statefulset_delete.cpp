@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "harness/faults/fault.h"
+#include "harness/core/json_fields.h"
 #include "harness/faults/victims.h"
 #include "harness/faults/strip_object.h"
 #include "harness/faults/sts_wait.h"
@@ -60,7 +61,7 @@ Result<DeleteParams> ReadParams(const drill::Step& step) {
 }
 
 bool OwnedByUid(const kube::Json& obj, const std::string& uid) {
-  for (const auto& o : obj.value("/metadata/ownerReferences"_json_pointer, kube::Json::array())) {
+  for (const auto& o : json::Arr(obj, "/metadata/ownerReferences")) {
     if (o.value("uid", "") == uid) return true;
   }
   return false;
@@ -77,8 +78,7 @@ std::vector<std::string> OwnedItems(const Items& items, const std::string& uid) 
 
 std::string Policy(const kube::Json& sts) {
   return fmt::format("whenDeleted {}",
-                     sts.value("/spec/persistentVolumeClaimRetentionPolicy/whenDeleted"_json_pointer,
-                               std::string("Retain")));
+                     json::Str(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenDeleted", "Retain"));
 }
 
 class StatefulSetDelete final : public Fault {
@@ -105,7 +105,7 @@ class StatefulSetDelete final : public Fault {
     plan.victims.push_back("statefulset/" + ctx.sts.name);
     plan.actions.push_back(fmt::format("delete StatefulSet {}/{} (uid {}) with propagationPolicy {}{}; claims follow "
                                        "its {}",
-                                       ctx.ns, ctx.sts.name, sts->value("/metadata/uid"_json_pointer, std::string()),
+                                       ctx.ns, ctx.sts.name, json::Str(*sts, "/metadata/uid"),
                                        params->cascade == "orphan" ? "Orphan" : "Background",
                                        params->cascade == "orphan" ? " (pods keep running)"
                                                                    : " (the garbage collector deletes its pods)",
@@ -123,7 +123,7 @@ class StatefulSetDelete final : public Fault {
     const auto ref = kube::StatefulSets(ctx.ns, ctx.sts.name);
     auto sts = ctx.api.Get(ref);
     if (!sts) return std::unexpected(sts.error());
-    const std::string old_uid = sts->value("/metadata/uid"_json_pointer, std::string());
+    const std::string old_uid = json::Str(*sts, "/metadata/uid");
     kube::ListOptions selector;
     selector.label_selector = ctx.sts.selector;
     auto pods = ctx.api.List(kube::Pods(ctx.ns), selector);
@@ -134,8 +134,7 @@ class StatefulSetDelete final : public Fault {
     std::map<std::string, std::string> pod_uids;
     for (const auto& p : (*pods)["items"]) {
       if (OwnedByUid(p, old_uid)) {
-        pod_uids[p.value("/metadata/name"_json_pointer, std::string())] = p.value("/metadata/uid"_json_pointer,
-                                                                                  std::string());
+        pod_uids[json::Str(p, "/metadata/name")] = json::Str(p, "/metadata/uid");
       }
     }
     ctx.log(fmt::format("victims: StatefulSet {}/{} (uid {}, {} pods, {}); cascade {}", ctx.ns, ctx.sts.name, old_uid,
@@ -189,7 +188,7 @@ class StatefulSetDelete final : public Fault {
                                                              created.error().message +
                                                              "; cleanup (or kdrill recover) recreates it"));
     }
-    const std::string new_uid = created->value("/metadata/uid"_json_pointer, std::string());
+    const std::string new_uid = json::Str(*created, "/metadata/uid");
     ctx.log(fmt::format("recreated StatefulSet {} (uid {})", ctx.sts.name, new_uid));
     if (auto m = ctx.journal->MarkDone(*ensure, "recreated by the fault, uid " + new_uid); !m) {
       return std::unexpected(m.error());
@@ -197,7 +196,7 @@ class StatefulSetDelete final : public Fault {
 
     SettleGoal goal;
     goal.owner_uid = new_uid;
-    goal.min_generation = created->value("/metadata/generation"_json_pointer, int64_t{1});
+    goal.min_generation = json::Int(*created, "/metadata/generation", 1);
     goal.timeout = params->timeout;
     auto settled = AwaitSettled(ctx, goal);
     if (!settled) return std::unexpected(settled.error());
@@ -205,7 +204,7 @@ class StatefulSetDelete final : public Fault {
     for (const auto& [name, uid] : pod_uids) {
       auto it = settled->pods.find(name);
       std::string now = it == settled->pods.end() ? "(absent)"
-                                                  : it->second.value("/metadata/uid"_json_pointer, std::string());
+                                                  : json::Str(it->second, "/metadata/uid");
       replaced += now != uid;
       result.details.push_back(fmt::format("{}: uid {} {}", name, uid, now == uid ? "unchanged (adopted)" : "-> " + now));
     }

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "harness/cluster/ownership.h"
+#include "harness/core/json_fields.h"
 #include "harness/cluster/quantity.h"
 #include "harness/faults/claim_resize.h"
 #include "harness/faults/claim_victims.h"
@@ -81,14 +82,13 @@ class StsVolumeExpansion final : public Fault {
     Resolved r;
     r.sts = *sts;
     r.tmpl = *tmpl;
-    const auto templates = sts->value("/spec/volumeClaimTemplates"_json_pointer, kube::Json::array());
+    const auto templates = json::Arr(*sts, "/spec/volumeClaimTemplates");
     for (size_t i = 0; i < templates.size(); ++i) {
-      if (templates[i].value("/metadata/name"_json_pointer, std::string()) == *tmpl) {
+      if (json::Str(templates[i], "/metadata/name") == *tmpl) {
         r.tmpl_index = static_cast<int>(i);
       }
     }
-    std::string size_text = templates[r.tmpl_index].value("/spec/resources/requests/storage"_json_pointer,
-                                                          std::string("0"));
+    std::string size_text = json::Str(templates[r.tmpl_index], "/spec/resources/requests/storage", "0");
     r.tmpl_before = cluster::ParseQuantity(size_text).value_or(0);
     auto target = TargetSize(*change, r.tmpl_before, "volumeClaimTemplate " + *tmpl, step.params);
     if (!target) {
@@ -102,7 +102,7 @@ class StsVolumeExpansion final : public Fault {
     }
     const std::string prefix = *tmpl + "-" + ctx.sts.name + "-";
     for (const auto& c : (*claims)["items"]) {
-      std::string name = c.value("/metadata/name"_json_pointer, std::string());
+      std::string name = json::Str(c, "/metadata/name");
       if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0 ||
           name.find_first_not_of("0123456789", prefix.size()) != std::string::npos) {
         continue;
@@ -131,10 +131,10 @@ class StsVolumeExpansion final : public Fault {
     // they compete for that ordinal). Another controller's pods with the same
     // labels are never the target's.
     for (const auto& p : (*pods)["items"]) {
-      std::string name = p.value("/metadata/name"_json_pointer, std::string());
+      std::string name = json::Str(p, "/metadata/name");
       if (cluster::OrdinalOf(name, ctx.sts.name) &&
           cluster::RelationTo(p, ctx.sts) != cluster::PodRelation::kForeign) {
-        r.pod_uids[name] = p.value("/metadata/uid"_json_pointer, std::string());
+        r.pod_uids[name] = json::Str(p, "/metadata/uid");
       }
     }
     return r;
@@ -191,7 +191,7 @@ class StsVolumeExpansion final : public Fault {
     if (!ensure) {
       return std::unexpected(ensure.error());
     }
-    std::string old_uid = r->sts.value("/metadata/uid"_json_pointer, std::string());
+    std::string old_uid = json::Str(r->sts, "/metadata/uid");
     kube::DeleteOptions opts;
     opts.propagation_policy = "Orphan";
     opts.precondition_uid = old_uid;
@@ -218,7 +218,7 @@ class StsVolumeExpansion final : public Fault {
                                                              " with the larger template: " + created.error().message +
                                                              "; cleanup (or kdrill recover) recreates the original"));
     }
-    std::string new_uid = created->value("/metadata/uid"_json_pointer, std::string());
+    std::string new_uid = json::Str(*created, "/metadata/uid");
     double absent = std::chrono::duration<double>(ctx.clock.Now() - gone_at).count();
     ctx.log(fmt::format("recreated StatefulSet {} (uid {}) with {} {} after {:.1f}s without it", ctx.sts.name, new_uid,
                         r->tmpl, cluster::FormatQuantity(r->tmpl_after), absent));
@@ -230,7 +230,7 @@ class StsVolumeExpansion final : public Fault {
     // 4. Adopted, settled, and no pod deleted.
     SettleGoal goal;
     goal.owner_uid = new_uid;
-    goal.min_generation = created->value("/metadata/generation"_json_pointer, int64_t{1});
+    goal.min_generation = json::Int(*created, "/metadata/generation", 1);
     goal.timeout = *timeout;
     auto settled = AwaitSettled(ctx, goal);
     if (!settled) {
@@ -240,7 +240,7 @@ class StsVolumeExpansion final : public Fault {
     for (const auto& [name, uid] : r->pod_uids) {
       auto it = settled->pods.find(name);
       std::string now = it == settled->pods.end() ? "(absent)"
-                                                  : it->second.value("/metadata/uid"_json_pointer, std::string());
+                                                  : json::Str(it->second, "/metadata/uid");
       result.properties[name + ".uid"] = now == uid ? uid : uid + " -> " + now;
       result.details.push_back(fmt::format("{}: uid {} {}", name, uid, now == uid ? "unchanged" : "-> " + now));
       if (now != uid) {

@@ -1,4 +1,5 @@
 #include "harness/faults/template_change.h"
+#include "harness/core/json_fields.h"
 
 #include <fmt/format.h>
 
@@ -148,7 +149,7 @@ Result<drill::Json> ApplyTemplateChange(const drill::Json& sts, const TemplateCh
     strategy["type"] = "RollingUpdate";
     strategy["rollingUpdate"]["partition"] = *change.partition;
   }
-  if (out["spec"]["template"] == sts.value("/spec/template"_json_pointer, drill::Json())) {
+  if (out["spec"]["template"] == json::At(sts, "/spec/template")) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      "the pod template already has " + change.Describe() + ": no rollout would happen");
   }

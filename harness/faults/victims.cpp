@@ -1,4 +1,5 @@
 #include "harness/faults/victims.h"
+#include "harness/core/json_fields.h"
 
 #include <algorithm>
 #include <optional>
@@ -49,7 +50,7 @@ Result<std::vector<PodVictim>> ResolvePodVictims(FaultContext& ctx, const drill:
     if (cluster::RelationTo(p, ctx.sts) != cluster::PodRelation::kOwned) continue;
     std::optional<int> ord = deployment ? std::optional<int>(0) : cluster::OrdinalOf(name, ctx.sts.name);
     if (!ord) continue;
-    live.push_back({name, *ord, p["metadata"].value("uid", ""), p.value("/spec/nodeName"_json_pointer, std::string()), p});
+    live.push_back({name, *ord, p["metadata"].value("uid", ""), json::Str(p, "/spec/nodeName"), p});
   }
   if (deployment) {  // driven as a StatefulSet: ordinal = position in name order
     std::sort(live.begin(), live.end(), [](const auto& a, const auto& b) { return a.name < b.name; });

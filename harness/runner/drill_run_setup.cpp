@@ -1,4 +1,5 @@
 #include "harness/runner/drill_run.h"
+#include "harness/core/json_fields.h"
 
 #include "harness/cluster/statefulset.h"
 #include "harness/cluster/workload.h"
@@ -52,8 +53,8 @@ bool DrillRun::ApplySetup() {
       // StatefulSet, then its claims.
       if (kind == "StatefulSet") {
         std::vector<std::string> templates;
-        for (const auto& t : obj.value("/spec/volumeClaimTemplates"_json_pointer, kube::Json::array())) {
-          templates.push_back(t.value("/metadata/name"_json_pointer, std::string()));
+        for (const auto& t : json::Arr(obj, "/spec/volumeClaimTemplates")) {
+          templates.push_back(json::Str(t, "/metadata/name"));
         }
         if (!templates.empty()) {
           auto u = journal_->RecordUndo("setup", "delete the claims of " + what,

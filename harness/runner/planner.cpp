@@ -1,4 +1,5 @@
 #include "harness/runner/planner.h"
+#include "harness/core/json_fields.h"
 
 #include <fmt/format.h>
 
@@ -113,8 +114,8 @@ void DrillPlanner::PlanSetup() {
       std::string claims;
       if (kind == "StatefulSet") {
         std::vector<std::string> t;
-        for (const auto& c : obj.value("/spec/volumeClaimTemplates"_json_pointer, kube::Json::array())) {
-          t.push_back(c.value("/metadata/name"_json_pointer, std::string()) + "-" + ref->name + "-*");
+        for (const auto& c : json::Arr(obj, "/spec/volumeClaimTemplates")) {
+          t.push_back(json::Str(c, "/metadata/name") + "-" + ref->name + "-*");
         }
         if (!t.empty()) claims = fmt::format(", and its claims {}", fmt::join(t, ", "));
       }
@@ -128,7 +129,7 @@ bool DrillPlanner::PlanTarget() {
   if (sts) {
     sts_ = cluster::ReadTarget(drill_.target_kind, *sts);
     Say(fmt::format("target: {} {}/{} exists: {} replicas, {} ready", drill_.target_kind, drill_.ns, drill_.statefulset,
-                    sts->value("/spec/replicas"_json_pointer, 1), sts->value("/status/readyReplicas"_json_pointer, 0)));
+                    json::Int(*sts, "/spec/replicas", 1), json::Int(*sts, "/status/readyReplicas")));
   } else if (sts.error().code == ErrorCode::kNotFound && setup_sts_) {
     sts_ = cluster::ReadTarget(drill_.target_kind, *setup_sts_);
     target_after_setup_ = true;

@@ -1,4 +1,5 @@
 #include "harness/runner/waits.h"
+#include "harness/core/json_fields.h"
 
 #include <fmt/format.h>
 
@@ -53,7 +54,7 @@ std::string PodsNotReady(const ObjectStore& s, const std::string& ns, const nloh
     std::string pod = cluster::PodName(spec.name, i);
     const auto* p = Find(s, "Pod", ns + "/" + pod);
     std::string why;
-    if (!p || gone.count(p->value("/metadata/uid"_json_pointer, std::string()))) {
+    if (!p || gone.count(json::Str(*p, "/metadata/uid"))) {
       why = "absent";
     } else if (cluster::RelationTo(*p, spec) != cluster::PodRelation::kOwned) {
       why = "not the StatefulSet's own pod (" + cluster::DescribeController(*p) + ")";
@@ -78,10 +79,10 @@ std::string SelectedPodsNotReady(const ObjectStore& s, const std::string& ns, co
   if (pods == s.end()) return "no pods seen";
   for (const auto& [key, p] : pods->second) {
     if (key.rfind(ns + "/", 0) != 0 || cluster::RelationTo(p, spec) != cluster::PodRelation::kOwned) continue;
-    if (gone.count(p.value("/metadata/uid"_json_pointer, std::string()))) continue;
+    if (gone.count(json::Str(p, "/metadata/uid"))) continue;
     std::string why = cluster::PodTerminating(p) ? "terminating" : !cluster::PodReady(p) ? "not Ready" : "";
     if (why.empty()) ++live_ready;
-    if (!why.empty()) missing += (missing.empty() ? "" : ", ") + p.value("/metadata/name"_json_pointer, std::string()) + " " + why;
+    if (!why.empty()) missing += (missing.empty() ? "" : ", ") + json::Str(p, "/metadata/name") + " " + why;
   }
   // The status may still count a pod a fault just deleted: the replacement must be there and Ready.
   if (missing.empty() && live_ready < spec.replicas) {
@@ -136,7 +137,7 @@ Result<WaitPredicate> MakeWaitPredicate(const drill::WaitSpec& spec, const clust
     // adoptable one counts once the controller has adopted it.
     w.done = [key, gone, sts](const ObjectStore& s) {
       const auto* p = Find(s, "Pod", key);
-      return p && !gone.count(p->value("/metadata/uid"_json_pointer, std::string())) &&
+      return p && !gone.count(json::Str(*p, "/metadata/uid")) &&
              cluster::RelationTo(*p, sts) == cluster::PodRelation::kOwned && !cluster::PodTerminating(*p) &&
              cluster::PodReady(*p);
     };
@@ -166,7 +167,7 @@ Result<WaitPredicate> MakeWaitPredicate(const drill::WaitSpec& spec, const clust
     w.description = "claim " + claim + " Bound";
     w.done = [key](const ObjectStore& s) {
       const auto* c = Find(s, "PersistentVolumeClaim", key);
-      return c && c->value("/status/phase"_json_pointer, std::string()) == "Bound";
+      return c && json::Str(*c, "/status/phase") == "Bound";
     };
     w.status = [key, claim](const ObjectStore& s) {
       const auto* c = Find(s, "PersistentVolumeClaim", key);

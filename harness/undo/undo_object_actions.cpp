@@ -1,4 +1,5 @@
 #include "harness/undo/undo_object_actions.h"
+#include "harness/core/json_fields.h"
 
 #include "harness/cluster/statefulset.h"
 #include "harness/watch/await_object.h"
@@ -39,7 +40,7 @@ Result<std::string> UndoEnsureObject(const nlohmann::json& action, kube::KubeApi
     return std::unexpected(
         Error(created.error().code, "recreating " + ref.Describe() + ": " + created.error().message));
   }
-  return "recreated (uid " + created->value("/metadata/uid"_json_pointer, std::string()) + ")";
+  return "recreated (uid " + json::Str(*created, "/metadata/uid") + ")";
 }
 
 Status AwaitStatefulSetSettled(kube::KubeApi& api, const kube::ResourceRef& ref, int seconds, std::stop_token stop) {

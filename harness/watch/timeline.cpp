@@ -34,10 +34,10 @@ std::string SummarizeObject(const std::string& kind, const nlohmann::json& obj) 
   }
   if (kind == "Node") {
     std::string ready = "Unknown";
-    for (const auto& c : obj.value("/status/conditions"_json_pointer, nlohmann::json::array())) {
+    for (const auto& c : json::Arr(obj, "/status/conditions")) {
       if (c.value("type", "") == "Ready") ready = c.value("status", "");
     }
-    bool unsched = obj.value("/spec/unschedulable"_json_pointer, false);
+    bool unsched = json::Bool(obj, "/spec/unschedulable");
     return "ready=" + ready + (unsched ? " unschedulable" : "");
   }
   if (kind == "Event") {
