@@ -39,7 +39,7 @@ class CurlTransport final : public HttpTransport {
                               std::stop_token stop) override;
   std::string BaseUrl() const override { return options_.server; }
 
-  struct Exchange;  // per-request state (curl_transport.cpp)
+  struct Exchange;  // per-request state (curl_exchange.h)
 
  private:
   explicit CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {}

@@ -10,6 +10,8 @@
 //     the file that defined them;
 //   - *-data fields are base64-decoded here and travel as bytes (libcurl blobs).
 // The parser takes text, so tests never need the disk except for LoadKubeconfigFiles.
+// Implemented in kubeconfig_parse.cpp (one document), kubeconfig_files.cpp
+// (which files, the merge) and kubeconfig_resolve.cpp (context -> RestConfig).
 
 #include <map>
 #include <optional>
