@@ -6,6 +6,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/connect_flags.h"
 #include "harness/cli/exit_codes.h"
+#include "harness/core/clock.h"
 #include "harness/undo/journal.h"
 #include "harness/undo/undo_actions.h"
 
@@ -39,9 +40,10 @@ int RecoverOne(const std::string& path, const GlobalOptions& global) {
     return kExitRefused;
   }
   std::stop_source never;
+  RealClock clock;
   int failed = 0;
   for (const auto& rec : pending) {
-    auto r = ExecuteUndo(rec.action, *conn->api, *conn->exec, never.get_token());
+    auto r = ExecuteUndo(rec.action, *conn->api, *conn->exec, clock, never.get_token());
     if (r) {
       (void)journal->MarkDone(rec.id, *r);
       std::cout << "  restored: " << rec.description << " (" << *r << ")\n";

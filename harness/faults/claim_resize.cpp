@@ -178,7 +178,7 @@ Status AwaitCapacity(FaultContext& ctx, const std::string& claim, int64_t bytes,
                         pvc ? pvc->value("/status/capacity/storage"_json_pointer, std::string("?")) : "(absent)",
                         cluster::FormatQuantity(bytes), e.count()));
   };
-  auto st = AwaitObject(ctx.api, kube::Pvcs(ctx.ns, claim), done, opts, ctx.stop, progress, &last);
+  auto st = AwaitObject(ctx.api, ctx.clock, kube::Pvcs(ctx.ns, claim), done, opts, ctx.stop, progress, &last);
   auto explain = [&](const std::string& what) {
     std::string msg = fmt::format("claim {}/{} {}; capacity {}, conditions: {}", ctx.ns, claim, what,
                                   last.value("/status/capacity/storage"_json_pointer, std::string("?")),

@@ -190,7 +190,7 @@ class Destroy final : public Fault {
     for (const auto& c : *claims) {
       std::string name = c.value("/metadata/name"_json_pointer, std::string());
       std::string uid = c.value("/metadata/uid"_json_pointer, std::string());
-      if (auto w = WaitForDeletion(ctx.api, kube::Pvcs(ctx.ns, name), uid, params.timeout, ctx.stop); !w) {
+      if (auto w = WaitForDeletion(ctx.api, ctx.clock, kube::Pvcs(ctx.ns, name), uid, params.timeout, ctx.stop); !w) {
         return std::unexpected(Error(w.error().code, "waiting for claim " + name + " to go: " + w.error().message));
       }
       ctx.log(fmt::format("deleted claim {} (uid {}, pv {})", name, uid,
@@ -276,7 +276,7 @@ class Destroy final : public Fault {
       return std::unexpected(Error(del.error().code, "deleting namespace " + ctx.ns + ": " + del.error().message));
     }
     ctx.log("deleting namespace " + ctx.ns + "; waiting until it is gone");
-    if (auto w = WaitForDeletion(ctx.api, kube::Namespaces(ctx.ns), ns_uid, params.timeout, ctx.stop); !w) {
+    if (auto w = WaitForDeletion(ctx.api, ctx.clock, kube::Namespaces(ctx.ns), ns_uid, params.timeout, ctx.stop); !w) {
       return std::unexpected(Error(w.error().code, "waiting for namespace " + ctx.ns + " to go: " + w.error().message));
     }
     double secs = std::chrono::duration<double>(ctx.clock.Now() - begin).count();

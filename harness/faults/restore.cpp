@@ -198,8 +198,8 @@ class Restore final : public Fault {
     if (!ns) return std::unexpected(ns.error());
     if (ns->contains("/metadata/deletionTimestamp"_json_pointer)) {
       ctx.log("namespace " + ctx.ns + " is terminating; waiting until it is gone");
-      auto w = WaitForDeletion(ctx.api, kube::Namespaces(ctx.ns), ns->value("/metadata/uid"_json_pointer, std::string()),
-                               timeout, ctx.stop);
+      auto w = WaitForDeletion(ctx.api, ctx.clock, kube::Namespaces(ctx.ns),
+                               ns->value("/metadata/uid"_json_pointer, std::string()), timeout, ctx.stop);
       if (!w) return std::unexpected(w.error());
       return backup::RestoreMode::kNamespace;
     }

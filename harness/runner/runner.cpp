@@ -443,7 +443,7 @@ void DrillRun::Cleanup() {
   if (!pending.empty()) Say(fmt::format("cleanup: {} change(s) to undo", pending.size()), &c);
   std::vector<std::string> failures;
   for (const auto& rec : pending) {
-    auto r = ExecuteUndo(rec.action, api_, exec_, cleanup_stop.get_token());
+    auto r = ExecuteUndo(rec.action, api_, exec_, clock_, cleanup_stop.get_token());
     if (r) {
       (void)journal_->MarkDone(rec.id, *r);
       Say(fmt::format("  undo {}: {}", rec.description, *r), &c);
