@@ -201,7 +201,7 @@ class ExecTarProvider final : public BackupProvider {
         if (result) result = std::unexpected(del.error());
         continue;
       }
-      auto gone = WaitForDeletion(ctx.api, ref, "", std::chrono::seconds(120), ctx.stop);
+      auto gone = WaitForDeletion(ctx.api, ctx.clock, ref, "", std::chrono::seconds(120), ctx.stop);
       if (!gone) {
         if (result) result = std::unexpected(gone.error());
         continue;
@@ -271,7 +271,7 @@ class ExecTarProvider final : public BackupProvider {
     opts.timeout = std::min<std::chrono::milliseconds>(ctx.timeout, std::chrono::minutes(5));
     kube::Json last;
     auto ready = AwaitObject(
-        ctx.api, kube::Pods(ctx.ns, helper),
+        ctx.api, ctx.clock, kube::Pods(ctx.ns, helper),
         [](const kube::Json* p) {
           return p && (cluster::PodReady(*p) || json::Str(*p, "/status/phase") == "Failed");
         },

@@ -306,7 +306,7 @@ class VeleroProvider final : public BackupProvider {
     kube::Json last;
     std::string seen;
     auto st = AwaitObject(
-        ctx.api, ref,
+        ctx.api, ctx.clock, ref,
         [&](const kube::Json* o) {
           if (!o) return false;
           auto s = ReadVeleroState(*o, kind);

@@ -152,7 +152,7 @@ class VolumeSnapshotProvider final : public BackupProvider {
       opts.timeout = ctx.timeout;
       kube::Json last;
       auto st = AwaitObject(
-          ctx.api, Snapshots(ctx.ns, name),
+          ctx.api, ctx.clock, Snapshots(ctx.ns, name),
           [](const kube::Json* s) { return s && (SnapshotReady(*s) || !SnapshotError(*s).empty()); }, opts, ctx.stop,
           [&](std::chrono::seconds e, const kube::Json* s) {
             ctx.log(fmt::format("  still waiting for VolumeSnapshot {} ({}s): {}", name, e.count(), SnapshotState(s)));

@@ -6,6 +6,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/connect_flags.h"
 #include "harness/cli/exit_codes.h"
+#include "harness/core/clock.h"
 #include "harness/undo/journal.h"
 #include "harness/undo/replay.h"
 
@@ -39,7 +40,8 @@ int RecoverOne(const std::string& path, const GlobalOptions& global) {
     return kExitRefused;
   }
   std::stop_source never;
-  auto replay = ReplayPending(*journal, *conn->api, *conn->exec, never.get_token(),
+  RealClock clock;
+  auto replay = ReplayPending(*journal, *conn->api, *conn->exec, clock, never.get_token(),
                               [](const UndoRecord& rec, const Result<std::string>& r) {
                                 if (r) {
                                   std::cout << "  restored: " << rec.description << " (" << *r << ")\n";

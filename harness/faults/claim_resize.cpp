@@ -179,7 +179,7 @@ Status AwaitCapacity(FaultContext& ctx, const std::string& claim, int64_t bytes,
                         pvc ? json::Str(*pvc, "/status/capacity/storage", "?") : "(absent)",
                         cluster::FormatQuantity(bytes), e.count()));
   };
-  auto st = AwaitObject(ctx.api, kube::Pvcs(ctx.ns, claim), done, opts, ctx.stop, progress, &last);
+  auto st = AwaitObject(ctx.api, ctx.clock, kube::Pvcs(ctx.ns, claim), done, opts, ctx.stop, progress, &last);
   auto explain = [&](const std::string& what) {
     std::string msg = fmt::format("claim {}/{} {}; capacity {}, conditions: {}", ctx.ns, claim, what,
                                   json::Str(last, "/status/capacity/storage", "?"),

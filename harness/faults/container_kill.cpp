@@ -221,11 +221,11 @@ class ContainerKill final : public Fault {
     }
     if (auto s = ctx.journal->MarkDone(*undo, "nothing to restore"); !s) return std::unexpected(s.error());
     FaultResult result;
-    const auto deadline = std::chrono::steady_clock::now() + params->timeout;
+    const auto deadline = ctx.clock.Now() + params->timeout;
     std::vector<std::string> counts;
     for (const auto& v : *victims) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      auto after = WaitForRestart(ctx.api, ctx.ns, v.pod.name, v.pod.uid, v.container, v.before,
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - ctx.clock.Now());
+      auto after = WaitForRestart(ctx.api, ctx.clock, ctx.ns, v.pod.name, v.pod.uid, v.container, v.before,
                                   std::max(left, std::chrono::milliseconds(1000)), ctx.stop);
       if (!after) {
         Error e = after.error();

@@ -191,7 +191,7 @@ class Destroy final : public Fault {
     for (const auto& c : *claims) {
       std::string name = json::Str(c, "/metadata/name");
       std::string uid = json::Str(c, "/metadata/uid");
-      if (auto w = WaitForDeletion(ctx.api, kube::Pvcs(ctx.ns, name), uid, params.timeout, ctx.stop); !w) {
+      if (auto w = WaitForDeletion(ctx.api, ctx.clock, kube::Pvcs(ctx.ns, name), uid, params.timeout, ctx.stop); !w) {
         return std::unexpected(Error(w.error().code, "waiting for claim " + name + " to go: " + w.error().message));
       }
       ctx.log(fmt::format("deleted claim {} (uid {}, pv {})", name, uid,
@@ -277,7 +277,7 @@ class Destroy final : public Fault {
       return std::unexpected(Error(del.error().code, "deleting namespace " + ctx.ns + ": " + del.error().message));
     }
     ctx.log("deleting namespace " + ctx.ns + "; waiting until it is gone");
-    if (auto w = WaitForDeletion(ctx.api, kube::Namespaces(ctx.ns), ns_uid, params.timeout, ctx.stop); !w) {
+    if (auto w = WaitForDeletion(ctx.api, ctx.clock, kube::Namespaces(ctx.ns), ns_uid, params.timeout, ctx.stop); !w) {
       return std::unexpected(Error(w.error().code, "waiting for namespace " + ctx.ns + " to go: " + w.error().message));
     }
     double secs = std::chrono::duration<double>(ctx.clock.Now() - begin).count();

@@ -155,7 +155,7 @@ class NodeDrain final : public Fault {
     // 3. Gone: NotFound, or a new incarnation under the same name.
     for (const auto& p : evicted->evicted) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(eo.deadline - ctx.clock.Now());
-      auto st = WaitForDeletion(ctx.api, kube::Pods(p.ns, p.name), p.uid,
+      auto st = WaitForDeletion(ctx.api, ctx.clock, kube::Pods(p.ns, p.name), p.uid,
                                 std::max(left, std::chrono::milliseconds(1000)), ctx.stop);
       if (!st) {
         return std::unexpected(Error(st.error().code, fmt::format("evicted pod {}/{} (uid {}) did not go away: {}",

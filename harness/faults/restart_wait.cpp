@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <thread>
+#include "harness/watch/await_object.h"
 
 namespace kdrill::faults {
 
@@ -37,10 +37,10 @@ std::string ContainerStateOf(const kube::Json& pod, const std::string& container
   return "unknown";
 }
 
-Result<int> WaitForRestart(kube::KubeApi& api, const std::string& ns, const std::string& pod, const std::string& uid,
-                           const std::string& container, int before, std::chrono::milliseconds timeout,
-                           std::stop_token stop) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+Result<int> WaitForRestart(kube::KubeApi& api, Clock& clock, const std::string& ns, const std::string& pod,
+                           const std::string& uid, const std::string& container, int before,
+                           std::chrono::milliseconds timeout, std::stop_token stop) {
+  const auto deadline = clock.Now() + timeout;
   const std::string who = fmt::format("container {} of pod {}/{}", container, ns, pod);
   auto replaced = [&](const std::string& what) {
     return MakeError(ErrorCode::kFailedPrecondition,
@@ -60,7 +60,7 @@ Result<int> WaitForRestart(kube::KubeApi& api, const std::string& ns, const std:
     last = RestartCountOf(*cur, container).value_or(before);
     state = ContainerStateOf(*cur, container);
     if (last > before) return last;
-    auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - clock.Now());
     if (left.count() <= 0) {
       return MakeError(ErrorCode::kTimeout,
                        fmt::format("{} did not restart within {}s (restartCount still {}, state {})", who,
@@ -75,29 +75,29 @@ Result<int> WaitForRestart(kube::KubeApi& api, const std::string& ns, const std:
     wo.timeout_seconds = static_cast<int>(std::max<long>(1, left.count()));
     std::optional<Error> gone;
     bool restarted = false;
-    auto st = api.Watch(kube::Pods(ns), wo,
-                        [&](const kube::WatchEvent& ev) {
-                          if (ev.type == "BOOKMARK" || ev.type == "ERROR") return true;
-                          if (ev.object.value("/metadata/name"_json_pointer, std::string()) != pod) return true;
-                          if (ev.type == "DELETED") {
-                            gone = replaced("was deleted").error();
-                            return false;
-                          }
-                          if (ev.object.value("/metadata/uid"_json_pointer, std::string()) != uid) {
-                            gone = replaced("has a new UID").error();
-                            return false;
-                          }
-                          last = RestartCountOf(ev.object, container).value_or(last);
-                          restarted = last > before;
-                          return !restarted;
-                        },
-                        stop);
+    auto st = BoundedWatch(api, clock, kube::Pods(ns), wo,
+                           [&](const kube::WatchEvent& ev) {
+                             if (ev.type == "BOOKMARK" || ev.type == "ERROR") return true;
+                             if (ev.object.value("/metadata/name"_json_pointer, std::string()) != pod) return true;
+                             if (ev.type == "DELETED") {
+                               gone = replaced("was deleted").error();
+                               return false;
+                             }
+                             if (ev.object.value("/metadata/uid"_json_pointer, std::string()) != uid) {
+                               gone = replaced("has a new UID").error();
+                               return false;
+                             }
+                             last = RestartCountOf(ev.object, container).value_or(last);
+                             restarted = last > before;
+                             return !restarted;
+                           },
+                           deadline, stop);
     if (gone) return std::unexpected(*gone);
     if (restarted) return last;
     if (!st && st.error().code != ErrorCode::kGone && st.error().code != ErrorCode::kUnavailable) {
       return std::unexpected(st.error());
     }
-    if (!st) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    if (!st) clock.SleepFor(std::chrono::milliseconds(500));
   }
 }
 

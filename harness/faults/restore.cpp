@@ -199,7 +199,7 @@ class Restore final : public Fault {
     if (!ns) return std::unexpected(ns.error());
     if (ns->contains("/metadata/deletionTimestamp"_json_pointer)) {
       ctx.log("namespace " + ctx.ns + " is terminating; waiting until it is gone");
-      auto w = WaitForDeletion(ctx.api, kube::Namespaces(ctx.ns), json::Str(*ns, "/metadata/uid"),
+      auto w = WaitForDeletion(ctx.api, ctx.clock, kube::Namespaces(ctx.ns), json::Str(*ns, "/metadata/uid"),
                                timeout, ctx.stop);
       if (!w) return std::unexpected(w.error());
       return backup::RestoreMode::kNamespace;

@@ -158,7 +158,7 @@ class StatefulSetDelete final : public Fault {
     }
     ctx.log(fmt::format("deleted StatefulSet {} (uid {}) with propagationPolicy {}", ctx.sts.name, old_uid,
                         opts.propagation_policy));
-    if (auto s = WaitForDeletion(ctx.api, ref, old_uid, params->timeout, ctx.stop); !s) {
+    if (auto s = WaitForDeletion(ctx.api, ctx.clock, ref, old_uid, params->timeout, ctx.stop); !s) {
       return std::unexpected(Error(s.error().code, "waiting for StatefulSet " + ctx.sts.name + " to be gone: " +
                                                        s.error().message));
     }
@@ -231,7 +231,8 @@ class StatefulSetDelete final : public Fault {
     opts.timeout = timeout;
     Items last;
     auto st = AwaitItems(
-        ctx.api, collection, list, [&](const Items& items) { return OwnedItems(items, uid).empty(); }, opts, ctx.stop,
+        ctx.api, ctx.clock, collection, list, [&](const Items& items) { return OwnedItems(items, uid).empty(); }, opts,
+        ctx.stop,
         [&](std::chrono::seconds e, const Items& items) {
           ctx.log(fmt::format("  still waiting for the {} of the deleted StatefulSet to go ({}s): {}", what, e.count(),
                               fmt::join(OwnedItems(items, uid), ", ")));

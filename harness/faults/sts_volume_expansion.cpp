@@ -201,7 +201,7 @@ class StsVolumeExpansion final : public Fault {
                                                        " (propagationPolicy Orphan): " + s.error().message));
     }
     ctx.log(fmt::format("deleted StatefulSet {} (uid {}) with propagationPolicy Orphan", ctx.sts.name, old_uid));
-    if (auto s = WaitForDeletion(ctx.api, ref, old_uid, *timeout, ctx.stop); !s) {
+    if (auto s = WaitForDeletion(ctx.api, ctx.clock, ref, old_uid, *timeout, ctx.stop); !s) {
       return std::unexpected(Error(s.error().code, "waiting for StatefulSet " + ctx.sts.name +
                                                        " to be gone (orphaning its pods): " + s.error().message));
     }

@@ -73,13 +73,13 @@ std::string NotSettledReason(const kube::Json& sts, const std::map<std::string, 
 }
 
 Result<SettledState> AwaitSettled(FaultContext& ctx, const SettleGoal& goal) {
-  auto begin = std::chrono::steady_clock::now();
+  auto begin = ctx.clock.Now();
   auto ref = kube::StatefulSets(ctx.ns, ctx.sts.name);
   AwaitOptions opts;
   opts.timeout = goal.timeout;
   kube::Json sts;
   auto st = AwaitObject(
-      ctx.api, ref, [&](const kube::Json* o) { return o && StatusReason(*o, goal).empty(); }, opts, ctx.stop,
+      ctx.api, ctx.clock, ref, [&](const kube::Json* o) { return o && StatusReason(*o, goal).empty(); }, opts, ctx.stop,
       [&](std::chrono::seconds e, const kube::Json* o) {
         ctx.log(fmt::format("  still waiting for StatefulSet {} ({}s): {}", ctx.sts.name, e.count(),
                             o ? StatusReason(*o, goal) : "absent"));
@@ -97,13 +97,13 @@ Result<SettledState> AwaitSettled(FaultContext& ctx, const SettleGoal& goal) {
   SettledState out;
   opts.timeout = std::max(std::chrono::milliseconds(1000),
                           goal.timeout - std::chrono::duration_cast<std::chrono::milliseconds>(
-                                             std::chrono::steady_clock::now() - begin));
+                                             ctx.clock.Now() - begin));
   kube::ListOptions lo;
   lo.label_selector = cluster::ReadStatefulSet(sts).selector;
   Items pods;
   st = AwaitItems(
-      ctx.api, kube::Pods(ctx.ns), lo, [&](const Items& items) { return NotSettledReason(sts, items, goal).empty(); },
-      opts, ctx.stop,
+      ctx.api, ctx.clock, kube::Pods(ctx.ns), lo,
+      [&](const Items& items) { return NotSettledReason(sts, items, goal).empty(); }, opts, ctx.stop,
       [&](std::chrono::seconds e, const Items& items) {
         ctx.log(fmt::format("  still waiting for the pods of {} ({}s): {}", ctx.sts.name, e.count(),
                             NotSettledReason(sts, items, goal)));

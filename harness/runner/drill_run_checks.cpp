@@ -52,7 +52,7 @@ void DrillRun::Cleanup() {
   // Cleanup runs to the end even after Ctrl-C; a second signal ends the process.
   std::stop_source cleanup_stop;
   if (auto n = journal_->Pending().size(); n > 0) Say(fmt::format("cleanup: {} change(s) to undo", n), &c);
-  auto replay = ReplayPending(*journal_, api_, exec_, cleanup_stop.get_token(),
+  auto replay = ReplayPending(*journal_, api_, exec_, clock_, cleanup_stop.get_token(),
                               [&](const UndoRecord& rec, const Result<std::string>& r) {
                                 if (r) {
                                   Say(fmt::format("  undo {}: {}", rec.description, *r), &c);

@@ -4,13 +4,13 @@
 
 namespace kdrill {
 
-ReplayResult ReplayPending(Journal& journal, kube::KubeApi& api, PodExecutor& exec, std::stop_token stop,
-                           const UndoReport& report) {
+ReplayResult ReplayPending(Journal& journal, kube::KubeApi& api, PodExecutor& exec, Clock& clock,
+                           std::stop_token stop, const UndoReport& report) {
   ReplayResult out;
   auto pending = journal.Pending();
   out.pending = pending.size();
   for (const auto& rec : pending) {
-    auto r = ExecuteUndo(rec.action, api, exec, stop);
+    auto r = ExecuteUndo(rec.action, api, exec, clock, stop);
     if (r) {
       (void)journal.MarkDone(rec.id, *r);
     } else {

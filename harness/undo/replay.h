@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/core/clock.h"
 #include "harness/core/status.h"
 #include "harness/exec/pod_executor.h"
 #include "harness/kube/kube_api.h"
@@ -25,9 +26,9 @@ struct ReplayResult {
 // or the error).
 using UndoReport = std::function<void(const UndoRecord& rec, const Result<std::string>& result)>;
 
-// Replays journal.Pending() in order against api/exec. stop reaches each undo
+// Replays journal.Pending() in order against api/exec (waits on clock). stop reaches each undo
 // (cleanup passes a token that is never stopped: it runs to the end).
-ReplayResult ReplayPending(Journal& journal, kube::KubeApi& api, PodExecutor& exec, std::stop_token stop,
-                           const UndoReport& report = {});
+ReplayResult ReplayPending(Journal& journal, kube::KubeApi& api, PodExecutor& exec, Clock& clock,
+                           std::stop_token stop, const UndoReport& report = {});
 
 }  // namespace kdrill

@@ -25,7 +25,7 @@ namespace {
 // "exec": see the header. A command that cannot run because the pod is absent
 // or not running is retried once the pod is Ready when the file lives on a
 // claim that still exists.
-Result<std::string> UndoExec(const nlohmann::json& action, kube::KubeApi& api, PodExecutor& exec,
+Result<std::string> UndoExec(const nlohmann::json& action, kube::KubeApi& api, PodExecutor& exec, Clock& clock,
                              std::stop_token stop) {
   ExecRequest req;
   req.ns = action.value("namespace", "");
@@ -43,7 +43,7 @@ Result<std::string> UndoExec(const nlohmann::json& action, kube::KubeApi& api, P
     AwaitOptions opts;
     opts.timeout = std::chrono::seconds(action.value("podReadySeconds", 120));
     auto ready = AwaitObject(
-        api, kube::Pods(req.ns, req.pod),
+        api, clock, kube::Pods(req.ns, req.pod),
         [](const kube::Json* p) { return p && !cluster::PodTerminating(*p) && cluster::PodReady(*p); }, opts, stop);
     if (!ready) {
       return std::unexpected(Error(ready.error().code, "pod " + req.pod + " (mounting claim " + claim +
@@ -67,7 +67,7 @@ Result<std::string> UndoExec(const nlohmann::json& action, kube::KubeApi& api, P
 
 }  // namespace
 
-Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api, PodExecutor& exec,
+Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api, PodExecutor& exec, Clock& clock,
                                 std::stop_token stop) {
   const std::string kind = action.value("kind", "");
   if (kind == "none") {
@@ -92,7 +92,7 @@ Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api
     }
     if (action.value("wait", false)) {
       auto timeout = std::chrono::seconds(action.value("timeoutSeconds", 120));
-      if (auto w = WaitForDeletion(api, ref, uid, timeout, stop); !w) {
+      if (auto w = WaitForDeletion(api, clock, ref, uid, timeout, stop); !w) {
         return std::unexpected(w.error());
       }
     }
@@ -144,7 +144,7 @@ Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api
         return std::unexpected(st.error());
       }
       auto timeout = std::chrono::seconds(action.value("timeoutSeconds", 180));
-      if (auto w = WaitForDeletion(api, ref, uid, timeout, stop); !w) {
+      if (auto w = WaitForDeletion(api, clock, ref, uid, timeout, stop); !w) {
         return std::unexpected(w.error());
       }
       ++deleted;
@@ -152,13 +152,13 @@ Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api
     return "deleted " + std::to_string(deleted) + " claims";
   }
   if (kind == "exec") {
-    return UndoExec(action, api, exec, stop);
+    return UndoExec(action, api, exec, clock, stop);
   }
   if (kind == "ensure-object") {
     return UndoEnsureObject(action, api);
   }
   if (kind == "restore-fields") {
-    return UndoRestoreFields(action, api, stop);
+    return UndoRestoreFields(action, api, clock, stop);
   }
   return MakeError(ErrorCode::kInvalidArgument, "unknown undo action kind \"" + kind + "\"");
 }

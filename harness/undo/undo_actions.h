@@ -36,6 +36,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/core/clock.h"
 #include "harness/core/status.h"
 #include "harness/exec/pod_executor.h"
 #include "harness/kube/kube_api.h"
@@ -46,7 +47,8 @@ nlohmann::json RefToJson(const kube::ResourceRef& ref);
 kube::ResourceRef RefFromJson(const nlohmann::json& j);
 
 // Returns a one-line result for the journal and the console ("restored", "already gone").
-Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api, PodExecutor& exec,
+// Every wait (an object gone, a pod Ready, a StatefulSet settled) runs on clock.
+Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api, PodExecutor& exec, Clock& clock,
                                 std::stop_token stop);
 
 }  // namespace kdrill

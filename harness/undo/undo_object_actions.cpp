@@ -43,12 +43,13 @@ Result<std::string> UndoEnsureObject(const nlohmann::json& action, kube::KubeApi
   return "recreated (uid " + json::Str(*created, "/metadata/uid") + ")";
 }
 
-Status AwaitStatefulSetSettled(kube::KubeApi& api, const kube::ResourceRef& ref, int seconds, std::stop_token stop) {
+Status AwaitStatefulSetSettled(kube::KubeApi& api, Clock& clock, const kube::ResourceRef& ref, int seconds,
+                               std::stop_token stop) {
   AwaitOptions opts;
   opts.timeout = std::chrono::seconds(seconds);
   kube::Json last;
-  auto st = AwaitObject(api, ref, [](const kube::Json* o) { return o == nullptr || cluster::Settled(*o); }, opts, stop,
-                        {}, &last);
+  auto st = AwaitObject(
+      api, clock, ref, [](const kube::Json* o) { return o == nullptr || cluster::Settled(*o); }, opts, stop, {}, &last);
   if (!st && st.error().code == ErrorCode::kTimeout) {
     std::string why;
     if (!last.is_null()) {
@@ -60,7 +61,8 @@ Status AwaitStatefulSetSettled(kube::KubeApi& api, const kube::ResourceRef& ref,
   return st;
 }
 
-Result<std::string> UndoRestoreFields(const nlohmann::json& action, kube::KubeApi& api, std::stop_token stop) {
+Result<std::string> UndoRestoreFields(const nlohmann::json& action, kube::KubeApi& api, Clock& clock,
+                                      std::stop_token stop) {
   auto ref = RefFromJson(action.value("ref", nlohmann::json::object()));
   const auto fields = action.value("fields", nlohmann::json::object());
   bool changed = false;
@@ -87,7 +89,7 @@ Result<std::string> UndoRestoreFields(const nlohmann::json& action, kube::KubeAp
   }
   int settle = action.value("settleSeconds", 0);
   if (settle > 0 && ref.resource == "statefulsets") {
-    if (auto st = AwaitStatefulSetSettled(api, ref, settle, stop); !st) {
+    if (auto st = AwaitStatefulSetSettled(api, clock, ref, settle, stop); !st) {
       return std::unexpected(st.error());
     }
     return std::string(changed ? "restored; settled" : "already as recorded; settled");

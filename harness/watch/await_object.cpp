@@ -6,34 +6,39 @@
 
 namespace kdrill {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// Runs one watch request that ends by itself at `until` (whatever the server
-// does with timeoutSeconds) or when outer stop is requested.
-Status BoundedWatch(kube::KubeApi& api, const kube::ResourceRef& coll, kube::WatchOptions wo,
-                    const kube::WatchHandler& handler, Clock::time_point until, std::stop_token outer) {
+Status BoundedWatch(kube::KubeApi& api, Clock& clock, const kube::ResourceRef& coll, kube::WatchOptions wo,
+                    const kube::WatchHandler& handler, MonoTime until, std::stop_token outer) {
   std::stop_source local;
   std::stop_callback forward(outer, [&local] { local.request_stop(); });
-  std::jthread timer([&local, until](std::stop_token st) {
+  // The timer ends the watch when clock says `until` has come; it stops
+  // waiting as soon as the watch returns (the jthread requests its stop).
+  std::jthread timer([&local, &clock, until](std::stop_token st) {
     std::mutex m;
     std::condition_variable_any cv;
     std::unique_lock lock(m);
-    cv.wait_until(lock, st, until, [] { return false; });
+    while (!st.stop_requested()) {
+      auto now = clock.Now();
+      if (now >= until) {
+        break;
+      }
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(until - now);
+      clock.WaitFor(cv, lock, st, left);
+    }
     local.request_stop();
   });
-  auto left = std::chrono::duration_cast<std::chrono::seconds>(until - Clock::now()).count();
+  auto left = std::chrono::duration_cast<std::chrono::seconds>(until - clock.Now()).count();
   wo.timeout_seconds = static_cast<int>(std::max<long>(1, left + 1));
   return api.Watch(coll, wo, handler, local.get_token());
 }
 
+namespace {
+
 // The shared loop: list (or get), check, watch until the next progress tick
 // or the deadline, repeat.
 template <class Reader, class Apply, class Check, class Report>
-Status Loop(const AwaitOptions& opts, std::stop_token stop, Reader read, Apply apply, Check check, Report report,
-            kube::KubeApi& api, const kube::ResourceRef& coll, kube::WatchOptions wo) {
-  auto begin = Clock::now();
+Status Loop(Clock& clock, const AwaitOptions& opts, std::stop_token stop, Reader read, Apply apply, Check check,
+            Report report, kube::KubeApi& api, const kube::ResourceRef& coll, kube::WatchOptions wo) {
+  auto begin = clock.Now();
   auto deadline = begin + opts.timeout;
   auto next_progress = begin + opts.progress_every;
   while (true) {
@@ -42,7 +47,7 @@ Status Loop(const AwaitOptions& opts, std::stop_token stop, Reader read, Apply a
       if (s.error().code != ErrorCode::kUnavailable) {
         return s;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      clock.SleepFor(std::chrono::milliseconds(500));
       rv.clear();
     }
     if (check()) {
@@ -51,7 +56,7 @@ Status Loop(const AwaitOptions& opts, std::stop_token stop, Reader read, Apply a
     if (stop.stop_requested()) {
       return MakeError(ErrorCode::kCancelled, "interrupted");
     }
-    auto now = Clock::now();
+    auto now = clock.Now();
     if (now >= deadline) {
       return MakeError(ErrorCode::kTimeout, "not reached within " + std::to_string(opts.timeout.count() / 1000) + "s");
     }
@@ -64,7 +69,7 @@ Status Loop(const AwaitOptions& opts, std::stop_token stop, Reader read, Apply a
     }
     wo.resource_version = rv;
     bool reached = false;
-    auto st = BoundedWatch(api, coll, wo,
+    auto st = BoundedWatch(api, clock, coll, wo,
                            [&](const kube::WatchEvent& ev) {
                              if (ev.type == "BOOKMARK" || ev.type == "ERROR") {
                                return true;
@@ -82,15 +87,15 @@ Status Loop(const AwaitOptions& opts, std::stop_token stop, Reader read, Apply a
       return st;
     }
     if (!st && st.error().code == ErrorCode::kUnavailable) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      clock.SleepFor(std::chrono::milliseconds(500));
     }
   }
 }
 
 }  // namespace
 
-Status AwaitObject(kube::KubeApi& api, const kube::ResourceRef& ref, const ObjectDone& done, const AwaitOptions& opts,
-                   std::stop_token stop, const ObjectProgress& progress, kube::Json* last) {
+Status AwaitObject(kube::KubeApi& api, Clock& clock, const kube::ResourceRef& ref, const ObjectDone& done,
+                   const AwaitOptions& opts, std::stop_token stop, const ObjectProgress& progress, kube::Json* last) {
   kube::Json current;  // null = absent
   kube::ResourceRef coll = ref;
   coll.name.clear();
@@ -125,7 +130,7 @@ Status AwaitObject(kube::KubeApi& api, const kube::ResourceRef& ref, const Objec
       progress(e, ptr());
     }
   };
-  auto st = Loop(opts, stop, read, apply, check, report, api, coll, wo);
+  auto st = Loop(clock, opts, stop, read, apply, check, report, api, coll, wo);
   if (last) {
     *last = current;
   }
@@ -135,8 +140,9 @@ Status AwaitObject(kube::KubeApi& api, const kube::ResourceRef& ref, const Objec
   return st;
 }
 
-Status AwaitItems(kube::KubeApi& api, const kube::ResourceRef& collection, const kube::ListOptions& list,
-                  const std::function<bool(const Items&)>& done, const AwaitOptions& opts, std::stop_token stop,
+Status AwaitItems(kube::KubeApi& api, Clock& clock, const kube::ResourceRef& collection,
+                  const kube::ListOptions& list, const std::function<bool(const Items&)>& done,
+                  const AwaitOptions& opts, std::stop_token stop,
                   const std::function<void(std::chrono::seconds, const Items&)>& progress, Items* last) {
   Items items;
   kube::WatchOptions wo;
@@ -168,7 +174,7 @@ Status AwaitItems(kube::KubeApi& api, const kube::ResourceRef& collection, const
       progress(e, items);
     }
   };
-  auto st = Loop(opts, stop, read, apply, check, report, api, collection, wo);
+  auto st = Loop(clock, opts, stop, read, apply, check, report, api, collection, wo);
   if (last) {
     *last = items;
   }

@@ -11,6 +11,7 @@
 #include <stop_token>
 #include <string>
 
+#include "harness/core/clock.h"
 #include "harness/core/status.h"
 #include "harness/kube/kube_api.h"
 
@@ -30,15 +31,25 @@ struct AwaitOptions {
 // failure, *last (when given) holds the latest object seen (null when absent).
 // kTimeout after opts.timeout, kCancelled when stop is requested, or the API
 // error that ended the watch for good (network errors and 410 are retried).
-Status AwaitObject(kube::KubeApi& api, const kube::ResourceRef& ref, const ObjectDone& done, const AwaitOptions& opts,
-                   std::stop_token stop, const ObjectProgress& progress = {}, kube::Json* last = nullptr);
+// Deadlines, progress ticks and pauses are read from and spent on clock; each
+// watch request ends when clock.WaitFor runs out at the next deadline or tick.
+Status AwaitObject(kube::KubeApi& api, Clock& clock, const kube::ResourceRef& ref, const ObjectDone& done,
+                   const AwaitOptions& opts, std::stop_token stop, const ObjectProgress& progress = {},
+                   kube::Json* last = nullptr);
 
 // The same over a collection (ref without a name) filtered by list: done sees
 // every current item keyed by name.
 using Items = std::map<std::string, kube::Json>;
-Status AwaitItems(kube::KubeApi& api, const kube::ResourceRef& collection, const kube::ListOptions& list,
-                  const std::function<bool(const Items&)>& done, const AwaitOptions& opts, std::stop_token stop,
+Status AwaitItems(kube::KubeApi& api, Clock& clock, const kube::ResourceRef& collection,
+                  const kube::ListOptions& list, const std::function<bool(const Items&)>& done,
+                  const AwaitOptions& opts, std::stop_token stop,
                   const std::function<void(std::chrono::seconds, const Items&)>& progress = {},
                   Items* last = nullptr);
+
+// Runs one watch request that ends by itself at `until` on clock (whatever the
+// server does with timeoutSeconds: a thread waits on clock.WaitFor until then),
+// or when outer stop is requested.
+Status BoundedWatch(kube::KubeApi& api, Clock& clock, const kube::ResourceRef& coll, kube::WatchOptions wo,
+                    const kube::WatchHandler& handler, MonoTime until, std::stop_token outer);
 
 }  // namespace kdrill

@@ -1,12 +1,12 @@
 #include "harness/watch/object_waits.h"
 
-#include <thread>
+#include "harness/watch/await_object.h"
 
 namespace kdrill {
 
-Status WaitForDeletion(kube::KubeApi& api, const kube::ResourceRef& ref, const std::string& uid,
+Status WaitForDeletion(kube::KubeApi& api, Clock& clock, const kube::ResourceRef& ref, const std::string& uid,
                        std::chrono::milliseconds timeout, std::stop_token stop) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto deadline = clock.Now() + timeout;
   while (true) {
     auto cur = api.Get(ref);
     if (!cur) {
@@ -14,7 +14,7 @@ Status WaitForDeletion(kube::KubeApi& api, const kube::ResourceRef& ref, const s
       return std::unexpected(cur.error());
     }
     if (!uid.empty() && cur->value("/metadata/uid"_json_pointer, std::string()) != uid) return Ok();
-    auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - clock.Now());
     if (left.count() <= 0) {
       return MakeError(ErrorCode::kTimeout, ref.Describe() + " still exists after " +
                                                 std::to_string(timeout.count() / 1000) + "s");
@@ -29,15 +29,15 @@ Status WaitForDeletion(kube::KubeApi& api, const kube::ResourceRef& ref, const s
     wo.resource_version = cur->value("/metadata/resourceVersion"_json_pointer, std::string());
     wo.timeout_seconds = static_cast<int>(std::max<long>(1, left.count()));
     bool gone = false;
-    auto st = api.Watch(coll, wo,
-                        [&](const kube::WatchEvent& ev) {
-                          if (ev.type == "DELETED") {
-                            gone = uid.empty() ||
-                                   ev.object.value("/metadata/uid"_json_pointer, std::string()) == uid;
-                          }
-                          return !gone;
-                        },
-                        stop);
+    auto st = BoundedWatch(
+        api, clock, coll, wo,
+        [&](const kube::WatchEvent& ev) {
+          if (ev.type == "DELETED") {
+            gone = uid.empty() || ev.object.value("/metadata/uid"_json_pointer, std::string()) == uid;
+          }
+          return !gone;
+        },
+        deadline, stop);
     if (gone) return Ok();
     if (!st && st.error().code != ErrorCode::kGone && st.error().code != ErrorCode::kUnavailable) {
       return st;
@@ -45,7 +45,7 @@ Status WaitForDeletion(kube::KubeApi& api, const kube::ResourceRef& ref, const s
     // The watch ended (server timeout, 410, reset): look again, after a pause
     // when it failed so an unreachable server is not hammered.
     if (!st) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      clock.SleepFor(std::chrono::milliseconds(500));
     }
   }
 }

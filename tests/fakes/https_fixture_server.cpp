@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include <condition_variable>
+
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -9,6 +11,10 @@
 
 namespace kdrill::testing {
 namespace {
+
+// Wakes the AwaitSteps of every stream (and ends them when the fixture stops).
+std::mutex progress_mu;
+std::condition_variable progress_cv;
 
 std::string PeerCommonName(const SSL* ssl) {
   if (ssl == nullptr) {
@@ -66,6 +72,7 @@ void HttpsFixtureServer::Start() {
 
 HttpsFixtureServer::~HttpsFixtureServer() {
   stopping_ = true;
+  StreamProgressed();
   server_->stop();
   if (thread_.joinable()) {
     thread_.join();
@@ -90,8 +97,12 @@ std::vector<HttpsFixtureServer::Seen> HttpsFixtureServer::RequestsTo(const std::
 StreamStep WriteStep(std::string data) {
   return StreamStep{StreamStep::Kind::kWrite, std::move(data), {}};
 }
-StreamStep PauseStep(std::chrono::milliseconds d) {
-  return StreamStep{StreamStep::Kind::kPause, {}, d};
+StreamStep AwaitStep(std::function<bool()> ready) {
+  return StreamStep{StreamStep::Kind::kAwait, {}, std::move(ready)};
+}
+void StreamProgressed() {
+  std::lock_guard lock(progress_mu);
+  progress_cv.notify_all();
 }
 StreamStep CutStep() { return StreamStep{StreamStep::Kind::kCut, {}, {}}; }
 StreamStep HoldStep() { return StreamStep{StreamStep::Kind::kHold, {}, {}}; }
@@ -109,9 +120,11 @@ void ServeStream(httplib::Response& res, std::vector<StreamStep> steps,
                 return false;
               }
               break;
-            case StreamStep::Kind::kPause:
-              std::this_thread::sleep_for(step.pause);
+            case StreamStep::Kind::kAwait: {
+              std::unique_lock lock(progress_mu);
+              progress_cv.wait(lock, [&] { return stopping || step.ready(); });
               break;
+            }
             case StreamStep::Kind::kCut:
               return false;
             case StreamStep::Kind::kHold: {

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -62,12 +63,17 @@ class HttpsFixtureServer {
 
 // One step of a scripted watch response body.
 struct StreamStep {
-  enum class Kind { kWrite, kPause, kCut, kHold } kind = Kind::kWrite;
-  std::string data;                     // kWrite
-  std::chrono::milliseconds pause{0};   // kPause
+  enum class Kind { kWrite, kAwait, kCut, kHold } kind = Kind::kWrite;
+  std::string data;              // kWrite
+  std::function<bool()> ready;   // kAwait
 };
 StreamStep WriteStep(std::string data);
-StreamStep PauseStep(std::chrono::milliseconds d);
+// Writes nothing more until ready() holds (or the fixture stops): e.g. until
+// the client has handled what was written so far, so that the next write
+// reaches it as a separate chunk. Whatever ready() reads must call
+// StreamProgressed() when it changes.
+StreamStep AwaitStep(std::function<bool()> ready);
+void StreamProgressed();
 // Closes the connection without ending the chunked body: the client sees a reset.
 StreamStep CutStep();
 // Keeps the stream open (sending blank keep-alive lines) until the client goes

@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <thread>
 
 #include "harness/backup/velero_phases.h"
 #include "tests/unit/backup/backup_fixture.h"
@@ -68,26 +67,23 @@ class VeleroTest : public BackupTest {
       const auto* seq = ref.resource == "backups" ? &backup_phases_ : ref.resource == "restores" ? &restore_phases_ : nullptr;
       if (!seq || seq->empty()) return;
       created_.push_back(obj);
-      // Velero's controller, recorded: each phase a little later than the last.
-      feeders_.emplace_back([this, ref, obj, seq = *seq] {
-        for (const auto& file : seq) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      // Velero's controller, recorded: each phase a little later than the
+      // last, one during each wait of the provider's watch on the test clock.
+      kube::ResourceRef coll = ref;
+      coll.name.clear();
+      for (const auto& file : *seq) {
+        clock_.WhileWaiting([this, coll, obj, file] {
+          clock_.Advance(std::chrono::milliseconds(30));
           kube::Json next = obj;
           next["status"] = Recorded(file)["status"];
-          kube::ResourceRef coll = ref;
-          coll.name.clear();
           api_.Put(coll, next);
-        }
-      });
+        });
+      }
     };
     const kube::Json locations = Recorded("bsl-list-available.json");
     for (const auto& item : locations["items"]) {
       api_.Put({"velero.io/v1", "backupstoragelocations", "velero", "", {}}, item);
     }
-  }
-  void TearDown() override {
-    for (auto& t : feeders_) t.join();
-    BackupTest::TearDown();
   }
 
   BackupRecord Record() {
@@ -118,7 +114,6 @@ class VeleroTest : public BackupTest {
                                              "backup-completed.json"};
   std::vector<std::string> restore_phases_ = {"restore-new.json", "restore-inprogress.json", "restore-completed.json"};
   std::vector<kube::Json> created_;
-  std::vector<std::thread> feeders_;
 };
 
 TEST_F(VeleroTest, BacksUpTheNamespaceAndFollowsEveryPhase) {

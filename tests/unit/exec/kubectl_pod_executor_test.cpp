@@ -27,7 +27,7 @@ case "$last" in
   binary-out) printf '\000\377\r\n\032end' ;;
   fail-3) echo "oops" >&2; echo "command terminated with exit code 3" >&2; exit 3 ;;
   not-found) echo 'Error from server (NotFound): pods "web-9" not found' >&2; exit 1 ;;
-  hang) sleep 30 ;;
+  hang) exec sleep 30 ;;
 esac
 )";
     ::chmod(script_.c_str(), 0755);

@@ -21,7 +21,7 @@ class NodeCordonTest : public testing::FaultTest {
   void ReplayJournal() {
     std::stop_source never;
     for (const auto& rec : journal_->Pending()) {
-      auto r = ExecuteUndo(rec.action, api_, *exec_, never.get_token());
+      auto r = ExecuteUndo(rec.action, api_, *exec_, clock_, never.get_token());
       ASSERT_TRUE(r) << r.error().message;
       ASSERT_TRUE(journal_->MarkDone(rec.id, *r));
     }

@@ -98,9 +98,11 @@ TEST_F(ScaleTest, TimesOutNamingWhatIsMissing) {
   api_.on_write = nullptr;  // no controller: nothing happens
   auto step = StepFrom("    - fault: scale\n      params: {replicas: 4, timeout: 1s}\n");
   auto ctx = Ctx();
+  const auto begin = clock_.Now();
   auto r = MakeFault("scale")->Inject(ctx, step);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kTimeout);
+  EXPECT_GE(clock_.Now() - begin, std::chrono::seconds(1));  // the timeout ran out on the clock
   EXPECT_NE(r.error().message.find("did not settle within 1s"), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find("3/4 pods exist"), std::string::npos) << r.error().message;
 }

@@ -168,8 +168,10 @@ TEST_F(StatefulSetDeleteTest, ForeignPodsWithTheTargetsLabelsAreNotTheDeletedSta
 TEST_F(StatefulSetDeleteTest, AClaimThatStaysIsReportedAndTheStatefulSetRecreatedAnyway) {
   Own(kube::Pvcs("demo", "data-web-2"), old_uid_);
   claims_go_ = false;  // e.g. another pod mounts it: pvc-protection holds it
+  const auto begin = clock_.Now();
   auto r = Inject("      params: {timeout: 1s}\n");
   ASSERT_TRUE(r) << r.error().message << "\n" << Log();
+  EXPECT_GE(clock_.Now() - begin, std::chrono::seconds(1));  // it waited the timeout out on the clock
   ASSERT_GE(r->details.size(), 2u);
   EXPECT_EQ(r->details[1], "claims of the deleted StatefulSet web still present after 1s: data-web-2");
   EXPECT_FALSE(api_.Peek(kube::StatefulSets("demo", "web")).is_null());
@@ -184,7 +186,7 @@ TEST_F(StatefulSetDeleteTest, AFailedRecreateIsRepairedByReplayingTheJournal) {
   EXPECT_TRUE(api_.Peek(kube::StatefulSets("demo", "web")).is_null());
   auto pending = Journal::Open(path_)->Pending();
   ASSERT_EQ(pending.size(), 1u);
-  auto done = ExecuteUndo(pending[0].action, api_, exec_, {});
+  auto done = ExecuteUndo(pending[0].action, api_, exec_, clock_, {});
   ASSERT_TRUE(done) << done.error().message;
   EXPECT_NE(done->find("recreated"), std::string::npos) << *done;
   EXPECT_FALSE(api_.Peek(kube::StatefulSets("demo", "web")).is_null());

@@ -177,14 +177,14 @@ TEST_F(StsVolumeExpansionTest, AFailedRecreateIsRepairedByReplayingTheJournal) {
   ASSERT_TRUE(j);
   auto pending = j->Pending();
   ASSERT_EQ(pending.size(), 1u);
-  auto done = ExecuteUndo(pending[0].action, api_, exec_, {});
+  auto done = ExecuteUndo(pending[0].action, api_, exec_, clock_, {});
   ASSERT_TRUE(done) << done.error().message;
   EXPECT_NE(done->find("recreated"), std::string::npos) << *done;
   auto back = api_.Peek(kube::StatefulSets("demo", "web"));
   ASSERT_FALSE(back.is_null());
   EXPECT_EQ(back["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"], "64Mi");
   // Replaying again leaves the object alone.
-  auto again = ExecuteUndo(pending[0].action, api_, exec_, {});
+  auto again = ExecuteUndo(pending[0].action, api_, exec_, clock_, {});
   ASSERT_TRUE(again);
   EXPECT_EQ(*again, "present, left alone");
 }

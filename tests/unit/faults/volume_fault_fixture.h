@@ -16,6 +16,7 @@
 #include "tests/fakes/fake_kube_api.h"
 #include "tests/fakes/fake_pod_executor.h"
 #include "tests/fakes/fake_statefulset.h"
+#include "tests/fakes/kube_test_clock.h"
 #include "tests/unit/runner/drill_fixture.h"
 
 namespace kdrill::faults::voltest {
@@ -73,7 +74,7 @@ class VolumeFaultTest : public ::testing::Test {
   testing::FakeStatefulSet sts_{api_, {}};
   testing::FakePodExecutor exec_;
   PodExecutor* exec_override_ = nullptr;
-  RealClock clock_;
+  testing::KubeTestClock clock_;  // every wait runs out at once
   std::mt19937_64 rng_{42};
   std::string path_;
   std::optional<Journal> journal_;

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -23,12 +24,12 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::AwaitStep;
 using testing::CutStep;
 using testing::GetHttpsTestCerts;
 using testing::HoldStep;
 using testing::HttpsFixtureServer;
 using testing::KubeTestClock;
-using testing::PauseStep;
 using testing::StatusBody;
 using testing::TestObject;
 using testing::WatchLine;
@@ -36,16 +37,20 @@ using testing::WriteStep;
 
 constexpr const char* kPodsPath = "/api/v1/namespaces/demo/pods";
 
-bool WaitFor(const std::function<bool()>& pred,
-             std::chrono::milliseconds limit = std::chrono::seconds(5)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
+// What another thread does (the client's watch delivering, the fixture
+// server answering, a reflector logging) that a test waits for: each place
+// that changes it calls Progressed(), and WaitFor waits on that condition.
+std::mutex progress_mu;
+std::condition_variable progress_cv;
+
+void Progressed() {
+  std::lock_guard lock(progress_mu);
+  progress_cv.notify_all();
+}
+
+bool WaitFor(const std::function<bool()>& pred, std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+  std::unique_lock lock(progress_mu);
+  return progress_cv.wait_for(lock, limit, pred);
 }
 
 Json PodList(const std::string& rv, std::vector<Json> items) {
@@ -309,12 +314,13 @@ TEST_F(KubeHttpsTest, WatchReassemblesEventsSplitAcrossChunks) {
   const std::string a = WatchLine("ADDED", TestObject("demo", "a", "11"));
   const std::string b = WatchLine("MODIFIED", TestObject("demo", "a", "12"));
   const std::string c = WatchLine("DELETED", TestObject("demo", "a", "13"));
+  // b's tail is written only once the client has handled a: b reaches it
+  // split across two chunks whatever the network does.
+  std::atomic<int> handled{0};
   server_.http().Get(kPodsPath, [&](const httplib::Request&, httplib::Response& res) {
-    using std::chrono::milliseconds;
     testing::ServeStream(res,
-                         {WriteStep(a.substr(0, 5)), PauseStep(milliseconds(30)),
-                          WriteStep(a.substr(5) + b.substr(0, b.size() - 1)),
-                          PauseStep(milliseconds(30)), WriteStep(b.substr(b.size() - 1) + c)},
+                         {WriteStep(a.substr(0, 5)), WriteStep(a.substr(5) + b.substr(0, b.size() - 1)),
+                          AwaitStep([&] { return handled.load() >= 1; }), WriteStep(b.substr(b.size() - 1) + c)},
                          server_.stopping());
   });
   server_.Start();
@@ -325,6 +331,8 @@ TEST_F(KubeHttpsTest, WatchReassemblesEventsSplitAcrossChunks) {
   Status s = api->Watch(Pods("demo"), opts,
                         [&](const WatchEvent& e) {
                           seen.push_back(e.type + "@" + e.object["metadata"]["resourceVersion"].get<std::string>());
+                          ++handled;
+                          testing::StreamProgressed();
                           return true;
                         },
                         {});
@@ -346,7 +354,7 @@ TEST_F(KubeHttpsTest, WatchStopsPromptlyOnStopRequest) {
   auto api = Api(Transport(TrustingTls()));
   std::atomic<int> events{0};
   std::jthread watcher([&](std::stop_token stop) {
-    Status s = api->Watch(Pods("demo"), {}, [&](const WatchEvent&) { return ++events, true; }, stop);
+    Status s = api->Watch(Pods("demo"), {}, [&](const WatchEvent&) { return ++events, Progressed(), true; }, stop);
     EXPECT_TRUE(s) << s.error().ToString();
   });
   ASSERT_TRUE(WaitFor([&] { return events.load() == 1; }));
@@ -375,8 +383,11 @@ struct SharedLog : CallbackSink {
     };
   }
   void Add(std::string line) {
-    std::lock_guard lock(mu);
-    lines.push_back(std::move(line));
+    {
+      std::lock_guard lock(mu);
+      lines.push_back(std::move(line));
+    }
+    Progressed();
   }
   std::vector<std::string> Lines() {
     std::lock_guard lock(mu);
@@ -400,7 +411,9 @@ TEST_F(KubeHttpsTest, ReflectorRelistsAfterInStreamGoneAndEmitsDeletedForTheGap)
       }
       return;
     }
-    if (watches++ == 0) {
+    const int watch = watches++;
+    Progressed();
+    if (watch == 0) {
       testing::ServeStream(
           res,
           {WriteStep(WatchLine("MODIFIED", TestObject("demo", "a", "11"))),
@@ -439,7 +452,9 @@ TEST_F(KubeHttpsTest, ReflectorResumesAfterResetAndFollowsBookmarks) {
       ReplyJson(res, 200, PodList("10", {TestObject("demo", "a", "5")}).dump());
       return;
     }
-    switch (watches++) {
+    const int watch = watches++;
+    Progressed();
+    switch (watch) {
       case 0:  // an event, then the connection dies mid-body
         testing::ServeStream(res,
                              {WriteStep(WatchLine("ADDED", TestObject("demo", "c", "11"))),
@@ -509,7 +524,7 @@ TEST_F(KubeHttpsTest, ConcurrentRequestsWhileAWatchStreams) {
   auto api = Api(Transport(TrustingTls()));
   std::atomic<int> events{0};
   std::jthread watcher([&](std::stop_token stop) {
-    api->Watch(Pods("demo"), {}, [&](const WatchEvent&) { return ++events, true; }, stop);
+    api->Watch(Pods("demo"), {}, [&](const WatchEvent&) { return ++events, Progressed(), true; }, stop);
   });
   std::atomic<int> ok{0};
   std::vector<std::thread> clients;

@@ -48,6 +48,7 @@ class ScriptedListWatch final : public KubeApi {
                std::stop_token stop) override {
     watch_calls.push_back(opts);
     ++watches_started;
+    watches_started.notify_all();
     if (watches.empty()) {
       if (stop_when_idle != nullptr) {
         stop_when_idle->request_stop();
@@ -281,9 +282,7 @@ TEST_F(KubeReflectorTest, BackoffIsCapped) {
 TEST_F(KubeReflectorTest, StopsPromptlyWhileWatching) {
   api_.lists.push_back(PodList("10", {}));
   std::jthread runner([&](std::stop_token stop) { reflector_.Run(stop); });
-  while (api_.watches_started == 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  api_.watches_started.wait(0);  // until the reflector is inside its watch
   auto start = std::chrono::steady_clock::now();
   runner.request_stop();
   runner.join();

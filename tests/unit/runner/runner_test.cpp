@@ -12,6 +12,7 @@
 #include "tests/fakes/fake_kube_api.h"
 #include "tests/fakes/fake_pod_executor.h"
 #include "tests/fakes/fake_statefulset.h"
+#include "tests/fakes/settling_test_clock.h"
 #include "tests/unit/runner/drill_fixture.h"
 
 namespace kdrill {
@@ -63,7 +64,9 @@ class RunnerTest : public ::testing::Test {
   FakeKubeApi api_;
   FakeStatefulSet sts_{api_, {}};
   FakePodExecutor exec_;
-  RealClock clock_;
+  // The reflectors feed the drill's Timeline from their threads: time moves
+  // on only when they have gone quiet, so every timeout runs out at once.
+  testing::SettlingTestClock clock_;
   std::vector<std::string> lines_;
 };
 

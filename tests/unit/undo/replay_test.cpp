@@ -9,6 +9,7 @@
 #include "harness/undo/undo_actions.h"
 #include "tests/fakes/fake_kube_api.h"
 #include "tests/fakes/fake_pod_executor.h"
+#include "tests/fakes/kube_test_clock.h"
 
 namespace kdrill {
 namespace {
@@ -39,6 +40,7 @@ class ReplayTest : public ::testing::Test {
   fs::path dir_;
   testing::FakeKubeApi api_;
   testing::FakePodExecutor exec_;
+  testing::KubeTestClock clock_;
 };
 
 TEST_F(ReplayTest, ReplaysNewestFirstMarksEachDoneAndEndsTheJournal) {
@@ -46,7 +48,7 @@ TEST_F(ReplayTest, ReplaysNewestFirstMarksEachDoneAndEndsTheJournal) {
   ASSERT_TRUE(j.RecordUndo("step-1", "recreate configmap a", EnsureConfigMap("a")));
   ASSERT_TRUE(j.RecordUndo("step-2", "recreate configmap b", EnsureConfigMap("b")));
   std::vector<std::string> seen;
-  auto r = ReplayPending(j, api_, exec_, {}, [&](const UndoRecord& rec, const Result<std::string>& res) {
+  auto r = ReplayPending(j, api_, exec_, clock_, {}, [&](const UndoRecord& rec, const Result<std::string>& res) {
     seen.push_back(rec.description + (res ? ": ok" : ": failed"));
   });
   EXPECT_TRUE(r.ok());
@@ -61,7 +63,7 @@ TEST_F(ReplayTest, AFailedUndoStaysPendingAndTheJournalIsNotEnded) {
   auto j = NewJournal();
   ASSERT_TRUE(j.RecordUndo("step-1", "recreate configmap a", EnsureConfigMap("a")));
   ASSERT_TRUE(j.RecordUndo("step-2", "do the impossible", {{"kind", "no-such-undo"}}));
-  auto r = ReplayPending(j, api_, exec_, {});
+  auto r = ReplayPending(j, api_, exec_, clock_, {});
   ASSERT_EQ(r.failures.size(), 1u);
   EXPECT_EQ(r.failures[0].rfind("do the impossible: ", 0), 0u) << r.failures[0];
   EXPECT_EQ(r.pending, 2u);
@@ -69,7 +71,7 @@ TEST_F(ReplayTest, AFailedUndoStaysPendingAndTheJournalIsNotEnded) {
   EXPECT_EQ(j.Pending()[0].description, "do the impossible");
   EXPECT_FALSE(j.Ended());
   // Replaying again retries only what is left.
-  auto again = ReplayPending(j, api_, exec_, {});
+  auto again = ReplayPending(j, api_, exec_, clock_, {});
   EXPECT_EQ(again.pending, 1u);
   EXPECT_FALSE(again.ok());
 }

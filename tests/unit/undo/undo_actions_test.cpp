@@ -9,6 +9,7 @@
 #include "tests/fakes/fake_kube_api.h"
 #include "tests/fakes/fake_pod_executor.h"
 #include "tests/fakes/fake_statefulset.h"
+#include "tests/fakes/kube_test_clock.h"
 
 namespace kdrill {
 namespace {
@@ -19,9 +20,10 @@ using testing::FakePodExecutor;
 class UndoActionsTest : public ::testing::Test {
  protected:
   void SetUp() override { sts_.Create(); }
-  Result<std::string> Run(const nlohmann::json& action) { return ExecuteUndo(action, api_, exec_, {}); }
+  Result<std::string> Run(const nlohmann::json& action) { return ExecuteUndo(action, api_, exec_, clock_, {}); }
 
   FakeKubeApi api_;
+  testing::KubeTestClock clock_;  // waits run out at once, on this clock
   testing::FakeStatefulSet sts_{api_, {}};
   FakePodExecutor exec_;
 };
@@ -104,9 +106,11 @@ TEST_F(UndoActionsTest, RestoreFieldsTimesOutWhenTheStatefulSetDoesNotSettle) {
                            {"ref", RefToJson(kube::StatefulSets("demo", "web"))},
                            {"fields", {{"/spec/minReadySeconds", 1}}},
                            {"settleSeconds", 1}};
+  const auto begin = clock_.Now();
   auto r = Run(action);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kTimeout);
+  EXPECT_GE(clock_.Now() - begin, std::chrono::seconds(1));  // it waited out settleSeconds on the clock
   EXPECT_NE(r.error().message.find("1/3 ready"), std::string::npos) << r.error().message;
 }
 
@@ -133,8 +137,10 @@ TEST_F(UndoActionsTest, ExecWithAClaimCountsAGoneClaimAsRestoredButWaitsForAMiss
   // The pod is gone but the claim still exists, so the file still exists:
   // the undo waits for the pod and fails when it does not come back.
   ASSERT_TRUE(api_.Delete(kube::Pods("demo", "web-1"), {}));
+  const auto begin = clock_.Now();
   auto waiting = Run(action);
   ASSERT_FALSE(waiting);
+  EXPECT_GE(clock_.Now() - begin, std::chrono::seconds(1));  // it waited podReadySeconds on the clock
   EXPECT_NE(waiting.error().message.find("still holds the file"), std::string::npos) << waiting.error().message;
   // The claim is gone: its files went with it.
   ASSERT_TRUE(api_.Delete(kube::Pvcs("demo", "data-web-1"), {}));
