@@ -17,6 +17,7 @@
 #include <map>
 
 #include "harness/faults/container_signal.h"
+#include "harness/core/json_fields.h"
 #include "harness/faults/fault.h"
 #include "harness/faults/restart_wait.h"
 #include "harness/faults/victims.h"
@@ -70,7 +71,7 @@ Result<std::vector<Victim>> Choose(FaultContext& ctx, const drill::Step& step, c
   std::vector<Victim> out;
   for (const auto& p : *pods) {
     std::vector<std::string> names;
-    for (const auto& c : p.object.value("/spec/containers"_json_pointer, kube::Json::array())) {
+    for (const auto& c : json::Arr(p.object, "/spec/containers")) {
       names.push_back(c.value("name", ""));
     }
     std::string container = params.container.empty() ? (names.empty() ? "" : names[0]) : params.container;

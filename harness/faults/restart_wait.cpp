@@ -1,4 +1,5 @@
 #include "harness/faults/restart_wait.h"
+#include "harness/core/json_fields.h"
 
 #include <fmt/format.h>
 
@@ -56,7 +57,7 @@ Result<int> WaitForRestart(kube::KubeApi& api, Clock& clock, const std::string& 
       if (cur.error().code == ErrorCode::kNotFound) return replaced("was deleted");
       return std::unexpected(cur.error());
     }
-    if (cur->value("/metadata/uid"_json_pointer, std::string()) != uid) return replaced("has a new UID");
+    if (json::Str(*cur, "/metadata/uid") != uid) return replaced("has a new UID");
     last = RestartCountOf(*cur, container).value_or(before);
     state = ContainerStateOf(*cur, container);
     if (last > before) return last;
@@ -71,19 +72,19 @@ Result<int> WaitForRestart(kube::KubeApi& api, Clock& clock, const std::string& 
     }
     kube::WatchOptions wo;
     wo.field_selector = "metadata.name=" + pod;
-    wo.resource_version = cur->value("/metadata/resourceVersion"_json_pointer, std::string());
+    wo.resource_version = json::Str(*cur, "/metadata/resourceVersion");
     wo.timeout_seconds = static_cast<int>(std::max<long>(1, left.count()));
     std::optional<Error> gone;
     bool restarted = false;
     auto st = BoundedWatch(api, clock, kube::Pods(ns), wo,
                            [&](const kube::WatchEvent& ev) {
                              if (ev.type == "BOOKMARK" || ev.type == "ERROR") return true;
-                             if (ev.object.value("/metadata/name"_json_pointer, std::string()) != pod) return true;
+                             if (json::Str(ev.object, "/metadata/name") != pod) return true;
                              if (ev.type == "DELETED") {
                                gone = replaced("was deleted").error();
                                return false;
                              }
-                             if (ev.object.value("/metadata/uid"_json_pointer, std::string()) != uid) {
+                             if (json::Str(ev.object, "/metadata/uid") != uid) {
                                gone = replaced("has a new UID").error();
                                return false;
                              }

@@ -1,4 +1,5 @@
 #include "harness/faults/sts_wait.h"
+#include "harness/core/json_fields.h"
 
 #include <fmt/format.h>
 
@@ -10,14 +11,14 @@ namespace kdrill::faults {
 namespace {
 
 std::string StatusReason(const kube::Json& sts, const SettleGoal& goal) {
-  if (goal.replicas && sts.value("/spec/replicas"_json_pointer, 1) != *goal.replicas) {
-    return fmt::format("spec.replicas is {}, expected {}", sts.value("/spec/replicas"_json_pointer, 1), *goal.replicas);
+  if (goal.replicas && json::Int(sts, "/spec/replicas", 1) != *goal.replicas) {
+    return fmt::format("spec.replicas is {}, expected {}", json::Int(sts, "/spec/replicas", 1), *goal.replicas);
   }
-  int64_t observed = sts.value("/status/observedGeneration"_json_pointer, int64_t{0});
+  int64_t observed = json::Int(sts, "/status/observedGeneration");
   if (observed < goal.min_generation) {
     return fmt::format("observedGeneration {} < {}", observed, goal.min_generation);
   }
-  if (!goal.owner_uid.empty() && sts.value("/metadata/uid"_json_pointer, std::string()) != goal.owner_uid) {
+  if (!goal.owner_uid.empty() && json::Str(sts, "/metadata/uid") != goal.owner_uid) {
     return "a StatefulSet with another UID is in its place";
   }
   std::string why;
@@ -43,16 +44,16 @@ std::string NotSettledReason(const kube::Json& sts, const std::map<std::string, 
       problems.push_back(name + " terminating");
     } else if (!cluster::PodReady(it->second)) {
       problems.push_back(name + " not Ready");
-    } else if (std::string rev = it->second.value("/metadata/labels/controller-revision-hash"_json_pointer, std::string());
+    } else if (std::string rev = json::Str(it->second, "/metadata/labels/controller-revision-hash");
                goal.all_at_update_revision &&
-               rev != sts.value("/status/updateRevision"_json_pointer, std::string())) {
+               rev != json::Str(sts, "/status/updateRevision")) {
       problems.push_back(fmt::format("{} at revision {}, not yet replaced at the update revision {}", name, rev,
-                                     sts.value("/status/updateRevision"_json_pointer, std::string())));
+                                     json::Str(sts, "/status/updateRevision")));
     } else if (goal.owner_uid.empty() && cluster::RelationTo(it->second, spec) != cluster::PodRelation::kOwned) {
       problems.push_back(name + " not owned by the StatefulSet (" + cluster::DescribeController(it->second) + ")");
     } else if (!goal.owner_uid.empty()) {
       bool owned = false;
-      for (const auto& o : it->second.value("/metadata/ownerReferences"_json_pointer, kube::Json::array())) {
+      for (const auto& o : json::Arr(it->second, "/metadata/ownerReferences")) {
         owned |= o.value("uid", "") == goal.owner_uid;
       }
       if (!owned) {

@@ -1,4 +1,5 @@
 #include "harness/watch/await_object.h"
+#include "harness/core/json_fields.h"
 
 #include <condition_variable>
 #include <mutex>
@@ -113,11 +114,11 @@ Status AwaitObject(kube::KubeApi& api, Clock& clock, const kube::ResourceRef& re
       if (!list) {
         return std::unexpected(list.error());
       }
-      *rv = list->value("/metadata/resourceVersion"_json_pointer, std::string());
+      *rv = json::Str(*list, "/metadata/resourceVersion");
       return Ok();
     }
     current = *got;
-    *rv = current.value("/metadata/resourceVersion"_json_pointer, std::string());
+    *rv = json::Str(current, "/metadata/resourceVersion");
     return Ok();
   };
   auto apply = [&](const kube::WatchEvent& ev) {
@@ -155,13 +156,13 @@ Status AwaitItems(kube::KubeApi& api, Clock& clock, const kube::ResourceRef& col
     }
     items.clear();
     for (const auto& it : (*got)["items"]) {
-      items[it.value("/metadata/name"_json_pointer, std::string())] = it;
+      items[json::Str(it, "/metadata/name")] = it;
     }
-    *rv = got->value("/metadata/resourceVersion"_json_pointer, std::string());
+    *rv = json::Str(*got, "/metadata/resourceVersion");
     return Ok();
   };
   auto apply = [&](const kube::WatchEvent& ev) {
-    std::string name = ev.object.value("/metadata/name"_json_pointer, std::string());
+    std::string name = json::Str(ev.object, "/metadata/name");
     if (ev.type == "DELETED") {
       items.erase(name);
     } else {

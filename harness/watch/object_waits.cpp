@@ -1,4 +1,5 @@
 #include "harness/watch/object_waits.h"
+#include "harness/core/json_fields.h"
 
 #include "harness/watch/await_object.h"
 
@@ -13,7 +14,7 @@ Status WaitForDeletion(kube::KubeApi& api, Clock& clock, const kube::ResourceRef
       if (cur.error().code == ErrorCode::kNotFound) return Ok();
       return std::unexpected(cur.error());
     }
-    if (!uid.empty() && cur->value("/metadata/uid"_json_pointer, std::string()) != uid) return Ok();
+    if (!uid.empty() && json::Str(*cur, "/metadata/uid") != uid) return Ok();
     auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - clock.Now());
     if (left.count() <= 0) {
       return MakeError(ErrorCode::kTimeout, ref.Describe() + " still exists after " +
@@ -26,14 +27,14 @@ Status WaitForDeletion(kube::KubeApi& api, Clock& clock, const kube::ResourceRef
     coll.name.clear();
     kube::WatchOptions wo;
     wo.field_selector = "metadata.name=" + ref.name;
-    wo.resource_version = cur->value("/metadata/resourceVersion"_json_pointer, std::string());
+    wo.resource_version = json::Str(*cur, "/metadata/resourceVersion");
     wo.timeout_seconds = static_cast<int>(std::max<long>(1, left.count()));
     bool gone = false;
     auto st = BoundedWatch(
         api, clock, coll, wo,
         [&](const kube::WatchEvent& ev) {
           if (ev.type == "DELETED") {
-            gone = uid.empty() || ev.object.value("/metadata/uid"_json_pointer, std::string()) == uid;
+            gone = uid.empty() || json::Str(ev.object, "/metadata/uid") == uid;
           }
           return !gone;
         },
