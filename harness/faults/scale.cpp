@@ -132,8 +132,7 @@ class Scale final : public ParamsFault<ScaleParams, ReadParams> {
     if (!r) {
       return std::unexpected(r.error());
     }
-    FaultPlan plan;
-    plan.victims.push_back("statefulset/" + ctx.sts.name);
+    FaultPlan plan = StatefulSetPlan(ctx);
     plan.actions.push_back(fmt::format("scale StatefulSet {}/{} from {} to {} ({}); undo: back to {}", ctx.ns,
                                        ctx.sts.name, r->original, r->target, PolicyText(ctx.sts.pod_management),
                                        r->original));

@@ -97,8 +97,7 @@ class StatefulSetDelete final : public ParamsFault<DeleteParams, ReadParams> {
   Result<FaultPlan> PlanWith(FaultContext& ctx, const drill::Step& step, const DeleteParams& params) override {
     auto sts = ctx.api.Get(kube::StatefulSets(ctx.ns, ctx.sts.name));
     if (!sts) return std::unexpected(sts.error());
-    FaultPlan plan;
-    plan.victims.push_back("statefulset/" + ctx.sts.name);
+    FaultPlan plan = StatefulSetPlan(ctx);
     plan.actions.push_back(fmt::format("delete StatefulSet {}/{} (uid {}) with propagationPolicy {}{}; claims follow "
                                        "its {}",
                                        ctx.ns, ctx.sts.name, json::Str(*sts, "/metadata/uid"),

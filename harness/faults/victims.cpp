@@ -24,6 +24,12 @@ std::string VictimNames(const std::vector<PodVictim>& victims) {
   return s;
 }
 
+FaultPlan StatefulSetPlan(const FaultContext& ctx) {
+  FaultPlan plan;
+  plan.victims.push_back("statefulset/" + ctx.sts.name);
+  return plan;
+}
+
 Status RefuseTarget(const drill::Step& step, const std::string& what) {
   if (step.target.kind == drill::VictimSelector::Kind::kNone) return Ok();
   return MakeError(ErrorCode::kInvalidArgument, step.target.location.ToString() + ": " + what + "; remove target");

@@ -24,6 +24,10 @@ Result<std::vector<PodVictim>> ResolvePodVictims(FaultContext& ctx, const drill:
 
 std::string VictimNames(const std::vector<PodVictim>& victims);
 
+// The plan of a fault that acts on the whole target StatefulSet: its one
+// victim so far is "statefulset/<name>", and it has no actions yet.
+FaultPlan StatefulSetPlan(const FaultContext& ctx);
+
 // For faults that act on the whole target: Ok without a step target, else
 // "<file:line:col>: <what>; remove target".
 Status RefuseTarget(const drill::Step& step, const std::string& what);
