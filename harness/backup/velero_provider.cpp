@@ -110,13 +110,7 @@ class VeleroProvider final : public BackupProvider {
     if (!vp) return std::unexpected(vp.error());
     auto location = CheckLocation(ctx, *vp);
     if (!location) return std::unexpected(location.error());
-    for (auto& v : record.volumes) {
-      auto files = ListVolumeFiles(ctx.exec, ctx.ns, v.pod, v.container, v.mount_path, ctx.timeout);
-      if (!files) return std::unexpected(files.error());
-      v.files = std::move(*files);
-      v.data_bytes = 0;
-      for (const auto& [p, f] : v.files) v.data_bytes += std::max<int64_t>(f.size, 0);
-    }
+    if (auto s = ListBackupFiles(ctx.exec, ctx.ns, record.volumes, ctx.timeout); !s) return s;
     std::string name = VeleroName("kdrill-", record.run_id);
     kube::Json spec = {{"includedNamespaces", {ctx.ns}}, {"storageLocation", *location}};
     if (vp->snapshot_volumes) spec["snapshotVolumes"] = *vp->snapshot_volumes;

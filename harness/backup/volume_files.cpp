@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "harness/backup/tar_reader.h"
@@ -77,6 +78,18 @@ Result<std::map<std::string, FileSum>> ListVolumeFiles(PodExecutor& exec, const 
                        fmt::format("listing the files of {} in pod {}/{} exited {}: {}", dir, ns, pod, r->exit_code,
                                    trimmed));
   }
+}
+
+Status ListBackupFiles(PodExecutor& exec, const std::string& ns, std::vector<VolumeBackup>& volumes,
+                       std::chrono::milliseconds timeout) {
+  for (auto& v : volumes) {
+    auto files = ListVolumeFiles(exec, ns, v.pod, v.container, v.mount_path, timeout);
+    if (!files) return std::unexpected(files.error());
+    v.files = std::move(*files);
+    v.data_bytes = 0;
+    for (const auto& [p, f] : v.files) v.data_bytes += std::max<int64_t>(f.size, 0);
+  }
+  return Ok();
 }
 
 }  // namespace kdrill::backup

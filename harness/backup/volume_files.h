@@ -8,6 +8,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "harness/backup/backup_record.h"
 #include "harness/core/status.h"
@@ -26,5 +27,12 @@ std::map<std::string, FileSum> ParseFileListing(const std::string& out);
 Result<std::map<std::string, FileSum>> ListVolumeFiles(PodExecutor& exec, const std::string& ns,
                                                        const std::string& pod, const std::string& container,
                                                        const std::string& dir, std::chrono::milliseconds timeout);
+
+// The manifest's file lists, read from the live volumes: for each volume in
+// order, ListVolumeFiles of its mount path in its pod and container into
+// v.files, and the sum of the file sizes into v.data_bytes. Stops at the
+// first error (ListVolumeFiles's), leaving the later volumes unread.
+Status ListBackupFiles(PodExecutor& exec, const std::string& ns, std::vector<VolumeBackup>& volumes,
+                       std::chrono::milliseconds timeout);
 
 }  // namespace kdrill::backup

@@ -107,13 +107,7 @@ class VolumeSnapshotProvider final : public BackupProvider {
       }
     }
     // The manifest: checksums right before each snapshot.
-    for (auto& v : record.volumes) {
-      auto files = ListVolumeFiles(ctx.exec, ctx.ns, v.pod, v.container, v.mount_path, ctx.timeout);
-      if (!files) return std::unexpected(files.error());
-      v.files = std::move(*files);
-      v.data_bytes = 0;
-      for (const auto& [p, f] : v.files) v.data_bytes += std::max<int64_t>(f.size, 0);
-    }
+    if (auto s = ListBackupFiles(ctx.exec, ctx.ns, record.volumes, ctx.timeout); !s) return s;
     std::map<std::string, MonoTime> started;
     for (auto& v : record.volumes) {
       if (ctx.stop.stop_requested()) return MakeError(ErrorCode::kCancelled, "interrupted before snapshotting " + v.claim);

@@ -20,6 +20,7 @@
 #include "harness/core/time_format.h"
 #include "harness/faults/backup_steps.h"
 #include "harness/faults/fault.h"
+#include "harness/faults/params_fault.h"
 #include "harness/faults/victims.h"
 
 namespace kdrill::faults {
@@ -80,7 +81,7 @@ Result<BackupParams> ReadParams(const drill::Step& step) {
   return out;
 }
 
-class Backup final : public Fault {
+class Backup final : public ParamsFault<BackupParams, ReadParams> {
  public:
   std::string Name() const override { return "backup"; }
   std::string Summary() const override {
@@ -88,27 +89,22 @@ class Backup final : public Fault {
            "directory that is never overwritten; size and duration reported";
   }
 
-  Status Validate(const drill::Step& step) const override {
-    if (auto st = RefuseTarget(step, "backup covers the whole StatefulSet"); !st) return st;
-    auto p = ReadParams(step);
-    if (!p) return std::unexpected(p.error());
-    return Ok();
+  Status CheckTarget(const drill::Step& step) const override {
+    return RefuseTarget(step, "backup covers the whole StatefulSet");
   }
 
-  Result<FaultPlan> Plan(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
+  Result<FaultPlan> PlanWith(FaultContext& ctx, const drill::Step& step, const BackupParams& params) override {
     auto sts = ctx.api.Get(kube::StatefulSets(ctx.ns, ctx.sts.name));
     if (!sts) return std::unexpected(sts.error());
-    auto volumes = ResolveBackupVolumes(ctx, *sts, params->volumes, params->container, step.params);
+    auto volumes = ResolveBackupVolumes(ctx, *sts, params.volumes, params.container, step.params);
     if (!volumes) return std::unexpected(volumes.error());
     backup::BackupRecord record;
     record.ns = ctx.ns;
     record.statefulset = ctx.sts.name;
     record.run_id = "<run>";
-    record.dir = params->dir.empty() ? "<report dir>/backups/<run>/" + params->name : params->dir;
+    record.dir = params.dir.empty() ? "<report dir>/backups/<run>/" + params.name : params.dir;
     record.volumes = std::move(*volumes);
-    auto provider = backup::MakeProvider(params->provider);
+    auto provider = backup::MakeProvider(params.provider);
     FaultPlan plan;
     for (const auto& v : record.volumes) plan.victims.push_back(v.claim);
     plan.actions = provider->PlanBackup(record, step.params);
@@ -118,20 +114,18 @@ class Backup final : public Fault {
     return plan;
   }
 
-  Result<FaultResult> Inject(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
+  Result<FaultResult> InjectWith(FaultContext& ctx, const drill::Step& step, const BackupParams& params) override {
     auto session = RequireSession(ctx);
     if (!session) return std::unexpected(session.error());
-    auto provider = backup::MakeProvider(params->provider);
+    auto provider = backup::MakeProvider(params.provider);
     auto sts = ctx.api.Get(kube::StatefulSets(ctx.ns, ctx.sts.name));
     if (!sts) {
       return std::unexpected(Error(sts.error().code, "reading StatefulSet " + ctx.ns + "/" + ctx.sts.name + ": " +
                                                          sts.error().message));
     }
-    auto volumes = ResolveBackupVolumes(ctx, *sts, params->volumes, params->container, step.params);
+    auto volumes = ResolveBackupVolumes(ctx, *sts, params.volumes, params.container, step.params);
     if (!volumes) return std::unexpected(volumes.error());
-    auto dir = backup::PrepareBackupDir(params->dir.empty() ? (*session)->DefaultDir(params->name) : params->dir);
+    auto dir = backup::PrepareBackupDir(params.dir.empty() ? (*session)->DefaultDir(params.name) : params.dir);
     if (!dir) {
       Error e = dir.error();
       if (step.params.Has("dir")) e.message = step.params.LocationOf("dir").ToString() + ": " + e.message;
@@ -139,8 +133,8 @@ class Backup final : public Fault {
     }
     auto spec = cluster::ReadStatefulSet(*sts);
     backup::BackupRecord record;
-    record.name = params->name;
-    record.provider = params->provider;
+    record.name = params.name;
+    record.provider = params.provider;
     record.run_id = (*session)->run_id();
     record.drill = ctx.journal->Header().drill;
     record.cluster = ctx.api.ServerUrl();
@@ -155,12 +149,12 @@ class Backup final : public Fault {
     std::vector<std::string> claims;
     for (const auto& v : record.volumes) claims.push_back(v.claim);
     ctx.log(fmt::format("victims: claims {} of {} -> {} backup \"{}\" in {}", fmt::join(claims, ", "), spec.name,
-                        params->provider, params->name, record.dir));
-    auto kept = ctx.journal->RecordUndo(step.name, "backup " + params->name + " in " + record.dir + " is kept",
+                        params.provider, params.name, record.dir));
+    auto kept = ctx.journal->RecordUndo(step.name, "backup " + params.name + " in " + record.dir + " is kept",
                                         {{"kind", "none"}, {"note", "kdrill never deletes a backup directory"}});
     if (!kept) return std::unexpected(kept.error());
     auto begin = ctx.clock.Now();
-    auto pctx = MakeProviderContext(ctx, step, params->timeout);
+    auto pctx = MakeProviderContext(ctx, step, params.timeout);
     auto st = provider->Backup(pctx, step.params, record);
     (void)ctx.journal->MarkDone(*kept, "kept");
     if (!st) {
@@ -168,7 +162,7 @@ class Backup final : public Fault {
       // for inspection but holds no manifest, so no restore takes it for whole.
       return std::unexpected(Error(st.error().code, fmt::format("backup \"{}\" ({}) failed: {} (partial files, no "
                                                                 "manifest, in {})",
-                                                                params->name, params->provider, st.error().message,
+                                                                params.name, params.provider, st.error().message,
                                                                 record.dir)));
     }
     record.seconds = std::chrono::duration<double>(ctx.clock.Now() - begin).count();

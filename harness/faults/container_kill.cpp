@@ -19,6 +19,7 @@
 #include "harness/faults/container_signal.h"
 #include "harness/core/json_fields.h"
 #include "harness/faults/fault.h"
+#include "harness/faults/params_fault.h"
 #include "harness/faults/restart_wait.h"
 #include "harness/faults/victims.h"
 
@@ -130,29 +131,17 @@ Status CheckPidOneHandles(FaultContext& ctx, const drill::Step& step, const Vict
   return std::unexpected(e);
 }
 
-class ContainerKill final : public Fault {
+class ContainerKill final : public ParamsFault<KillParams, ReadParams> {
  public:
   std::string Name() const override { return "container-kill"; }
   std::string Summary() const override {
     return "signal PID 1 of a container through exec; it must restart in place (same pod UID, restartCount + 1)";
   }
 
-  Status Validate(const drill::Step& step) const override {
-    if (step.target.kind == drill::VictimSelector::Kind::kNone ||
-        step.target.kind == drill::VictimSelector::Kind::kNodes) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       step.location.ToString() +
-                           ": container-kill needs target.ordinals, target.selector, target.random or target.all");
-    }
-    auto p = ReadParams(step);
-    if (!p) return std::unexpected(p.error());
-    return Ok();
-  }
+  Status CheckTarget(const drill::Step& step) const override { return RequirePodTarget(step, "container-kill"); }
 
-  Result<FaultPlan> Plan(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
-    auto victims = Choose(ctx, step, *params, /*for_plan=*/true);
+  Result<FaultPlan> PlanWith(FaultContext& ctx, const drill::Step& step, const KillParams& params) override {
+    auto victims = Choose(ctx, step, params, /*for_plan=*/true);
     if (!victims) return std::unexpected(victims.error());
     FaultPlan plan;
     for (const auto& v : *victims) {
@@ -161,34 +150,32 @@ class ContainerKill final : public Fault {
                                         : fmt::format("expect restartCount {} -> {}", v.before, v.before + 1);
       plan.actions.push_back(fmt::format("exec `kill -s {} 1` in container {} of pod {}/{} (uid {}, node {}); {} "
                                          "within {}s, same uid",
-                                         params->signal, v.container, ctx.ns, v.pod.name, v.pod.uid, v.pod.node,
-                                         expect, params->timeout.count() / 1000));
+                                         params.signal, v.container, ctx.ns, v.pod.name, v.pod.uid, v.pod.node,
+                                         expect, params.timeout.count() / 1000));
     }
-    plan.actions.push_back(params->signal == "KILL"
+    plan.actions.push_back(params.signal == "KILL"
                                ? "note: SIGKILL never reaches PID 1 from inside its container; the run will refuse"
                                : fmt::format("the run first checks that PID 1 handles SIG{} (/proc/1/status)",
-                                             params->signal));
+                                             params.signal));
     return plan;
   }
 
-  Result<FaultResult> Inject(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
-    auto victims = Choose(ctx, step, *params, /*for_plan=*/false);
+  Result<FaultResult> InjectWith(FaultContext& ctx, const drill::Step& step, const KillParams& params) override {
+    auto victims = Choose(ctx, step, params, /*for_plan=*/false);
     if (!victims) return std::unexpected(victims.error());
     std::vector<std::string> names;
     for (const auto& v : *victims) {
       names.push_back(fmt::format("{} (container {}, restartCount {}, uid {})", v.pod.name, v.container, v.before,
                                   v.pod.uid));
     }
-    ctx.log(fmt::format("victims: {}; SIG{} to PID 1", fmt::join(names, ", "), params->signal));
+    ctx.log(fmt::format("victims: {}; SIG{} to PID 1", fmt::join(names, ", "), params.signal));
     for (const auto& v : *victims) {
-      if (auto s = CheckPidOneHandles(ctx, step, v, params->signal); !s) return std::unexpected(s.error());
+      if (auto s = CheckPidOneHandles(ctx, step, v, params.signal); !s) return std::unexpected(s.error());
     }
     std::vector<std::string> pods;
     for (const auto& v : *victims) pods.push_back(v.pod.name);
     auto undo = ctx.journal->RecordUndo(step.name,
-                                        fmt::format("SIG{} to PID 1 of {}", params->signal, fmt::join(pods, ", ")),
+                                        fmt::format("SIG{} to PID 1 of {}", params.signal, fmt::join(pods, ", ")),
                                         {{"kind", "none"}, {"note", "the kubelet restarts the container in place"}});
     if (!undo) return std::unexpected(undo.error());
     // What each exec said when it did not plainly succeed: the container
@@ -196,10 +183,10 @@ class ContainerKill final : public Fault {
     // the restart wait decides, and this is added when it times out.
     std::map<std::string, std::string> exec_notes;
     for (const auto& v : *victims) {
-      ExecRequest req{ctx.ns, v.pod.name, v.container, {"kill", "-s", params->signal, "1"}, std::nullopt,
+      ExecRequest req{ctx.ns, v.pod.name, v.container, {"kill", "-s", params.signal, "1"}, std::nullopt,
                       std::chrono::seconds(30)};
       auto r = ctx.exec.Exec(req);
-      const std::string where = fmt::format("`kill -s {} 1` in {}/{} container {}", params->signal, ctx.ns,
+      const std::string where = fmt::format("`kill -s {} 1` in {}/{} container {}", params.signal, ctx.ns,
                                             v.pod.name, v.container);
       if (r && (r->exit_code == 127 || r->exit_code == 126)) {
         return MakeError(ErrorCode::kFailedPrecondition,
@@ -217,12 +204,12 @@ class ContainerKill final : public Fault {
         ctx.log(exec_notes[v.pod.name] + "; waiting for the restart to tell whether the signal landed");
         continue;
       }
-      ctx.log(fmt::format("sent SIG{} to PID 1 of {}/{} container {}", params->signal, ctx.ns, v.pod.name,
+      ctx.log(fmt::format("sent SIG{} to PID 1 of {}/{} container {}", params.signal, ctx.ns, v.pod.name,
                           v.container));
     }
     if (auto s = ctx.journal->MarkDone(*undo, "nothing to restore"); !s) return std::unexpected(s.error());
     FaultResult result;
-    const auto deadline = ctx.clock.Now() + params->timeout;
+    const auto deadline = ctx.clock.Now() + params.timeout;
     std::vector<std::string> counts;
     for (const auto& v : *victims) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - ctx.clock.Now());
@@ -231,7 +218,7 @@ class ContainerKill final : public Fault {
       if (!after) {
         Error e = after.error();
         if (e.code == ErrorCode::kTimeout) {
-          e.message += fmt::format("; did PID 1 ignore SIG{}? (it exits only if its handler does)", params->signal);
+          e.message += fmt::format("; did PID 1 ignore SIG{}? (it exits only if its handler does)", params.signal);
           if (auto it = exec_notes.find(v.pod.name); it != exec_notes.end()) e.message += "; " + it->second;
         }
         return std::unexpected(e);
@@ -241,10 +228,10 @@ class ContainerKill final : public Fault {
       result.victims.push_back(v.pod.name);
       counts.push_back(fmt::format("{}:{}->{}", v.pod.name, v.before, *after));
       result.details.push_back(fmt::format("{} container {}: SIG{} to PID 1, restartCount {} -> {}, uid {} (unchanged)",
-                                           v.pod.name, v.container, params->signal, v.before, *after, v.pod.uid));
+                                           v.pod.name, v.container, params.signal, v.before, *after, v.pod.uid));
     }
     result.properties["victims"] = fmt::format("{}", fmt::join(result.victims, ","));
-    result.properties["signal"] = params->signal;
+    result.properties["signal"] = params.signal;
     result.properties["container"] = victims->front().container;
     result.properties["restartCount"] = fmt::format("{}", fmt::join(counts, ","));
     return result;

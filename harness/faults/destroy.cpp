@@ -24,6 +24,7 @@
 
 #include "harness/faults/backup_steps.h"
 #include "harness/faults/fault.h"
+#include "harness/faults/params_fault.h"
 #include "harness/faults/victims.h"
 #include "harness/faults/sts_wait.h"
 #include "harness/watch/object_waits.h"
@@ -82,7 +83,7 @@ std::string HandRestoreNote(FaultContext& ctx) {
                      latest->provider, latest->dir, latest->dir);
 }
 
-class Destroy final : public Fault {
+class Destroy final : public ParamsFault<DestroyParams, ReadParams> {
  public:
   std::string Name() const override { return "destroy"; }
   std::string Summary() const override {
@@ -90,18 +91,13 @@ class Destroy final : public Fault {
            "must recover from";
   }
 
-  Status Validate(const drill::Step& step) const override {
-    if (auto st = RefuseTarget(step, "destroy acts on the whole StatefulSet"); !st) return st;
-    auto p = ReadParams(step);
-    if (!p) return std::unexpected(p.error());
-    return Ok();
+  Status CheckTarget(const drill::Step& step) const override {
+    return RefuseTarget(step, "destroy acts on the whole StatefulSet");
   }
 
-  Result<FaultPlan> Plan(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
+  Result<FaultPlan> PlanWith(FaultContext& ctx, const drill::Step& step, const DestroyParams& params) override {
     FaultPlan plan;
-    if (params->mode == "namespace") {
+    if (params.mode == "namespace") {
       plan.victims.push_back("namespace/" + ctx.ns);
       plan.actions.push_back(fmt::format("delete namespace {} and everything in it; wait until it is gone; undo: "
                                          "recreate its StatefulSet, Service and ConfigMaps from the backup",
@@ -125,13 +121,11 @@ class Destroy final : public Fault {
     return plan;
   }
 
-  Result<FaultResult> Inject(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
+  Result<FaultResult> InjectWith(FaultContext& ctx, const drill::Step& step, const DestroyParams& params) override {
     auto session = RequireSession(ctx);
     if (!session) return std::unexpected(session.error());
-    return params->mode == "namespace" ? DestroyNamespace(ctx, step, *params)
-                                       : DestroyPodsAndClaims(ctx, step, *params);
+    return params.mode == "namespace" ? DestroyNamespace(ctx, step, params)
+                                      : DestroyPodsAndClaims(ctx, step, params);
   }
 
  private:

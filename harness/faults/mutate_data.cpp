@@ -20,6 +20,7 @@
 #include "harness/backup/tar_reader.h"
 #include "harness/faults/backup_steps.h"
 #include "harness/faults/fault.h"
+#include "harness/faults/params_fault.h"
 #include "harness/faults/victims.h"
 
 namespace kdrill::faults {
@@ -76,7 +77,7 @@ std::string KdrillFileIn(const backup::VolumeBackup& v) {
   return any;
 }
 
-class MutateData final : public Fault {
+class MutateData final : public ParamsFault<MutateParams, ReadParams> {
  public:
   std::string Name() const override { return "mutate-data"; }
   std::string Summary() const override {
@@ -84,35 +85,28 @@ class MutateData final : public Fault {
            "undo both)";
   }
 
-  Status Validate(const drill::Step& step) const override {
-    if (auto st = RefuseTarget(step, "mutate-data acts on every claim of the backup"); !st) return st;
-    auto p = ReadParams(step);
-    if (!p) return std::unexpected(p.error());
-    return Ok();
+  Status CheckTarget(const drill::Step& step) const override {
+    return RefuseTarget(step, "mutate-data acts on every claim of the backup");
   }
 
-  Result<FaultPlan> Plan(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
+  Result<FaultPlan> PlanWith(FaultContext& ctx, const drill::Step& step, const MutateParams& params) override {
     FaultPlan plan;
     plan.actions.push_back(fmt::format("in every claim of backup {}: write .kdrill-after-backup-<run> ({} bytes) and "
                                        "append to one kdrill dataset file; the restore must undo both",
-                                       params->backup.empty() ? "(the latest)" : "\"" + params->backup + "\"",
-                                       params->bytes));
+                                       params.backup.empty() ? "(the latest)" : "\"" + params.backup + "\"",
+                                       params.bytes));
     return plan;
   }
 
-  Result<FaultResult> Inject(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
+  Result<FaultResult> InjectWith(FaultContext& ctx, const drill::Step& step, const MutateParams& params) override {
     auto session = RequireSession(ctx);
     if (!session) return std::unexpected(session.error());
-    const backup::BackupRecord* record = (*session)->Find(params->backup);
+    const backup::BackupRecord* record = (*session)->Find(params.backup);
     if (!record) {
       return MakeError(ErrorCode::kFailedPrecondition,
                        step.location.ToString() + ": mutate-data changes data after a backup, but " +
-                           (params->backup.empty() ? std::string("no backup step ran before it")
-                                                   : "no backup named \"" + params->backup + "\" ran before it"));
+                           (params.backup.empty() ? std::string("no backup step ran before it")
+                                                   : "no backup named \"" + params.backup + "\" ran before it"));
     }
     std::string added = ".kdrill-after-backup-" + Slug((*session)->run_id());
     FaultResult result;
@@ -138,7 +132,7 @@ class MutateData final : public Fault {
       ExecRequest req{ctx.ns,
                       pod_name,
                       mount->container,
-                      {"sh", "-c", kMutateScript, "sh", mount->path, added, std::to_string(params->bytes), changed},
+                      {"sh", "-c", kMutateScript, "sh", mount->path, added, std::to_string(params.bytes), changed},
                       std::nullopt,
                       std::chrono::seconds(120)};
       auto r = ctx.exec.Exec(req);
@@ -158,7 +152,7 @@ class MutateData final : public Fault {
         if (sp == 64 && at != std::string::npos) sums[backup::NormalizeTarPath(line.substr(at))] = line.substr(0, 64);
       }
       (*session)->mutations.push_back({v.claim, pod_name, added, true, sums[added]});
-      std::string line_out = fmt::format("{} ({}): wrote {} ({} bytes)", pod_name, v.claim, added, params->bytes);
+      std::string line_out = fmt::format("{} ({}): wrote {} ({} bytes)", pod_name, v.claim, added, params.bytes);
       if (!changed.empty()) {
         (*session)->mutations.push_back({v.claim, pod_name, changed, false, sums[changed]});
         line_out += fmt::format(", changed {} (sha256 now {})", changed, sums[changed].substr(0, 12));

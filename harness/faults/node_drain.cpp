@@ -18,6 +18,7 @@
 #include "harness/faults/fault.h"
 #include "harness/faults/node_schedule.h"
 #include "harness/faults/node_victims.h"
+#include "harness/faults/params_fault.h"
 #include "harness/watch/object_waits.h"
 
 namespace kdrill::faults {
@@ -93,24 +94,19 @@ std::string PodList(const std::vector<DrainPod>& pods) {
   return fmt::format("{}", fmt::join(names, ","));
 }
 
-class NodeDrain final : public Fault {
+class NodeDrain final : public ParamsFault<DrainParams, ReadParams> {
  public:
   std::string Name() const override { return "node-drain"; }
   std::string Summary() const override {
     return "cordon the nodes of chosen pods (or named nodes) and evict their pods (PDB-aware); undone by uncordoning";
   }
 
-  Status Validate(const drill::Step& step) const override {
-    if (auto s = CheckNodeTarget(step, Name()); !s) return s;
-    auto p = ReadParams(step);
-    if (!p) return std::unexpected(p.error());
-    return Ok();
+  Status CheckTarget(const drill::Step& step) const override {
+    return CheckNodeTarget(step, Name());
   }
 
-  Result<FaultPlan> Plan(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
-    auto r = Resolve(ctx, step, *params);
+  Result<FaultPlan> PlanWith(FaultContext& ctx, const drill::Step& step, const DrainParams& params) override {
+    auto r = Resolve(ctx, step, params);
     if (!r) return std::unexpected(r.error());
     FaultPlan plan;
     for (const auto& p : r->plans) {
@@ -122,14 +118,12 @@ class NodeDrain final : public Fault {
     }
     plan.actions.push_back(fmt::format("retry evictions a PodDisruptionBudget blocks every {}ms, then wait until "
                                        "each evicted pod is gone; all within {}s",
-                                       params->retry_interval.count(), params->timeout.count() / 1000));
+                                       params.retry_interval.count(), params.timeout.count() / 1000));
     return plan;
   }
 
-  Result<FaultResult> Inject(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
-    auto r = Resolve(ctx, step, *params);
+  Result<FaultResult> InjectWith(FaultContext& ctx, const drill::Step& step, const DrainParams& params) override {
+    auto r = Resolve(ctx, step, params);
     if (!r) return std::unexpected(r.error());
     ctx.log("victims: nodes " + DescribeNodes(r->nodes));
     std::vector<DrainPod> evict;
@@ -146,9 +140,9 @@ class NodeDrain final : public Fault {
     if (!undo) return std::unexpected(undo.error());
     const auto begin = ctx.clock.Now();
     EvictionOptions eo;
-    eo.retry_interval = params->retry_interval;
-    eo.deadline = begin + params->timeout;
-    eo.grace_period = params->grace;
+    eo.retry_interval = params.retry_interval;
+    eo.deadline = begin + params.timeout;
+    eo.grace_period = params.grace;
     auto evicted = EvictPods(ctx, evict, eo);
     if (!evicted) return std::unexpected(evicted.error());
     if (auto s = ctx.journal->MarkDone(*undo, "nothing to restore"); !s) return std::unexpected(s.error());

@@ -5,59 +5,35 @@
 
 #include <fmt/format.h>
 
-#include "harness/faults/fault.h"
-#include "harness/faults/node_schedule.h"
-#include "harness/faults/node_victims.h"
+#include "harness/faults/node_schedule_fault.h"
 
 namespace kdrill::faults {
 
 namespace {
 
-class NodeUncordon final : public Fault {
+class NodeUncordon final : public NodeScheduleFault {
  public:
+  NodeUncordon() : NodeScheduleFault(/*unschedulable=*/false) {}
   std::string Name() const override { return "node-uncordon"; }
   std::string Summary() const override {
     return "mark the nodes of chosen pods (or named nodes) schedulable; undone by re-cordoning what kdrill uncordoned";
   }
 
-  Status Validate(const drill::Step& step) const override {
-    if (auto s = CheckNodeTarget(step, Name()); !s) return s;
-    return step.params.CheckKnownKeys({}, "node-uncordon params");
+ protected:
+  std::string PlanAction(const NodeVictim& n, bool already) const override {
+    if (already) return fmt::format("leave node {} alone: it is already schedulable", n.name);
+    return fmt::format("uncordon node {} (remove spec.unschedulable; undo: cordon it again)", n.name);
   }
 
-  Result<FaultPlan> Plan(FaultContext& ctx, const drill::Step& step) override {
-    auto nodes = ResolveNodeVictims(ctx, step.target, Name());
-    if (!nodes) return std::unexpected(nodes.error());
-    FaultPlan plan;
-    for (const auto& n : *nodes) {
-      plan.victims.push_back(n.name);
-      if (!NodeUnschedulable(n.object)) {
-        plan.actions.push_back(fmt::format("leave node {} alone: it is already schedulable", n.name));
-      } else {
-        plan.actions.push_back(
-            fmt::format("uncordon node {} (remove spec.unschedulable; undo: cordon it again)", n.name));
-      }
-    }
-    return plan;
-  }
-
-  Result<FaultResult> Inject(FaultContext& ctx, const drill::Step& step) override {
-    auto nodes = ResolveNodeVictims(ctx, step.target, Name());
-    if (!nodes) return std::unexpected(nodes.error());
-    ctx.log("victims: nodes " + DescribeNodes(*nodes));
-    auto change = SetUnschedulable(ctx, step.name, *nodes, false);
-    if (!change) return std::unexpected(change.error());
-    FaultResult result;
-    for (const auto& n : *nodes) result.victims.push_back(n.name);
-    result.properties["uncordoned"] = fmt::format("{}", fmt::join(change->changed, ","));
-    result.properties["alreadySchedulable"] = fmt::format("{}", fmt::join(change->left_alone, ","));
-    for (const auto& n : change->changed) {
+  void Report(const ScheduleChange& change, FaultResult& result) const override {
+    result.properties["uncordoned"] = fmt::format("{}", fmt::join(change.changed, ","));
+    result.properties["alreadySchedulable"] = fmt::format("{}", fmt::join(change.left_alone, ","));
+    for (const auto& n : change.changed) {
       result.details.push_back("uncordoned node " + n + " (cordoned again at cleanup)");
     }
-    for (const auto& n : change->left_alone) {
+    for (const auto& n : change.left_alone) {
       result.details.push_back("node " + n + " was already schedulable: left alone");
     }
-    return result;
   }
 };
 

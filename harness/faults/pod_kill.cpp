@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "harness/faults/fault.h"
+#include "harness/faults/params_fault.h"
 #include "harness/faults/victims.h"
 
 namespace kdrill::faults {
@@ -52,61 +53,49 @@ std::string GraceText(const std::optional<int64_t>& g) {
   return fmt::format("grace {}s", *g);
 }
 
-class PodKill final : public Fault {
+class PodKill final : public ParamsFault<PodKillParams, ReadParams> {
  public:
   std::string Name() const override { return "pod-kill"; }
   std::string Summary() const override {
     return "delete chosen pods (graceful or forced); the StatefulSet must bring them back";
   }
 
-  Status Validate(const drill::Step& step) const override {
-    if (step.target.kind == drill::VictimSelector::Kind::kNone ||
-        step.target.kind == drill::VictimSelector::Kind::kNodes) {
-      return std::unexpected(Error(ErrorCode::kInvalidArgument,
-                                   step.location.ToString() +
-                                       ": pod-kill needs target.ordinals, target.selector, target.random or target.all"));
-    }
-    auto p = ReadParams(step);
-    if (!p) return std::unexpected(p.error());
-    return Ok();
+  Status CheckTarget(const drill::Step& step) const override {
+    return RequirePodTarget(step, "pod-kill");
   }
 
-  Result<FaultPlan> Plan(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
+  Result<FaultPlan> PlanWith(FaultContext& ctx, const drill::Step& step, const PodKillParams& params) override {
     auto victims = ResolvePodVictims(ctx, step.target);
     if (!victims) return std::unexpected(victims.error());
     FaultPlan plan;
     for (const auto& v : *victims) {
       plan.victims.push_back(v.name);
       plan.actions.push_back(fmt::format("delete pod {}/{} (uid {}, on node {}, {})", ctx.ns, v.name, v.uid, v.node,
-                                         GraceText(params->grace)));
+                                         GraceText(params.grace)));
     }
-    if (params->times > 1) {
+    if (params.times > 1) {
       plan.actions.push_back(fmt::format("repeat {} times, {} ms apart, each round against the pods then live",
-                                         params->times, params->interval.count()));
+                                         params.times, params.interval.count()));
     }
     return plan;
   }
 
-  Result<FaultResult> Inject(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
+  Result<FaultResult> InjectWith(FaultContext& ctx, const drill::Step& step, const PodKillParams& params) override {
     FaultResult result;
-    for (int64_t round = 1; round <= params->times; ++round) {
+    for (int64_t round = 1; round <= params.times; ++round) {
       if (ctx.stop.stop_requested()) {
         return MakeError(ErrorCode::kCancelled, "interrupted before kill round " + std::to_string(round));
       }
       auto victims = ResolvePodVictims(ctx, step.target);
       if (!victims) return std::unexpected(victims.error());
-      ctx.log(fmt::format("victims{}: {} ({})", params->times > 1 ? fmt::format(" (round {})", round) : "",
-                          VictimNames(*victims), GraceText(params->grace)));
+      ctx.log(fmt::format("victims{}: {} ({})", params.times > 1 ? fmt::format(" (round {})", round) : "",
+                          VictimNames(*victims), GraceText(params.grace)));
       auto undo = ctx.journal->RecordUndo(step.name, "pods deleted: " + VictimNames(*victims),
                                           {{"kind", "none"}, {"note", "the StatefulSet controller recreates deleted pods"}});
       if (!undo) return std::unexpected(undo.error());
       for (const auto& v : *victims) {
         kube::DeleteOptions opts;
-        opts.grace_period_seconds = params->grace;
+        opts.grace_period_seconds = params.grace;
         opts.precondition_uid = v.uid;  // kill exactly the incarnation we printed
         auto st = ctx.api.Delete(kube::Pods(ctx.ns, v.name), opts);
         if (!st) {
@@ -118,12 +107,12 @@ class PodKill final : public Fault {
         result.details.push_back(fmt::format("round {}: deleted {} uid={} node={}", round, v.name, v.uid, v.node));
       }
       if (auto s = ctx.journal->MarkDone(*undo, "nothing to restore"); !s) return std::unexpected(s.error());
-      if (round < params->times && params->interval.count() > 0) {
-        ctx.clock.SleepFor(params->interval);
+      if (round < params.times && params.interval.count() > 0) {
+        ctx.clock.SleepFor(params.interval);
       }
     }
     result.properties["victims"] = fmt::format("{}", fmt::join(result.victims, ","));
-    result.properties["grace"] = GraceText(params->grace);
+    result.properties["grace"] = GraceText(params.grace);
     return result;
   }
 };

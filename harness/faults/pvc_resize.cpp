@@ -13,6 +13,7 @@
 #include "harness/cluster/quantity.h"
 #include "harness/faults/claim_resize.h"
 #include "harness/faults/claim_victims.h"
+#include "harness/faults/victims.h"
 #include "harness/faults/fault.h"
 
 namespace kdrill::faults {
@@ -34,12 +35,7 @@ class PvcResize final : public Fault {
   }
 
   Status Validate(const drill::Step& step) const override {
-    if (step.target.kind == drill::VictimSelector::Kind::kNone ||
-        step.target.kind == drill::VictimSelector::Kind::kNodes) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       step.location.ToString() +
-                           ": pvc-resize needs target.ordinals, target.selector, target.random or target.all");
-    }
+    if (auto st = RequirePodTarget(step, "pvc-resize"); !st) return st;
     return ValidateResizeParams(step.params, "pvc-resize", kDefaultTimeout);
   }
 

@@ -21,6 +21,7 @@
 #include "harness/core/json_fields.h"
 #include "harness/faults/backup_steps.h"
 #include "harness/faults/fault.h"
+#include "harness/faults/params_fault.h"
 #include "harness/faults/victims.h"
 #include "harness/faults/sts_wait.h"
 #include "harness/watch/object_waits.h"
@@ -76,7 +77,7 @@ kube::ResourceRef RefFor(const kube::Json& obj, const std::string& ns) {
   return {"v1", "configmaps", ns, "", {}};
 }
 
-class Restore final : public Fault {
+class Restore final : public ParamsFault<RestoreParams, ReadParams> {
  public:
   std::string Name() const override { return "restore"; }
   std::string Summary() const override {
@@ -84,20 +85,15 @@ class Restore final : public Fault {
            "namespace); a failed restore keeps the backup and says how to restore by hand";
   }
 
-  Status Validate(const drill::Step& step) const override {
-    if (auto st = RefuseTarget(step, "restore acts on the whole StatefulSet"); !st) return st;
-    auto p = ReadParams(step);
-    if (!p) return std::unexpected(p.error());
-    return Ok();
+  Status CheckTarget(const drill::Step& step) const override {
+    return RefuseTarget(step, "restore acts on the whole StatefulSet");
   }
 
-  Result<FaultPlan> Plan(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
+  Result<FaultPlan> PlanWith(FaultContext& ctx, const drill::Step& step, const RestoreParams& params) override {
     FaultPlan plan;
-    std::string which = !params->from.empty()     ? "the backup in " + params->from
-                        : params->backup.empty() ? std::string("the latest backup of this run")
-                                                 : "backup \"" + params->backup + "\"";
+    std::string which = !params.from.empty()     ? "the backup in " + params.from
+                        : params.backup.empty() ? std::string("the latest backup of this run")
+                                                 : "backup \"" + params.backup + "\"";
     plan.victims.push_back("statefulset/" + ctx.sts.name);
     plan.actions.push_back(fmt::format("restore {}: recreate the claims of {}/{} with the backed-up data (and the "
                                        "namespace, if a destroy removed it), then scale back and wait until settled",
@@ -105,14 +101,12 @@ class Restore final : public Fault {
     return plan;
   }
 
-  Result<FaultResult> Inject(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
+  Result<FaultResult> InjectWith(FaultContext& ctx, const drill::Step& step, const RestoreParams& params) override {
     auto session = RequireSession(ctx);
     if (!session) return std::unexpected(session.error());
     backup::BackupRecord record;
-    if (!params->from.empty()) {
-      auto loaded = backup::LoadManifest(params->from);
+    if (!params.from.empty()) {
+      auto loaded = backup::LoadManifest(params.from);
       if (!loaded) {
         return std::unexpected(Error(loaded.error().code,
                                      step.params.LocationOf("from").ToString() + ": " + loaded.error().message));
@@ -126,12 +120,12 @@ class Restore final : public Fault {
                                      ctx.sts.name));
       }
     } else {
-      const backup::BackupRecord* found = (*session)->Find(params->backup);
+      const backup::BackupRecord* found = (*session)->Find(params.backup);
       if (!found) {
         return MakeError(ErrorCode::kFailedPrecondition,
                          step.location.ToString() + ": " +
-                             (params->backup.empty() ? std::string("no backup step ran before this restore")
-                                                     : "no backup named \"" + params->backup + "\" ran before it") +
+                             (params.backup.empty() ? std::string("no backup step ran before this restore")
+                                                     : "no backup named \"" + params.backup + "\" ran before it") +
                              " (or give params.from: a backup directory)");
       }
       record = *found;
@@ -141,7 +135,7 @@ class Restore final : public Fault {
       return MakeError(ErrorCode::kInvalidArgument, "backup in " + record.dir + " names an unknown provider \"" +
                                                         record.provider + "\"; known: " + ProviderList());
     }
-    auto mode = DecideMode(ctx, record, params->timeout);
+    auto mode = DecideMode(ctx, record, params.timeout);
     if (!mode) return std::unexpected(mode.error());
     if (auto st = provider->CanRestore(record, *mode); !st) return std::unexpected(st.error());
     int replicas = ctx.backups->destroyed ? ctx.backups->destroyed->replicas : record.replicas;
@@ -152,13 +146,13 @@ class Restore final : public Fault {
     backup::RestoreRecord out;
     out.backup = record;
     out.mode = backup::RestoreModeName(*mode);
-    auto pctx = MakeProviderContext(ctx, step, params->timeout);
+    auto pctx = MakeProviderContext(ctx, step, params.timeout);
     Status st = Ok();
     if (*mode == backup::RestoreMode::kNamespace && !provider->RestoresObjects(*mode)) {
       st = RecreateObjects(ctx, record);
     }
     if (st) st = provider->Restore(pctx, record, *mode, out);
-    if (st) st = ScaleBack(ctx, record, *mode, replicas, provider->RestoresObjects(*mode), params->timeout);
+    if (st) st = ScaleBack(ctx, record, *mode, replicas, provider->RestoresObjects(*mode), params.timeout);
     if (!st) {
       provider->KeepBackup(pctx, record);
       auto hand = provider->HandRestore(record);

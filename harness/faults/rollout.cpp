@@ -111,8 +111,7 @@ class Rollout final : public Fault {
     if (!r) {
       return std::unexpected(r.error());
     }
-    FaultPlan plan;
-    plan.victims.push_back("statefulset/" + ctx.sts.name);
+    FaultPlan plan = StatefulSetPlan(ctx);
     plan.actions.push_back(fmt::format("roll StatefulSet {}/{}: {}{}; undo: the original template and updateStrategy",
                                        ctx.ns, ctx.sts.name, r->change.Describe(),
                                        PartitionText(r->change, " (partition {})")));

@@ -15,6 +15,7 @@
 
 #include "harness/faults/fault.h"
 #include "harness/core/json_fields.h"
+#include "harness/faults/params_fault.h"
 #include "harness/faults/victims.h"
 #include "harness/faults/sts_wait.h"
 #include "harness/undo/undo_actions.h"
@@ -89,19 +90,15 @@ struct Resolved {
   kube::Json sts;
 };
 
-class Scale final : public Fault {
+class Scale final : public ParamsFault<ScaleParams, ReadParams> {
  public:
   std::string Name() const override { return "scale"; }
   std::string Summary() const override {
     return "scale the StatefulSet to N or by a delta and wait until it is settled at N (undo: the original count)";
   }
 
-  Status Validate(const drill::Step& step) const override {
-    if (auto st = RefuseTarget(step, "scale acts on the whole StatefulSet"); !st) return st;
-    if (auto p = ReadParams(step); !p) {
-      return std::unexpected(p.error());
-    }
-    return Ok();
+  Status CheckTarget(const drill::Step& step) const override {
+    return RefuseTarget(step, "scale acts on the whole StatefulSet");
   }
 
   Result<Resolved> Resolve(FaultContext& ctx, const drill::Step& step, const ScaleParams& params) {
@@ -130,29 +127,20 @@ class Scale final : public Fault {
     return r;
   }
 
-  Result<FaultPlan> Plan(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) {
-      return std::unexpected(params.error());
-    }
-    auto r = Resolve(ctx, step, *params);
+  Result<FaultPlan> PlanWith(FaultContext& ctx, const drill::Step& step, const ScaleParams& params) override {
+    auto r = Resolve(ctx, step, params);
     if (!r) {
       return std::unexpected(r.error());
     }
-    FaultPlan plan;
-    plan.victims.push_back("statefulset/" + ctx.sts.name);
+    FaultPlan plan = StatefulSetPlan(ctx);
     plan.actions.push_back(fmt::format("scale StatefulSet {}/{} from {} to {} ({}); undo: back to {}", ctx.ns,
                                        ctx.sts.name, r->original, r->target, PolicyText(ctx.sts.pod_management),
                                        r->original));
     return plan;
   }
 
-  Result<FaultResult> Inject(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) {
-      return std::unexpected(params.error());
-    }
-    auto r = Resolve(ctx, step, *params);
+  Result<FaultResult> InjectWith(FaultContext& ctx, const drill::Step& step, const ScaleParams& params) override {
+    auto r = Resolve(ctx, step, params);
     if (!r) {
       return std::unexpected(r.error());
     }
@@ -186,7 +174,7 @@ class Scale final : public Fault {
     SettleGoal goal;
     goal.replicas = r->target;
     goal.min_generation = json::Int(*patched, "/metadata/generation");
-    goal.timeout = params->timeout;
+    goal.timeout = params.timeout;
     auto settled = AwaitSettled(ctx, goal);
     if (!settled) {
       return std::unexpected(settled.error());

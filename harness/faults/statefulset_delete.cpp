@@ -21,6 +21,7 @@
 
 #include "harness/faults/fault.h"
 #include "harness/core/json_fields.h"
+#include "harness/faults/params_fault.h"
 #include "harness/faults/victims.h"
 #include "harness/faults/strip_object.h"
 #include "harness/faults/sts_wait.h"
@@ -81,7 +82,7 @@ std::string Policy(const kube::Json& sts) {
                      json::Str(sts, "/spec/persistentVolumeClaimRetentionPolicy/whenDeleted", "Retain"));
 }
 
-class StatefulSetDelete final : public Fault {
+class StatefulSetDelete final : public ParamsFault<DeleteParams, ReadParams> {
  public:
   std::string Name() const override { return "statefulset-delete"; }
   std::string Summary() const override {
@@ -89,25 +90,19 @@ class StatefulSetDelete final : public Fault {
            "follow whenDeleted";
   }
 
-  Status Validate(const drill::Step& step) const override {
-    if (auto st = RefuseTarget(step, "statefulset-delete acts on the whole StatefulSet"); !st) return st;
-    auto p = ReadParams(step);
-    if (!p) return std::unexpected(p.error());
-    return Ok();
+  Status CheckTarget(const drill::Step& step) const override {
+    return RefuseTarget(step, "statefulset-delete acts on the whole StatefulSet");
   }
 
-  Result<FaultPlan> Plan(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
+  Result<FaultPlan> PlanWith(FaultContext& ctx, const drill::Step& step, const DeleteParams& params) override {
     auto sts = ctx.api.Get(kube::StatefulSets(ctx.ns, ctx.sts.name));
     if (!sts) return std::unexpected(sts.error());
-    FaultPlan plan;
-    plan.victims.push_back("statefulset/" + ctx.sts.name);
+    FaultPlan plan = StatefulSetPlan(ctx);
     plan.actions.push_back(fmt::format("delete StatefulSet {}/{} (uid {}) with propagationPolicy {}{}; claims follow "
                                        "its {}",
                                        ctx.ns, ctx.sts.name, json::Str(*sts, "/metadata/uid"),
-                                       params->cascade == "orphan" ? "Orphan" : "Background",
-                                       params->cascade == "orphan" ? " (pods keep running)"
+                                       params.cascade == "orphan" ? "Orphan" : "Background",
+                                       params.cascade == "orphan" ? " (pods keep running)"
                                                                    : " (the garbage collector deletes its pods)",
                                        Policy(*sts)));
     plan.actions.push_back(fmt::format("recreate StatefulSet {}/{} from the object as read and wait until it is "
@@ -116,10 +111,8 @@ class StatefulSetDelete final : public Fault {
     return plan;
   }
 
-  Result<FaultResult> Inject(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) return std::unexpected(params.error());
-    const bool orphan = params->cascade == "orphan";
+  Result<FaultResult> InjectWith(FaultContext& ctx, const drill::Step& step, const DeleteParams& params) override {
+    const bool orphan = params.cascade == "orphan";
     const auto ref = kube::StatefulSets(ctx.ns, ctx.sts.name);
     auto sts = ctx.api.Get(ref);
     if (!sts) return std::unexpected(sts.error());
@@ -138,7 +131,7 @@ class StatefulSetDelete final : public Fault {
       }
     }
     ctx.log(fmt::format("victims: StatefulSet {}/{} (uid {}, {} pods, {}); cascade {}", ctx.ns, ctx.sts.name, old_uid,
-                        pod_uids.size(), Policy(*sts), params->cascade));
+                        pod_uids.size(), Policy(*sts), params.cascade));
 
     // Undo first: the original, fit to be created again.
     kube::Json original = StripServerFields(*sts);
@@ -158,20 +151,20 @@ class StatefulSetDelete final : public Fault {
     }
     ctx.log(fmt::format("deleted StatefulSet {} (uid {}) with propagationPolicy {}", ctx.sts.name, old_uid,
                         opts.propagation_policy));
-    if (auto s = WaitForDeletion(ctx.api, ctx.clock, ref, old_uid, params->timeout, ctx.stop); !s) {
+    if (auto s = WaitForDeletion(ctx.api, ctx.clock, ref, old_uid, params.timeout, ctx.stop); !s) {
       return std::unexpected(Error(s.error().code, "waiting for StatefulSet " + ctx.sts.name + " to be gone: " +
                                                        s.error().message));
     }
     if (!orphan) {
       for (const auto& [name, uid] : pod_uids) result.deleted_pod_uids.push_back(uid);
-      if (auto s = AwaitOwnedGone(ctx, kube::Pods(ctx.ns), selector, old_uid, "pods", params->timeout); !s) {
+      if (auto s = AwaitOwnedGone(ctx, kube::Pods(ctx.ns), selector, old_uid, "pods", params.timeout); !s) {
         return std::unexpected(s.error());
       }
       ctx.log(fmt::format("the garbage collector deleted its {} pods", pod_uids.size()));
       // Claims it owned (whenDeleted: Delete) go once no pod mounts them. A
       // claim held longer is reported, not waited for forever: the
       // pvc-retention assertion names what holds it.
-      if (auto s = AwaitOwnedGone(ctx, kube::Pvcs(ctx.ns), {}, old_uid, "claims", params->timeout); !s) {
+      if (auto s = AwaitOwnedGone(ctx, kube::Pvcs(ctx.ns), {}, old_uid, "claims", params.timeout); !s) {
         if (s.error().code == ErrorCode::kCancelled) return std::unexpected(s.error());
         ctx.log(s.error().message + "; recreating anyway");
         result.details.push_back(s.error().message);
@@ -197,7 +190,7 @@ class StatefulSetDelete final : public Fault {
     SettleGoal goal;
     goal.owner_uid = new_uid;
     goal.min_generation = json::Int(*created, "/metadata/generation", 1);
-    goal.timeout = params->timeout;
+    goal.timeout = params.timeout;
     auto settled = AwaitSettled(ctx, goal);
     if (!settled) return std::unexpected(settled.error());
     int replaced = 0;
@@ -211,11 +204,11 @@ class StatefulSetDelete final : public Fault {
     double secs = std::chrono::duration<double>(ctx.clock.Now() - begin).count();
     double absent = std::chrono::duration<double>(recreate_at - begin).count();
     std::string line = fmt::format("{} deleted ({}) and recreated, settled after {:.1f}s; {} of {} pods replaced",
-                                   ctx.sts.name, params->cascade, secs, replaced, pod_uids.size());
+                                   ctx.sts.name, params.cascade, secs, replaced, pod_uids.size());
     ctx.log(line);
     result.details.insert(result.details.begin(), line);
     result.victims.push_back("statefulset/" + ctx.sts.name);
-    result.properties["cascade"] = params->cascade;
+    result.properties["cascade"] = params.cascade;
     result.properties["statefulset.uid"] = old_uid + " -> " + new_uid;
     result.properties["statefulset.absent.seconds"] = fmt::format("{:.1f}", absent);
     result.properties["pods.replaced"] = std::to_string(replaced);

@@ -145,8 +145,7 @@ class StsVolumeExpansion final : public Fault {
     if (!r) {
       return std::unexpected(r.error());
     }
-    FaultPlan plan;
-    plan.victims.push_back("statefulset/" + ctx.sts.name);
+    FaultPlan plan = StatefulSetPlan(ctx);
     for (const auto& c : r->grow) {
       plan.victims.push_back(c.name);
       plan.actions.push_back(fmt::format("resize claim {}/{} from {} to {}", ctx.ns, c.name,

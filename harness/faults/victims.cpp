@@ -24,9 +24,24 @@ std::string VictimNames(const std::vector<PodVictim>& victims) {
   return s;
 }
 
+FaultPlan StatefulSetPlan(const FaultContext& ctx) {
+  FaultPlan plan;
+  plan.victims.push_back("statefulset/" + ctx.sts.name);
+  return plan;
+}
+
 Status RefuseTarget(const drill::Step& step, const std::string& what) {
   if (step.target.kind == drill::VictimSelector::Kind::kNone) return Ok();
   return MakeError(ErrorCode::kInvalidArgument, step.target.location.ToString() + ": " + what + "; remove target");
+}
+
+Status RequirePodTarget(const drill::Step& step, const std::string& fault) {
+  if (step.target.kind != drill::VictimSelector::Kind::kNone && step.target.kind != drill::VictimSelector::Kind::kNodes) {
+    return Ok();
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   step.location.ToString() + ": " + fault +
+                       " needs target.ordinals, target.selector, target.random or target.all");
 }
 
 Result<std::vector<PodVictim>> ResolvePodVictims(FaultContext& ctx, const drill::VictimSelector& target) {

@@ -24,8 +24,17 @@ Result<std::vector<PodVictim>> ResolvePodVictims(FaultContext& ctx, const drill:
 
 std::string VictimNames(const std::vector<PodVictim>& victims);
 
+// The plan of a fault that acts on the whole target StatefulSet: its one
+// victim so far is "statefulset/<name>", and it has no actions yet.
+FaultPlan StatefulSetPlan(const FaultContext& ctx);
+
 // For faults that act on the whole target: Ok without a step target, else
 // "<file:line:col>: <what>; remove target".
 Status RefuseTarget(const drill::Step& step, const std::string& what);
+
+// For faults that act on pods: Ok when the step names pods (ordinals,
+// selector, random or all), else "<file:line:col>: <fault> needs
+// target.ordinals, target.selector, target.random or target.all".
+Status RequirePodTarget(const drill::Step& step, const std::string& fault);
 
 }  // namespace kdrill::faults

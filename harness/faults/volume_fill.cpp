@@ -18,6 +18,7 @@
 #include "harness/faults/claim_victims.h"
 #include "harness/faults/df.h"
 #include "harness/faults/fault.h"
+#include "harness/faults/params_fault.h"
 #include "harness/faults/victims.h"
 
 namespace kdrill::faults {
@@ -119,23 +120,20 @@ struct Target {
   std::string path;
 };
 
-class VolumeFill final : public Fault {
+class VolumeFill final : public ParamsFault<FillParams, ReadParams> {
  public:
   std::string Name() const override { return "volume-fill"; }
   std::string Summary() const override {
     return "fill the volume of chosen pods to a percentage or to ENOSPC with one kdrill file (removed by the undo)";
   }
 
+  Status CheckTarget(const drill::Step& step) const override {
+    if (auto st = RequirePodTarget(step, "volume-fill"); !st) return st;
+    return Ok();
+  }
+
   Status Validate(const drill::Step& step) const override {
-    if (step.target.kind == drill::VictimSelector::Kind::kNone ||
-        step.target.kind == drill::VictimSelector::Kind::kNodes) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       step.location.ToString() +
-                           ": volume-fill needs target.ordinals, target.selector, target.random or target.all");
-    }
-    if (auto p = ReadParams(step); !p) {
-      return std::unexpected(p.error());
-    }
+    if (auto st = ParamsFault::Validate(step); !st) return st;
     if (auto v = step.params.GetString("volume", ""); !v) {
       return std::unexpected(v.error());
     }
@@ -168,12 +166,8 @@ class VolumeFill final : public Fault {
     return out;
   }
 
-  Result<FaultPlan> Plan(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) {
-      return std::unexpected(params.error());
-    }
-    auto targets = Resolve(ctx, step, *params);
+  Result<FaultPlan> PlanWith(FaultContext& ctx, const drill::Step& step, const FillParams& params) override {
+    auto targets = Resolve(ctx, step, params);
     if (!targets) {
       return std::unexpected(targets.error());
     }
@@ -182,18 +176,14 @@ class VolumeFill final : public Fault {
       plan.victims.push_back(t.pod.name);
       plan.actions.push_back(fmt::format("fill claim {} in pod {}/{} (container {}) {} by writing {}", t.claim,
                                          ctx.ns, t.pod.name, t.mount.container,
-                                         params->percent ? fmt::format("to {}%", *params->percent) : "until ENOSPC",
+                                         params.percent ? fmt::format("to {}%", *params.percent) : "until ENOSPC",
                                          t.path));
     }
     return plan;
   }
 
-  Result<FaultResult> Inject(FaultContext& ctx, const drill::Step& step) override {
-    auto params = ReadParams(step);
-    if (!params) {
-      return std::unexpected(params.error());
-    }
-    auto targets = Resolve(ctx, step, *params);
+  Result<FaultResult> InjectWith(FaultContext& ctx, const drill::Step& step, const FillParams& params) override {
+    auto targets = Resolve(ctx, step, params);
     if (!targets) {
       return std::unexpected(targets.error());
     }
@@ -202,14 +192,14 @@ class VolumeFill final : public Fault {
       names.push_back(t.pod.name + ":" + t.path);
     }
     ctx.log(fmt::format("victims: {} ({})", fmt::join(names, ", "),
-                        params->percent ? fmt::format("fill to {}%", *params->percent) : "fill until ENOSPC"));
+                        params.percent ? fmt::format("fill to {}%", *params.percent) : "fill until ENOSPC"));
     FaultResult result;
     int64_t total_bytes = 0;
     for (const auto& t : *targets) {
       if (ctx.stop.stop_requested()) {
         return MakeError(ErrorCode::kCancelled, "interrupted before filling " + t.pod.name);
       }
-      auto filled = FillOne(ctx, step, *params, t, result);
+      auto filled = FillOne(ctx, step, params, t, result);
       if (!filled) {
         return std::unexpected(filled.error());
       }
@@ -218,7 +208,7 @@ class VolumeFill final : public Fault {
     }
     result.properties["victims"] = fmt::format("{}", fmt::join(result.victims, ","));
     result.properties["bytes.written"] = std::to_string(total_bytes);
-    result.properties["mode"] = params->percent ? fmt::format("percent {}", *params->percent) : "untilFull";
+    result.properties["mode"] = params.percent ? fmt::format("percent {}", *params.percent) : "untilFull";
     return result;
   }
 

@@ -10,6 +10,21 @@ namespace kdrill {
 namespace {
 using json::Str;
 std::string IntStr(const nlohmann::json& j, const char* ptr) { return std::to_string(json::Int(j, ptr, 0)); }
+
+// A marker event (a fault, a wait, a note, an undo) at `at` and `wall`: its
+// details go in the object, ns and uid stay empty.
+TimelineEvent Marker(MonoTime at, WallTime wall, const std::string& kind, const std::string& type,
+                     const std::string& name, const std::string& summary, nlohmann::json details) {
+  TimelineEvent ev;
+  ev.at = at;
+  ev.wall = wall;
+  ev.kind = kind;
+  ev.type = type;
+  ev.name = name;
+  ev.summary = summary;
+  ev.object = std::move(details);
+  return ev;
+}
 }  // namespace
 
 std::string SummarizeObject(const std::string& kind, const nlohmann::json& obj) {
@@ -73,14 +88,8 @@ void Timeline::RecordObject(const std::string& kind, const std::string& type, co
 
 void Timeline::Mark(const std::string& kind, const std::string& type, const std::string& name,
                     const std::string& summary, nlohmann::json details) {
-  TimelineEvent ev;
-  ev.at = clock_.Now();
-  ev.wall = clock_.WallNow();
-  ev.kind = kind;
-  ev.type = type;
-  ev.name = name;
-  ev.summary = summary;
-  ev.object = std::move(details);
+  const MonoTime at = clock_.Now();
+  TimelineEvent ev = Marker(at, clock_.WallNow(), kind, type, name, summary, std::move(details));
   {
     std::lock_guard lock(mu_);
     events_.push_back(std::move(ev));
@@ -90,14 +99,8 @@ void Timeline::Mark(const std::string& kind, const std::string& type, const std:
 
 void Timeline::MarkAt(WallTime when, const std::string& kind, const std::string& type, const std::string& name,
                       const std::string& summary, nlohmann::json details) {
-  TimelineEvent ev;
-  ev.wall = when;
-  ev.at = start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(when - start_wall_);
-  ev.kind = kind;
-  ev.type = type;
-  ev.name = name;
-  ev.summary = summary;
-  ev.object = std::move(details);
+  const MonoTime at = start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(when - start_wall_);
+  TimelineEvent ev = Marker(at, when, kind, type, name, summary, std::move(details));
   {
     std::lock_guard lock(mu_);
     auto pos = std::upper_bound(events_.begin(), events_.end(), ev.at,
