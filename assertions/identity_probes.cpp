@@ -1,4 +1,5 @@
 #include "assertions/identity_probes.h"
+#include "harness/core/json_fields.h"
 
 #include "harness/diagnose/fields.h"
 
@@ -158,9 +159,9 @@ std::vector<std::string> EndpointSliceAddresses(const nlohmann::json& slices, co
   std::vector<std::string> out;
   if (!slices.is_object() || !slices.contains("items") || !slices["items"].is_array()) return out;
   for (const auto& slice : slices["items"]) {
-    for (const auto& ep : slice.value("endpoints", nlohmann::json::array())) {
-      if (!ep.is_object() || ep.value("hostname", "") != pod) continue;
-      for (const auto& a : ep.value("addresses", nlohmann::json::array())) {
+    for (const auto& ep : json::Arr(slice, "/endpoints")) {
+      if (!ep.is_object() || json::Str(ep, "/hostname") != pod) continue;
+      for (const auto& a : json::Arr(ep, "/addresses")) {
         if (a.is_string()) AddUnique(out, a.get<std::string>());
       }
     }

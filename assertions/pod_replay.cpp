@@ -119,10 +119,10 @@ std::vector<FaultWindow> FaultWindows(const Timeline& timeline) {
       out.push_back(std::move(w));
     } else if (ev.type == "done" && !out.empty() && out.back().step == ev.name) {
       auto& w = out.back();
-      for (const auto& v : ev.object.value("victims", Json::array())) {
+      for (const auto& v : json::Arr(ev.object, "/victims")) {
         if (v.is_string()) w.victims.push_back(v.get<std::string>());
       }
-      for (const auto& u : ev.object.value("deletedPodUids", Json::array())) {
+      for (const auto& u : json::Arr(ev.object, "/deletedPodUids")) {
         if (u.is_string()) w.deleted_pod_uids.push_back(u.get<std::string>());
       }
     }

@@ -170,8 +170,8 @@ class ProbeRun {
         return;
       }
       for (const auto& c : json::Arr(*pod, "/spec/containers")) {
-        for (const auto& p : c.value("ports", kube::Json::array())) {
-          if (p.value("name", "") == h.port && p.contains("containerPort") && p["containerPort"].is_number_integer()) {
+        for (const auto& p : json::Arr(c, "/ports")) {
+          if (json::Str(p, "/name") == h.port && p.contains("containerPort") && p["containerPort"].is_number_integer()) {
             port = std::to_string(p["containerPort"].get<int64_t>());
           }
         }

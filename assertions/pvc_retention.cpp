@@ -140,7 +140,7 @@ std::string Holders(const ObjectStore& store, const std::string& ns, const std::
   } else {
     std::vector<std::string> owners;
     for (const auto& o : json::Arr(claim, "/metadata/ownerReferences")) {
-      owners.push_back(fmt::format("{} {}", o.value("kind", "?"), o.value("name", "?")));
+      owners.push_back(fmt::format("{} {}", json::Str(o, "/kind", "?"), json::Str(o, "/name", "?")));
     }
     parts.push_back(owners.empty()
                         ? std::string("it is not being deleted and has no ownerReferences (nothing marked it for "

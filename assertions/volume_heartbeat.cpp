@@ -88,7 +88,7 @@ bool ContainerRunning(const Json& pod, const std::string& container) {
   Json::json_pointer p("/status/containerStatuses");
   if (!pod.contains(p) || !pod.at(p).is_array()) return false;
   for (const auto& c : pod.at(p)) {
-    if (!c.is_object() || c.value("name", std::string()) != container) continue;
+    if (!c.is_object() || json::Str(c, "/name") != container) continue;
     Json::json_pointer running("/state/running");
     return c.contains(running) && c.at(running).is_object();
   }

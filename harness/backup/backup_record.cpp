@@ -1,4 +1,5 @@
 #include "harness/backup/backup_record.h"
+#include "harness/core/json_fields.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -87,51 +88,51 @@ Json ToJson(const BackupRecord& r) {
 
 Result<BackupRecord> FromJson(const Json& j, const std::string& where) {
   try {
-    if (!j.is_object() || j.value("kind", "") != "BackupManifest") {
+    if (!j.is_object() || json::Str(j, "/kind") != "BackupManifest") {
       return MakeError(ErrorCode::kInvalidArgument, where + ": not a kdrill backup manifest (kind BackupManifest)");
     }
     BackupRecord r;
-    r.format = j.value("format", 0);
+    r.format = json::Int(j, "/format");
     if (r.format != kManifestFormat) {
       return MakeError(ErrorCode::kInvalidArgument,
                        fmt::format("{}: manifest format {} is not supported (this kdrill reads format {})", where,
                                    r.format, kManifestFormat));
     }
-    r.name = j.value("name", "");
-    r.provider = j.value("provider", "");
-    r.run_id = j.value("run", "");
-    r.drill = j.value("drill", "");
-    r.cluster = j.value("cluster", "");
-    r.ns = j.value("namespace", "");
-    r.statefulset = j.value("statefulSet", "");
-    r.replicas = j.value("replicas", 0);
-    r.ordinal_start = j.value("ordinalStart", 0);
-    r.dir = j.value("dir", "");
-    r.started_at = j.value("startedAt", "");
-    r.finished_at = j.value("finishedAt", "");
+    r.name = json::Str(j, "/name");
+    r.provider = json::Str(j, "/provider");
+    r.run_id = json::Str(j, "/run");
+    r.drill = json::Str(j, "/drill");
+    r.cluster = json::Str(j, "/cluster");
+    r.ns = json::Str(j, "/namespace");
+    r.statefulset = json::Str(j, "/statefulSet");
+    r.replicas = json::Int(j, "/replicas");
+    r.ordinal_start = json::Int(j, "/ordinalStart");
+    r.dir = json::Str(j, "/dir");
+    r.started_at = json::Str(j, "/startedAt");
+    r.finished_at = json::Str(j, "/finishedAt");
     r.seconds = j.value("seconds", 0.0);
-    r.objects = j.value("objects", Json::array());
+    r.objects = json::Arr(j, "/objects");
     r.secrets_not_kept = j.value("secretsNotKept", std::vector<std::string>{});
-    r.provider_data = j.value("providerData", Json::object());
-    for (const auto& v : j.value("volumes", Json::array())) {
+    r.provider_data = json::Obj(j, "/providerData");
+    for (const auto& v : json::Arr(j, "/volumes")) {
       VolumeBackup b;
-      b.ordinal = v.value("ordinal", 0);
-      b.claim = v.value("claim", "");
-      b.claim_template = v.value("claimTemplate", "");
-      b.pod = v.value("pod", "");
-      b.container = v.value("container", "");
-      b.mount_path = v.value("mountPath", "");
-      b.sub_path = v.value("subPath", "");
-      b.claim_object = v.value("claimObject", Json::object());
-      b.bytes = v.value("bytes", int64_t{0});
-      b.data_bytes = v.value("dataBytes", int64_t{0});
+      b.ordinal = json::Int(v, "/ordinal");
+      b.claim = json::Str(v, "/claim");
+      b.claim_template = json::Str(v, "/claimTemplate");
+      b.pod = json::Str(v, "/pod");
+      b.container = json::Str(v, "/container");
+      b.mount_path = json::Str(v, "/mountPath");
+      b.sub_path = json::Str(v, "/subPath");
+      b.claim_object = json::Obj(v, "/claimObject");
+      b.bytes = json::Int(v, "/bytes");
+      b.data_bytes = json::Int(v, "/dataBytes");
       b.seconds = v.value("seconds", 0.0);
-      b.location = v.value("location", "");
+      b.location = json::Str(v, "/location");
       b.archive_sha256 = v.value("archiveSha256", "");
-      b.provider = v.value("provider", Json::object());
-      const Json files = v.value("files", Json::object());
+      b.provider = json::Obj(v, "/provider");
+      const Json files = json::Obj(v, "/files");
       for (const auto& [path, sum] : files.items()) {
-        b.files[path] = {sum.value("size", int64_t{-1}), sum.value("sha256", "")};
+        b.files[path] = {json::Int(sum, "/size", -1), sum.value("sha256", "")};
       }
       if (b.claim.empty()) {
         return MakeError(ErrorCode::kInvalidArgument, where + ": a volume entry has no claim name");

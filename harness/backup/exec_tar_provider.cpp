@@ -64,8 +64,8 @@ std::string PodStateText(const kube::Json* p) {
     }
   }
   for (const auto& c : json::Arr(*p, "/status/conditions")) {
-    if (c.value("type", "") == "PodScheduled" && c.value("status", "") == "False") {
-      return phase + ": unschedulable: " + c.value("message", "");
+    if (json::Str(c, "/type") == "PodScheduled" && json::Str(c, "/status") == "False") {
+      return phase + ": unschedulable: " + json::Str(c, "/message");
     }
   }
   return phase;
@@ -234,10 +234,10 @@ class ExecTarProvider final : public BackupProvider {
   Result<kube::Json> HelperPod(const kube::Json& sts, const VolumeBackup& v) {
     const kube::Json tmpl = json::Obj(sts, "/spec/template/spec");
     kube::Json c0 = json::At(tmpl, "/containers/0");
-    for (const auto& c : tmpl.value("containers", kube::Json::array())) {
-      if (c.value("name", "") == v.container) c0 = c;
+    for (const auto& c : json::Arr(tmpl, "/containers")) {
+      if (json::Str(c, "/name") == v.container) c0 = c;
     }
-    if (c0.is_null() || c0.value("image", "").empty()) {
+    if (c0.is_null() || json::Str(c0, "/image").empty()) {
       return MakeError(ErrorCode::kFailedPrecondition,
                        fmt::format("StatefulSet {} has no container image to run the restore helper for claim {}",
                                    json::Str(sts, "/metadata/name"), v.claim));
@@ -245,7 +245,7 @@ class ExecTarProvider final : public BackupProvider {
     kube::Json mount = {{"name", "data"}, {"mountPath", kHelperMount}};
     if (!v.sub_path.empty()) mount["subPath"] = v.sub_path;
     kube::Json helper = {{"name", "restore"},
-                         {"image", c0.value("image", "")},
+                         {"image", json::Str(c0, "/image")},
                          {"command", {"sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1 & wait $!; done"}},
                          {"volumeMounts", {mount}}};
     if (c0.contains("imagePullPolicy")) helper["imagePullPolicy"] = c0["imagePullPolicy"];

@@ -66,8 +66,8 @@ Status CreateRestoreClaim(ProviderContext& ctx, const kube::Json& claim) {
   ctx.log(fmt::format("created claim {} ({}{})", name,
                       json::Str(claim, "/spec/resources/requests/storage", "?"),
                       claim.contains("/spec/dataSource"_json_pointer)
-                          ? ", from " + claim["spec"]["dataSource"].value("kind", "") + " " +
-                                claim["spec"]["dataSource"].value("name", "")
+                          ? ", from " + json::Str(claim["spec"]["dataSource"], "/kind") + " " +
+                                json::Str(claim["spec"]["dataSource"], "/name")
                           : std::string(", empty")));
   return Ok();
 }

@@ -148,16 +148,16 @@ class VeleroProvider final : public BackupProvider {
                                    vp->ns, name, state.summary, name, name));
     }
     double secs = std::chrono::duration<double>(ctx.clock.Now() - begin).count();
-    const auto status = final->value("status", kube::Json::object());
+    const auto status = json::Obj(*final, "/status");
     record.provider_data = {{"veleroNamespace", vp->ns},
                             {"backup", name},
                             {"storageLocation", *location},
                             {"fsBackup", vp->fs_backup},
                             {"phase", state.phase},
                             {"summary", state.summary},
-                            {"startTimestamp", status.value("startTimestamp", "")},
-                            {"completionTimestamp", status.value("completionTimestamp", "")},
-                            {"expiration", status.value("expiration", "")},
+                            {"startTimestamp", json::Str(status, "/startTimestamp")},
+                            {"completionTimestamp", json::Str(status, "/completionTimestamp")},
+                            {"expiration", json::Str(status, "/expiration")},
                             {"itemsBackedUp", json::Int(status, "/progress/itemsBackedUp")},
                             {"sizeNote", "Velero reports no backup size through its API"}};
     for (auto& v : record.volumes) {
@@ -171,7 +171,7 @@ class VeleroProvider final : public BackupProvider {
   }
 
   Status CanRestore(const BackupRecord& record, RestoreMode mode) const override {
-    if (mode == RestoreMode::kClaims && record.provider_data.value("fsBackup", false)) {
+    if (mode == RestoreMode::kClaims && json::Bool(record.provider_data, "/fsBackup")) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "a Velero file-system backup (fsBackup) restores its data through the pods Velero recreates: "
                        "use destroy mode namespace with it");
@@ -183,8 +183,8 @@ class VeleroProvider final : public BackupProvider {
 
   Status Restore(ProviderContext& ctx, const BackupRecord& record, RestoreMode mode, RestoreRecord& out) override {
     if (auto st = CanRestore(record, mode); !st) return st;
-    std::string vns = record.provider_data.value("veleroNamespace", "velero");
-    std::string backup = record.provider_data.value("backup", "");
+    std::string vns = json::Str(record.provider_data, "/veleroNamespace", "velero");
+    std::string backup = json::Str(record.provider_data, "/backup");
     if (backup.empty()) {
       return MakeError(ErrorCode::kInvalidArgument, "the backup record names no Velero Backup (providerData.backup)");
     }
@@ -232,8 +232,8 @@ class VeleroProvider final : public BackupProvider {
   }
 
   std::vector<std::string> HandRestore(const BackupRecord& r) const override {
-    std::string vns = r.provider_data.value("veleroNamespace", "velero");
-    std::string backup = r.provider_data.value("backup", "?");
+    std::string vns = json::Str(r.provider_data, "/veleroNamespace", "velero");
+    std::string backup = json::Str(r.provider_data, "/backup", "?");
     return {fmt::format("# Restore the Velero Backup {}/{} by hand:", vns, backup),
             fmt::format("velero restore create --namespace {} --from-backup {} --include-namespaces {} --wait", vns,
                         backup, r.ns),

@@ -141,7 +141,7 @@ class VolumeSnapshotProvider final : public BackupProvider {
                           v.files.size(), v.pod));
     }
     for (auto& v : record.volumes) {
-      std::string name = v.provider.value("snapshot", "");
+      std::string name = json::Str(v.provider, "/snapshot");
       AwaitOptions opts;
       opts.timeout = ctx.timeout;
       kube::Json last;
@@ -195,7 +195,7 @@ class VolumeSnapshotProvider final : public BackupProvider {
     if (auto st = CanRestore(record, mode); !st) return st;
     std::vector<kube::Json> claims;
     for (const auto& v : record.volumes) {
-      std::string name = v.provider.value("snapshot", "");
+      std::string name = json::Str(v.provider, "/snapshot");
       auto snap = ctx.api.Get(Snapshots(ctx.ns, name));
       if (!snap) {
         return std::unexpected(Error(snap.error().code,
@@ -229,15 +229,15 @@ class VolumeSnapshotProvider final : public BackupProvider {
       out.push_back(fmt::format(
           "kubectl -n {} apply -f - <<'EOF'\n{}\nEOF", r.ns,
           ClaimToRestore(v, r.ns,
-                         {{"apiGroup", kGroup}, {"kind", "VolumeSnapshot"}, {"name", v.provider.value("snapshot", "")}},
-                         cluster::ParseQuantity(v.provider.value("restoreSize", "0")).value_or(0))
+                         {{"apiGroup", kGroup}, {"kind", "VolumeSnapshot"}, {"name", json::Str(v.provider, "/snapshot")}},
+                         cluster::ParseQuantity(json::Str(v.provider, "/restoreSize", "0")).value_or(0))
               .dump(2)));
     }
     out.push_back(fmt::format("kubectl -n {} scale statefulset/{} --replicas={}", r.ns, r.statefulset, r.replicas));
     out.push_back("# If the namespace was deleted, the VolumeSnapshotContents were set to deletionPolicy Retain:");
     for (const auto& v : r.volumes) {
-      out.push_back(fmt::format("#   content {} (snapshot handle {}, driver {})", v.provider.value("content", "?"),
-                                v.provider.value("snapshotHandle", "?"), v.provider.value("driver", "?")));
+      out.push_back(fmt::format("#   content {} (snapshot handle {}, driver {})", json::Str(v.provider, "/content", "?"),
+                                json::Str(v.provider, "/snapshotHandle", "?"), json::Str(v.provider, "/driver", "?")));
     }
     out.push_back("# bind each to a new VolumeSnapshot (spec.source.volumeSnapshotContentName) and use that as dataSource.");
     return out;
@@ -248,12 +248,12 @@ class VolumeSnapshotProvider final : public BackupProvider {
       (void)ctx.journal->MarkDone(id, "kept: the restore failed, the snapshot is the backup");
     }
     for (const auto& v : record.volumes) {
-      std::string content = v.provider.value("content", "");
+      std::string content = json::Str(v.provider, "/content");
       if (content.empty()) continue;
       auto p = ctx.api.Patch(Contents(content), kube::PatchType::kMerge,
                              R"({"spec":{"deletionPolicy":"Retain"}})");
       ctx.log(p ? fmt::format("kept VolumeSnapshot {} of claim {}: content {} set to deletionPolicy Retain",
-                              v.provider.value("snapshot", ""), v.claim, content)
+                              json::Str(v.provider, "/snapshot"), v.claim, content)
                 : fmt::format("could not set content {} to Retain: {}", content, p.error().message));
     }
   }

@@ -6,11 +6,11 @@ namespace kdrill::cluster {
 Result<MountPoint> FindMount(const kube::Json& pod, const std::string& volume, const std::string& container) {
   const auto containers = json::Arr(pod, "/spec/containers");
   for (const auto& c : containers) {
-    std::string name = c.value("name", "");
+    std::string name = json::Str(c, "/name");
     if (!container.empty() && name != container) continue;
-    for (const auto& m : c.value("volumeMounts", kube::Json::array())) {
-      if (m.value("name", "") == volume) {
-        return MountPoint{name, m.value("mountPath", ""), m.value("subPath", "")};
+    for (const auto& m : json::Arr(c, "/volumeMounts")) {
+      if (json::Str(m, "/name") == volume) {
+        return MountPoint{name, json::Str(m, "/mountPath"), json::Str(m, "/subPath")};
       }
     }
   }

@@ -53,7 +53,7 @@ std::string ClaimName(const std::string& tmpl, const std::string& sts, int ordin
 
 bool PodReady(const Json& pod) {
   for (const auto& c : At(pod, "/status/conditions")) {
-    if (c.value("type", "") == "Ready") return c.value("status", "") == "True";
+    if (json::Str(c, "/type") == "Ready") return json::Str(c, "/status") == "True";
   }
   return false;
 }
@@ -62,7 +62,7 @@ bool PodTerminating(const Json& pod) { return !At(pod, "/metadata/deletionTimest
 
 bool OwnedBy(const Json& obj, const std::string& kind, const std::string& name) {
   for (const auto& o : At(obj, "/metadata/ownerReferences")) {
-    if (o.value("kind", "") == kind && o.value("name", "") == name) return true;
+    if (json::Str(o, "/kind") == kind && json::Str(o, "/name") == name) return true;
   }
   return false;
 }

@@ -86,26 +86,26 @@ kube::Json CollectNamespaceObjects(FaultContext& ctx, const kube::Json& sts, std
   // ConfigMaps and Secrets the pod template names.
   std::set<std::string> cms, secs;
   const auto tmpl = json::Obj(sts, "/spec/template/spec");
-  for (const auto& v : tmpl.value("volumes", kube::Json::array())) {
-    if (v.contains("configMap")) cms.insert(v["configMap"].value("name", ""));
-    if (v.contains("secret")) secs.insert(v["secret"].value("secretName", ""));
+  for (const auto& v : json::Arr(tmpl, "/volumes")) {
+    if (v.contains("configMap")) cms.insert(json::Str(v["configMap"], "/name"));
+    if (v.contains("secret")) secs.insert(json::Str(v["secret"], "/secretName"));
     for (const auto& src : json::Arr(v, "/projected/sources")) {
-      if (src.contains("configMap")) cms.insert(src["configMap"].value("name", ""));
-      if (src.contains("secret")) secs.insert(src["secret"].value("name", ""));
+      if (src.contains("configMap")) cms.insert(json::Str(src["configMap"], "/name"));
+      if (src.contains("secret")) secs.insert(json::Str(src["secret"], "/name"));
     }
   }
   for (const char* list : {"containers", "initContainers"}) {
     for (const auto& c : tmpl.value(list, kube::Json::array())) {
-      for (const auto& e : c.value("envFrom", kube::Json::array())) {
-        if (e.contains("configMapRef")) cms.insert(e["configMapRef"].value("name", ""));
-        if (e.contains("secretRef")) secs.insert(e["secretRef"].value("name", ""));
+      for (const auto& e : json::Arr(c, "/envFrom")) {
+        if (e.contains("configMapRef")) cms.insert(json::Str(e["configMapRef"], "/name"));
+        if (e.contains("secretRef")) secs.insert(json::Str(e["secretRef"], "/name"));
       }
-      for (const auto& e : c.value("env", kube::Json::array())) {
+      for (const auto& e : json::Arr(c, "/env")) {
         if (e.contains("/valueFrom/configMapKeyRef"_json_pointer)) {
-          cms.insert(e["valueFrom"]["configMapKeyRef"].value("name", ""));
+          cms.insert(json::Str(e["valueFrom"]["configMapKeyRef"], "/name"));
         }
         if (e.contains("/valueFrom/secretKeyRef"_json_pointer)) {
-          secs.insert(e["valueFrom"]["secretKeyRef"].value("name", ""));
+          secs.insert(json::Str(e["valueFrom"]["secretKeyRef"], "/name"));
         }
       }
     }

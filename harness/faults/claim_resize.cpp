@@ -104,7 +104,7 @@ Status CheckExpandable(kube::KubeApi& api, const std::string& ns, const ClaimSiz
     return std::unexpected(Error(sc.error().code, where + "reading StorageClass " + claim.storage_class + " of claim " +
                                                       claim.name + ": " + sc.error().message));
   }
-  if (!sc->value("allowVolumeExpansion", false)) {
+  if (!json::Bool(*sc, "/allowVolumeExpansion")) {
     return MakeError(ErrorCode::kFailedPrecondition,
                      where + "refusing to resize claim " + ns + "/" + claim.name + ": its StorageClass " +
                          claim.storage_class +
@@ -128,10 +128,10 @@ Status RequestStorage(kube::KubeApi& api, const std::string& ns, const std::stri
 std::string DescribeConditions(const kube::Json& pvc) {
   std::vector<std::string> out;
   for (const auto& c : json::Arr(pvc, "/status/conditions")) {
-    std::string line = c.value("type", "") + "=" + c.value("status", "");
-    std::string msg = c.value("message", "");
-    if (!c.value("reason", "").empty()) {
-      line += " reason " + c.value("reason", "");
+    std::string line = json::Str(c, "/type") + "=" + json::Str(c, "/status");
+    std::string msg = json::Str(c, "/message");
+    if (!json::Str(c, "/reason").empty()) {
+      line += " reason " + json::Str(c, "/reason");
     }
     if (!msg.empty()) {
       line += " (" + msg + ")";
@@ -151,7 +151,7 @@ std::vector<std::string> ClaimEvents(kube::KubeApi& api, const std::string& ns, 
     return out;
   }
   for (const auto& e : (*list)["items"]) {
-    out.push_back(fmt::format("{} {}: {}", e.value("type", ""), e.value("reason", ""), e.value("message", "")));
+    out.push_back(fmt::format("{} {}: {}", json::Str(e, "/type"), json::Str(e, "/reason"), json::Str(e, "/message")));
   }
   return out;
 }

@@ -73,7 +73,7 @@ Result<std::vector<Victim>> Choose(FaultContext& ctx, const drill::Step& step, c
   for (const auto& p : *pods) {
     std::vector<std::string> names;
     for (const auto& c : json::Arr(p.object, "/spec/containers")) {
-      names.push_back(c.value("name", ""));
+      names.push_back(json::Str(c, "/name"));
     }
     std::string container = params.container.empty() ? (names.empty() ? "" : names[0]) : params.container;
     if (std::find(names.begin(), names.end(), container) == names.end()) {

@@ -237,7 +237,7 @@ class Destroy final : public ParamsFault<DestroyParams, ReadParams> {
     // Replayed newest first: the namespace (journaled last) comes back first.
     for (auto it = latest->objects.rbegin(); it != latest->objects.rend(); ++it) {
       kube::Json obj = *it;
-      std::string kind = obj.value("kind", "");
+      std::string kind = json::Str(obj, "/kind");
       std::string name = json::Str(obj, "/metadata/name");
       kube::ResourceRef ref;
       if (kind == "Namespace") {

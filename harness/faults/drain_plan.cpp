@@ -16,15 +16,15 @@ namespace {
 std::string OwnerOf(const kube::Json& pod) {
   const auto refs = json::Arr(pod, "/metadata/ownerReferences");
   for (const auto& r : refs) {
-    if (r.value("controller", false)) return r.value("kind", "") + " " + r.value("name", "");
+    if (json::Bool(r, "/controller")) return json::Str(r, "/kind") + " " + json::Str(r, "/name");
   }
-  if (!refs.empty()) return refs[0].value("kind", "") + " " + refs[0].value("name", "");
+  if (!refs.empty()) return json::Str(refs[0], "/kind") + " " + json::Str(refs[0], "/name");
   return "";
 }
 
 bool OwnedByDaemonSet(const kube::Json& pod) {
   for (const auto& r : json::Arr(pod, "/metadata/ownerReferences")) {
-    if (r.value("kind", "") == "DaemonSet") return true;
+    if (json::Str(r, "/kind") == "DaemonSet") return true;
   }
   return false;
 }
@@ -60,7 +60,7 @@ Result<NodeDrainPlan> PlanNodeDrain(FaultContext& ctx, const NodeVictim& node) {
   std::vector<DrainPod> others;
   for (const auto& p : (*pods)["items"]) {
     const auto& meta = p["metadata"];
-    DrainPod d{meta.value("namespace", ""), meta.value("name", ""), meta.value("uid", ""), OwnerOf(p), false};
+    DrainPod d{json::Str(meta, "/namespace"), json::Str(meta, "/name"), json::Str(meta, "/uid"), OwnerOf(p), false};
     std::string id = d.ns + "/" + d.name;
     if (json::Str(p, "/spec/nodeName") != node.name) continue;  // defensive
     if (MirrorPod(p)) {

@@ -23,7 +23,7 @@ std::string LiveNodeNames(FaultContext& ctx) {
   }
   std::vector<std::string> names;
   for (const auto& n : (*nodes)["items"]) {
-    names.push_back(n["metadata"].value("name", ""));
+    names.push_back(json::Str(n["metadata"], "/name"));
   }
   return names.empty() ? "(none)" : fmt::format("{}", fmt::join(names, ", "));
 }

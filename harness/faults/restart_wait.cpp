@@ -12,7 +12,7 @@ namespace {
 const kube::Json* StatusOf(const kube::Json& pod, const std::string& container) {
   if (!pod.contains("status") || !pod["status"].contains("containerStatuses")) return nullptr;
   for (const auto& cs : pod["status"]["containerStatuses"]) {
-    if (cs.value("name", "") == container) return &cs;
+    if (json::Str(cs, "/name") == container) return &cs;
   }
   return nullptr;
 }
@@ -22,7 +22,7 @@ const kube::Json* StatusOf(const kube::Json& pod, const std::string& container) 
 std::optional<int> RestartCountOf(const kube::Json& pod, const std::string& container) {
   const auto* cs = StatusOf(pod, container);
   if (!cs || !cs->contains("restartCount")) return std::nullopt;
-  return cs->value("restartCount", 0);
+  return json::Int(*cs, "/restartCount");
 }
 
 std::string ContainerStateOf(const kube::Json& pod, const std::string& container) {
@@ -30,10 +30,10 @@ std::string ContainerStateOf(const kube::Json& pod, const std::string& container
   if (!cs || !cs->contains("state")) return "unknown";
   const auto& st = (*cs)["state"];
   if (st.contains("running")) return "running";
-  if (st.contains("waiting")) return fmt::format("waiting ({})", st["waiting"].value("reason", "?"));
+  if (st.contains("waiting")) return fmt::format("waiting ({})", json::Str(st["waiting"], "/reason", "?"));
   if (st.contains("terminated")) {
-    return fmt::format("terminated ({}, exit {})", st["terminated"].value("reason", "?"),
-                       st["terminated"].value("exitCode", -1));
+    return fmt::format("terminated ({}, exit {})", json::Str(st["terminated"], "/reason", "?"),
+                       json::Int(st["terminated"], "/exitCode", -1));
   }
   return "unknown";
 }

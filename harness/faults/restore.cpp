@@ -69,7 +69,7 @@ std::string ClaimStates(FaultContext& ctx, const backup::BackupRecord& record) {
 }
 
 kube::ResourceRef RefFor(const kube::Json& obj, const std::string& ns) {
-  std::string kind = obj.value("kind", "");
+  std::string kind = json::Str(obj, "/kind");
   std::string name = json::Str(obj, "/metadata/name");
   if (kind == "Namespace") return kube::Namespaces();
   if (kind == "StatefulSet") return kube::StatefulSets(ns);
@@ -227,12 +227,12 @@ class Restore final : public ParamsFault<RestoreParams, ReadParams> {
                        "the backup in " + record.dir + " recorded no objects to recreate the namespace from");
     }
     bool has_ns = false;
-    for (const auto& o : record.objects) has_ns = has_ns || o.value("kind", "") == "Namespace";
+    for (const auto& o : record.objects) has_ns = has_ns || json::Str(o, "/kind") == "Namespace";
     std::vector<kube::Json> objects;
     if (!has_ns) objects.push_back({{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ctx.ns}}}});
     for (const auto& o : record.objects) objects.push_back(o);
     for (auto obj : objects) {
-      std::string kind = obj.value("kind", "");
+      std::string kind = json::Str(obj, "/kind");
       if (kind == "Namespace") {
         obj["metadata"]["name"] = ctx.ns;
       } else {

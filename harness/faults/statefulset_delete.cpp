@@ -63,7 +63,7 @@ Result<DeleteParams> ReadParams(const drill::Step& step) {
 
 bool OwnedByUid(const kube::Json& obj, const std::string& uid) {
   for (const auto& o : json::Arr(obj, "/metadata/ownerReferences")) {
-    if (o.value("uid", "") == uid) return true;
+    if (json::Str(o, "/uid") == uid) return true;
   }
   return false;
 }

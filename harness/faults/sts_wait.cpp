@@ -54,7 +54,7 @@ std::string NotSettledReason(const kube::Json& sts, const std::map<std::string, 
     } else if (!goal.owner_uid.empty()) {
       bool owned = false;
       for (const auto& o : json::Arr(it->second, "/metadata/ownerReferences")) {
-        owned |= o.value("uid", "") == goal.owner_uid;
+        owned |= json::Str(o, "/uid") == goal.owner_uid;
       }
       if (!owned) {
         problems.push_back(name + " not yet adopted");

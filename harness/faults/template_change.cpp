@@ -115,8 +115,8 @@ Result<drill::Json> ApplyTemplateChange(const drill::Json& sts, const TemplateCh
     drill::Json* target = nullptr;
     std::vector<std::string> names;
     for (auto& c : containers) {
-      names.push_back(c.value("name", ""));
-      if (target == nullptr && (change.container.empty() || c.value("name", "") == change.container)) {
+      names.push_back(json::Str(c, "/name"));
+      if (target == nullptr && (change.container.empty() || json::Str(c, "/name") == change.container)) {
         target = &c;
       }
     }
@@ -134,7 +134,7 @@ Result<drill::Json> ApplyTemplateChange(const drill::Json& sts, const TemplateCh
       }
       bool set = false;
       for (auto& e : env) {
-        if (e.value("name", "") == change.key) {
+        if (json::Str(e, "/name") == change.key) {
           e = {{"name", change.key}, {"value", change.value}};
           set = true;
         }

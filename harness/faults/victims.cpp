@@ -58,14 +58,14 @@ Result<std::vector<PodVictim>> ResolvePodVictims(FaultContext& ctx, const drill:
   std::vector<PodVictim> live;
   const bool deployment = ctx.sts.kind == "Deployment";
   for (const auto& p : (*pods)["items"]) {
-    std::string name = p["metadata"].value("name", "");
+    std::string name = json::Str(p["metadata"], "/name");
     if (cluster::PodTerminating(p)) continue;
     // Only the target's own pods are victims: never another controller's pod
     // whose labels happen to match, nor an unowned copy.
     if (cluster::RelationTo(p, ctx.sts) != cluster::PodRelation::kOwned) continue;
     std::optional<int> ord = deployment ? std::optional<int>(0) : cluster::OrdinalOf(name, ctx.sts.name);
     if (!ord) continue;
-    live.push_back({name, *ord, p["metadata"].value("uid", ""), json::Str(p, "/spec/nodeName"), p});
+    live.push_back({name, *ord, json::Str(p["metadata"], "/uid"), json::Str(p, "/spec/nodeName"), p});
   }
   if (deployment) {  // driven as a StatefulSet: ordinal = position in name order
     std::sort(live.begin(), live.end(), [](const auto& a, const auto& b) { return a.name < b.name; });

@@ -1,4 +1,5 @@
 #include "harness/kube/api_error.h"
+#include "harness/core/json_fields.h"
 
 namespace kdrill::kube {
 namespace {
@@ -38,8 +39,8 @@ Error ApiErrorFromStatusObject(const nlohmann::json& status, const std::string& 
     if (c != status.end() && c->is_number_integer()) {
       code = c->get<int>();
     }
-    reason = status.value("reason", "");
-    message = status.value("message", "");
+    reason = json::Str(status, "/reason");
+    message = json::Str(status, "/message");
   }
   Error err(ErrorCodeForStatus(code, reason), {});
   err.http_status = code;
@@ -54,7 +55,7 @@ Error ApiErrorFromStatusObject(const nlohmann::json& status, const std::string& 
 
 Error ApiErrorFromResponse(int http_status, std::string_view body, const std::string& context) {
   nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_discarded() && doc.is_object() && doc.value("kind", "") == "Status") {
+  if (!doc.is_discarded() && doc.is_object() && json::Str(doc, "/kind") == "Status") {
     doc["code"] = http_status;  // the HTTP status is authoritative
     return ApiErrorFromStatusObject(doc, context);
   }

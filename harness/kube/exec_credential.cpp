@@ -1,4 +1,5 @@
 #include "harness/kube/exec_credential.h"
+#include "harness/core/json_fields.h"
 
 #include <cstdio>
 
@@ -117,12 +118,12 @@ Result<ExecCredentialStatus> ParseExecCredential(std::string_view stdout_text,
   if (doc.is_discarded() || !doc.is_object()) {
     return fail("printed something that is not an ExecCredential JSON object on stdout");
   }
-  if (doc.value("kind", "") != "ExecCredential") {
-    return fail("printed an object of kind \"" + doc.value("kind", "") +
+  if (json::Str(doc, "/kind") != "ExecCredential") {
+    return fail("printed an object of kind \"" + json::Str(doc, "/kind") +
                 "\"; expected kind ExecCredential");
   }
-  if (doc.value("apiVersion", "") != expected_api_version) {
-    return fail("returned apiVersion \"" + doc.value("apiVersion", "") + "\" but the kubeconfig asks for " +
+  if (json::Str(doc, "/apiVersion") != expected_api_version) {
+    return fail("returned apiVersion \"" + json::Str(doc, "/apiVersion") + "\" but the kubeconfig asks for " +
                 expected_api_version + "; make them match");
   }
   auto status_it = doc.find("status");

@@ -1,4 +1,5 @@
 #include "harness/kube/real_kube_api.h"
+#include "harness/core/json_fields.h"
 
 #include <algorithm>
 #include <cctype>
@@ -248,7 +249,7 @@ Result<Json> RealKubeApi::Create(const ResourceRef& ref, const Json& body) {
   req.body = body.dump();
   ResourceRef named = ref;
   if (named.name.empty() && body.contains("metadata") && body["metadata"].is_object()) {
-    named.name = body["metadata"].value("name", "");
+    named.name = json::Str(body["metadata"], "/name");
   }
   return CallForObject(req, {.idempotent = false}, Verb("create", named));
 }

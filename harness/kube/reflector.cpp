@@ -1,4 +1,5 @@
 #include "harness/kube/reflector.h"
+#include "harness/core/json_fields.h"
 
 #include "harness/kube/backoff.h"
 
@@ -10,14 +11,14 @@ std::string KeyOf(const Json& obj) {
   if (meta == nullptr || !meta->is_object()) {
     return {};
   }
-  return meta->value("namespace", "") + "/" + meta->value("name", "");
+  return json::Str(*meta, "/namespace") + "/" + json::Str(*meta, "/name");
 }
 
 std::string ResourceVersionOf(const Json& obj) {
   if (!obj.is_object() || !obj.contains("metadata") || !obj["metadata"].is_object()) {
     return {};
   }
-  return obj["metadata"].value("resourceVersion", "");
+  return json::Str(obj["metadata"], "/resourceVersion");
 }
 
 std::string UidOf(const Json& obj) {
@@ -69,13 +70,13 @@ int Reflector::Lists() const {
 
 void Reflector::ApplyList(const Json& list) {
   // List items come without kind/apiVersion; give them the ones watch events carry.
-  std::string item_kind = list.value("kind", "");
+  std::string item_kind = json::Str(list, "/kind");
   if (item_kind.size() > 4 && item_kind.ends_with("List")) {
     item_kind.resize(item_kind.size() - 4);
   } else {
     item_kind.clear();
   }
-  const std::string api_version = list.value("apiVersion", "");
+  const std::string api_version = json::Str(list, "/apiVersion");
 
   std::map<std::string, Json> fresh;
   std::vector<std::string> order;
@@ -95,7 +96,7 @@ void Reflector::ApplyList(const Json& list) {
   }
   std::string rv;
   if (auto meta = list.find("metadata"); meta != list.end() && meta->is_object()) {
-    rv = meta->value("resourceVersion", "");
+    rv = json::Str(*meta, "/resourceVersion");
   }
 
   std::vector<Delta> deltas;

@@ -1,4 +1,5 @@
 #include "harness/kube/resource_mapper.h"
+#include "harness/core/json_fields.h"
 
 #include <map>
 
@@ -48,8 +49,8 @@ Result<KindInfo> LookupKind(const std::string& api_version, const std::string& k
 }
 
 Result<kube::ResourceRef> RefForObject(const kube::Json& obj, const std::string& default_ns) {
-  std::string api_version = obj.value("apiVersion", "");
-  std::string kind = obj.value("kind", "");
+  std::string api_version = json::Str(obj, "/apiVersion");
+  std::string kind = json::Str(obj, "/kind");
   auto info = LookupKind(api_version, kind);
   if (!info) {
     return std::unexpected(info.error());
@@ -58,7 +59,7 @@ Result<kube::ResourceRef> RefForObject(const kube::Json& obj, const std::string&
   ref.api_version = api_version;
   ref.resource = info->resource;
   const auto& meta = obj.contains("metadata") ? obj["metadata"] : kube::Json::object();
-  ref.name = meta.value("name", "");
+  ref.name = json::Str(meta, "/name");
   if (info->namespaced) {
     ref.ns = meta.value("namespace", default_ns);
   }

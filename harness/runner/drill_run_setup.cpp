@@ -32,7 +32,7 @@ bool DrillRun::ApplySetup() {
       if (!ref) {
         return FailSetup(scope, item.location.ToString() + ": " + ref.error().message, ref.error());
       }
-      std::string kind = obj.value("kind", "");
+      std::string kind = json::Str(obj, "/kind");
       std::string what = kind + " " + (ref->ns.empty() ? "" : ref->ns + "/") + ref->name;
       auto existing = api_.Get(*ref);
       if (existing) {

@@ -89,7 +89,7 @@ void DrillPlanner::PlanSetup() {
         Problem(Error(ErrorCode::kInvalidArgument, item.location.ToString() + ": " + ref.error().message), "  ");
         continue;
       }
-      std::string kind = obj.value("kind", "");
+      std::string kind = json::Str(obj, "/kind");
       std::string what = kind + " " + (ref->ns.empty() ? "" : ref->ns + "/") + ref->name;
       if (kind == drill_.target_kind && ref->name == drill_.statefulset) setup_sts_ = obj;
       auto existing = api_.Get(*ref);

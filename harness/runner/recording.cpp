@@ -1,4 +1,5 @@
 #include "harness/runner/recording.h"
+#include "harness/core/json_fields.h"
 
 #include "harness/cluster/snapshot_json.h"
 
@@ -121,7 +122,7 @@ Json TrimForRecording(const std::string& kind, const Json& obj) {
       if (a->empty()) m->erase("annotations");
     }
   }
-  if (kind == "Node" || out.value("kind", "") == "Node") {
+  if (kind == "Node" || json::Str(out, "/kind") == "Node") {
     if (auto s = out.find("status"); s != out.end() && s->is_object()) {
       s->erase("images");
       s->erase("nodeInfo");

@@ -1,4 +1,5 @@
 #include "harness/runner/runner.h"
+#include "harness/core/json_fields.h"
 
 #include <filesystem>
 
@@ -14,12 +15,12 @@ drill::Drill RetargetDrill(const drill::Drill& in, const std::string& ns) {
   for (auto& item : d.setup) {
     for (auto& obj : item.objects) {
       auto& meta = obj["metadata"];
-      if (obj.value("kind", "") == "Namespace") {
-        if (meta.value("name", "") == declared) meta["name"] = ns;
+      if (json::Str(obj, "/kind") == "Namespace") {
+        if (json::Str(meta, "/name") == declared) meta["name"] = ns;
         continue;
       }
-      if (!meta.contains("namespace") || meta.value("namespace", "") == declared) {
-        if (auto info = LookupKind(obj.value("apiVersion", ""), obj.value("kind", "")); info && info->namespaced) {
+      if (!meta.contains("namespace") || json::Str(meta, "/namespace") == declared) {
+        if (auto info = LookupKind(json::Str(obj, "/apiVersion"), json::Str(obj, "/kind")); info && info->namespaced) {
           meta["namespace"] = ns;
         }
       }

@@ -1,4 +1,5 @@
 #include "harness/runner/scope.h"
+#include "harness/core/json_fields.h"
 
 #include <algorithm>
 #include <random>
@@ -43,7 +44,7 @@ Status CheckSetupScope(const drill::Drill& drill, const std::string& ns) {
       if (!ref) {
         return MakeError(ErrorCode::kInvalidArgument, where + ": " + ref.error().message);
       }
-      std::string kind = obj.value("kind", "");
+      std::string kind = json::Str(obj, "/kind");
       if (kind == "Namespace") {
         if (ref->name != ns) {
           return MakeError(ErrorCode::kForbidden, where + ": setup creates Namespace \"" + ref->name +

@@ -1,4 +1,5 @@
 #include "harness/undo/journal.h"
+#include "harness/core/json_fields.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -113,28 +114,28 @@ Result<Journal> Journal::Open(const std::string& path) {
       if (in.peek() == EOF) break;
       return MakeError(ErrorCode::kIo, path + ":" + std::to_string(lineno) + ": journal line is not JSON");
     }
-    std::string op = rec.value("op", "");
+    std::string op = json::Str(rec, "/op");
     if (op == "begin") {
       saw_begin = true;
-      j.header_.run_id = rec.value("run", "");
-      j.header_.drill = rec.value("drill", "");
-      j.header_.context = rec.value("context", "");
-      j.header_.server = rec.value("server", "");
-      j.header_.kubeconfig = rec.value("kubeconfig", "");
-      j.header_.started = rec.value("started", "");
+      j.header_.run_id = json::Str(rec, "/run");
+      j.header_.drill = json::Str(rec, "/drill");
+      j.header_.context = json::Str(rec, "/context");
+      j.header_.server = json::Str(rec, "/server");
+      j.header_.kubeconfig = json::Str(rec, "/kubeconfig");
+      j.header_.started = json::Str(rec, "/started");
     } else if (op == "undo") {
       UndoRecord r;
-      r.id = rec.value("id", 0);
-      r.step = rec.value("step", "");
-      r.description = rec.value("description", "");
-      r.action = rec.value("action", Json::object());
+      r.id = json::Int(rec, "/id");
+      r.step = json::Str(rec, "/step");
+      r.description = json::Str(rec, "/description");
+      r.action = json::Obj(rec, "/action");
       j.records_.push_back(std::move(r));
     } else if (op == "done") {
-      int id = rec.value("id", 0);
+      int id = json::Int(rec, "/id");
       for (auto& r : j.records_) {
         if (r.id == id) {
           r.done = true;
-          r.result = rec.value("result", "");
+          r.result = json::Str(rec, "/result");
         }
       }
     } else if (op == "end") {

@@ -1,4 +1,5 @@
 #include "harness/undo/undo_actions.h"
+#include "harness/core/json_fields.h"
 
 #include "harness/cluster/statefulset.h"
 #include "harness/watch/await_object.h"
@@ -16,8 +17,8 @@ nlohmann::json RefToJson(const kube::ResourceRef& ref) {
 }
 
 kube::ResourceRef RefFromJson(const nlohmann::json& j) {
-  return {j.value("apiVersion", ""), j.value("resource", ""), j.value("namespace", ""), j.value("name", ""),
-          j.value("subresource", "")};
+  return {json::Str(j, "/apiVersion"), json::Str(j, "/resource"), json::Str(j, "/namespace"), json::Str(j, "/name"),
+          json::Str(j, "/subresource")};
 }
 
 namespace {
@@ -28,11 +29,11 @@ namespace {
 Result<std::string> UndoExec(const nlohmann::json& action, kube::KubeApi& api, PodExecutor& exec, Clock& clock,
                              std::stop_token stop) {
   ExecRequest req;
-  req.ns = action.value("namespace", "");
-  req.pod = action.value("pod", "");
-  req.container = action.value("container", "");
+  req.ns = json::Str(action, "/namespace");
+  req.pod = json::Str(action, "/pod");
+  req.container = json::Str(action, "/container");
   req.argv = action.value("argv", std::vector<std::string>{});
-  const std::string claim = action.value("claim", "");
+  const std::string claim = json::Str(action, "/claim");
   auto r = exec.Exec(req);
   if (!r && !claim.empty() &&
       (r.error().code == ErrorCode::kNotFound || r.error().code == ErrorCode::kUnavailable)) {
@@ -41,7 +42,7 @@ Result<std::string> UndoExec(const nlohmann::json& action, kube::KubeApi& api, P
       return std::string("claim " + claim + " gone: its files went with it");
     }
     AwaitOptions opts;
-    opts.timeout = std::chrono::seconds(action.value("podReadySeconds", 120));
+    opts.timeout = std::chrono::seconds(json::Int(action, "/podReadySeconds", 120));
     auto ready = AwaitObject(
         api, clock, kube::Pods(req.ns, req.pod),
         [](const kube::Json* p) { return p && !cluster::PodTerminating(*p) && cluster::PodReady(*p); }, opts, stop);
@@ -69,13 +70,13 @@ Result<std::string> UndoExec(const nlohmann::json& action, kube::KubeApi& api, P
 
 Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api, PodExecutor& exec, Clock& clock,
                                 std::stop_token stop) {
-  const std::string kind = action.value("kind", "");
+  const std::string kind = json::Str(action, "/kind");
   if (kind == "none") {
     return std::string("nothing to restore");
   }
   if (kind == "delete-object") {
-    auto ref = RefFromJson(action.value("ref", nlohmann::json::object()));
-    std::string uid = action.value("uid", "");
+    auto ref = RefFromJson(json::Obj(action, "/ref"));
+    std::string uid = json::Str(action, "/uid");
     kube::DeleteOptions opts;
     opts.precondition_uid = uid;
     opts.propagation_policy = "Background";
@@ -90,8 +91,8 @@ Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api
       }
       return std::unexpected(st.error());
     }
-    if (action.value("wait", false)) {
-      auto timeout = std::chrono::seconds(action.value("timeoutSeconds", 120));
+    if (json::Bool(action, "/wait")) {
+      auto timeout = std::chrono::seconds(json::Int(action, "/timeoutSeconds", 120));
       if (auto w = WaitForDeletion(api, clock, ref, uid, timeout, stop); !w) {
         return std::unexpected(w.error());
       }
@@ -99,10 +100,10 @@ Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api
     return std::string("deleted");
   }
   if (kind == "patch") {
-    auto ref = RefFromJson(action.value("ref", nlohmann::json::object()));
-    std::string type = action.value("patchType", "merge");
+    auto ref = RefFromJson(json::Obj(action, "/ref"));
+    std::string type = json::Str(action, "/patchType", "merge");
     auto pt = type == "strategic" ? kube::PatchType::kStrategicMerge : kube::PatchType::kMerge;
-    auto r = api.Patch(ref, pt, action.value("patch", nlohmann::json::object()).dump());
+    auto r = api.Patch(ref, pt, json::Obj(action, "/patch").dump());
     if (!r) {
       if (r.error().code == ErrorCode::kNotFound) {
         return std::string("already gone");
@@ -113,8 +114,8 @@ Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api
   }
   if (kind == "delete-claims") {
     // The claims a setup-created StatefulSet made: <template>-<sts>-<ordinal>.
-    std::string ns = action.value("namespace", "");
-    std::string sts = action.value("statefulset", "");
+    std::string ns = json::Str(action, "/namespace");
+    std::string sts = json::Str(action, "/statefulset");
     auto templates = action.value("templates", std::vector<std::string>{});
     auto list = api.List(kube::Pvcs(ns), {});
     if (!list) {
@@ -125,7 +126,7 @@ Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api
     }
     int deleted = 0;
     for (const auto& pvc : (*list)["items"]) {
-      std::string name = pvc["metadata"].value("name", "");
+      std::string name = json::Str(pvc["metadata"], "/name");
       bool ours = false;
       for (const auto& t : templates) {
         std::string prefix = t + "-" + sts + "-";
@@ -138,12 +139,12 @@ Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api
         continue;
       }
       auto ref = kube::Pvcs(ns, name);
-      std::string uid = pvc["metadata"].value("uid", "");
+      std::string uid = json::Str(pvc["metadata"], "/uid");
       auto st = api.Delete(ref, {});
       if (!st && st.error().code != ErrorCode::kNotFound) {
         return std::unexpected(st.error());
       }
-      auto timeout = std::chrono::seconds(action.value("timeoutSeconds", 180));
+      auto timeout = std::chrono::seconds(json::Int(action, "/timeoutSeconds", 180));
       if (auto w = WaitForDeletion(api, clock, ref, uid, timeout, stop); !w) {
         return std::unexpected(w.error());
       }

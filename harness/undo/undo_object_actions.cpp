@@ -22,7 +22,7 @@ nlohmann::json WithFields(nlohmann::json obj, const nlohmann::json& fields) {
 }
 
 Result<std::string> UndoEnsureObject(const nlohmann::json& action, kube::KubeApi& api) {
-  auto ref = RefFromJson(action.value("ref", nlohmann::json::object()));
+  auto ref = RefFromJson(json::Obj(action, "/ref"));
   auto got = api.Get(ref);
   if (got) {
     return std::string("present, left alone");
@@ -32,7 +32,7 @@ Result<std::string> UndoEnsureObject(const nlohmann::json& action, kube::KubeApi
   }
   kube::ResourceRef coll = ref;
   coll.name.clear();
-  auto created = api.Create(coll, action.value("object", nlohmann::json::object()));
+  auto created = api.Create(coll, json::Obj(action, "/object"));
   if (!created) {
     if (created.error().code == ErrorCode::kAlreadyExists) {
       return std::string("present, left alone");
@@ -63,8 +63,8 @@ Status AwaitStatefulSetSettled(kube::KubeApi& api, Clock& clock, const kube::Res
 
 Result<std::string> UndoRestoreFields(const nlohmann::json& action, kube::KubeApi& api, Clock& clock,
                                       std::stop_token stop) {
-  auto ref = RefFromJson(action.value("ref", nlohmann::json::object()));
-  const auto fields = action.value("fields", nlohmann::json::object());
+  auto ref = RefFromJson(json::Obj(action, "/ref"));
+  const auto fields = json::Obj(action, "/fields");
   bool changed = false;
   for (int attempt = 1;; ++attempt) {
     auto cur = api.Get(ref);
@@ -87,7 +87,7 @@ Result<std::string> UndoRestoreFields(const nlohmann::json& action, kube::KubeAp
       return std::unexpected(Error(r.error().code, "restoring " + ref.Describe() + ": " + r.error().message));
     }
   }
-  int settle = action.value("settleSeconds", 0);
+  int settle = json::Int(action, "/settleSeconds");
   if (settle > 0 && ref.resource == "statefulsets") {
     if (auto st = AwaitStatefulSetSettled(api, clock, ref, settle, stop); !st) {
       return std::unexpected(st.error());

@@ -50,7 +50,7 @@ std::string SummarizeObject(const std::string& kind, const nlohmann::json& obj) 
   if (kind == "Node") {
     std::string ready = "Unknown";
     for (const auto& c : json::Arr(obj, "/status/conditions")) {
-      if (c.value("type", "") == "Ready") ready = c.value("status", "");
+      if (json::Str(c, "/type") == "Ready") ready = json::Str(c, "/status");
     }
     bool unsched = json::Bool(obj, "/spec/unschedulable");
     return "ready=" + ready + (unsched ? " unschedulable" : "");
