@@ -1,5 +1,6 @@
 #include "harness/drill/manifest_objects.h"
 
+#include "harness/core/yaml_load.h"
 #include "harness/drill/yaml_json.h"
 
 namespace kdrill::drill {
@@ -58,13 +59,12 @@ void CheckObject(const Json& object, const YAML::Node& doc, size_t index,
 std::vector<Json> ParseManifestObjects(std::string_view text, const YamlSource& source,
                                        const std::string& what, Diagnostics& diag) {
   std::vector<Json> objects;
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    diag.Add(source.At(e.mark, source.Start()), what + ": YAML syntax error: " + e.msg);
+  auto loaded = yaml::LoadYamlDocuments(text);
+  if (!loaded) {
+    diag.Add(source.At(loaded.error().mark, source.Start()), what + ": " + loaded.error().message);
     return objects;
   }
+  const std::vector<YAML::Node>& docs = *loaded;
   size_t index = 0;
   size_t errors_before = diag.size();
   for (const auto& doc : docs) {

@@ -2,14 +2,10 @@
 // of spec with lists (setup, steps, assertions) have their own files.
 #include "harness/drill/parser.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include <yaml-cpp/yaml.h>
 
+#include "harness/core/regular_file.h"
+#include "harness/core/yaml_load.h"
 #include "harness/drill/names.h"
 #include "harness/drill/parse_sections.h"
 #include "harness/drill/yaml_values.h"
@@ -143,13 +139,12 @@ void ParseSpec(const Field& field, Drill& drill, ParseState& state) {
 
 // The one YAML document of a drill file, or an undefined node after reporting.
 YAML::Node LoadDocument(std::string_view text, const YamlSource& source, Diagnostics& diag) {
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    diag.Add(source.At(e.mark, source.Start()), "YAML syntax error: " + e.msg);
+  auto loaded = yaml::LoadYamlDocuments(text);
+  if (!loaded) {
+    diag.Add(source.At(loaded.error().mark, source.Start()), loaded.error().message);
     return YAML::Node(YAML::NodeType::Undefined);
   }
+  const std::vector<YAML::Node>& docs = *loaded;
   YAML::Node found(YAML::NodeType::Undefined);
   for (const auto& doc : docs) {
     if (doc.IsNull()) {
@@ -211,33 +206,8 @@ Result<Drill> ParseDrill(std::string_view text, const std::string& file, const C
   return drill;
 }
 
-namespace {
-
-// The content, or an error whose message is the reason only (no path).
-Result<std::string> ReadContent(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    return MakeError(ErrorCode::kNotFound, "no such file");
-  }
-  if (std::filesystem::is_directory(path, ec)) {
-    return MakeError(ErrorCode::kIo, "is a directory, not a file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return MakeError(ErrorCode::kIo, std::string("cannot open: ") + std::strerror(errno));
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) {
-    return MakeError(ErrorCode::kIo, std::string("read failed: ") + std::strerror(errno));
-  }
-  return content.str();
-}
-
-}  // namespace
-
 Result<std::string> ReadFileFromDisk(const std::string& path) {
-  Result<std::string> text = ReadContent(path);
+  Result<std::string> text = ReadRegularFile(path);
   if (!text) {
     return MakeError(text.error().code, path + ": " + text.error().message);
   }
@@ -245,9 +215,12 @@ Result<std::string> ReadFileFromDisk(const std::string& path) {
 }
 
 Result<Drill> LoadDrillFile(const std::string& path, const Catalog& catalog) {
-  Result<std::string> text = ReadContent(path);
+  Result<std::string> text = ReadRegularFile(path);
   if (!text) {
-    return MakeError(text.error().code, path + ": cannot read drill file: " + text.error().message);
+    // file:1:1 like every other drill error, so editors and CI annotations
+    // that read "file:line:col:" place it.
+    return MakeError(text.error().code,
+                     path + ":1:1: cannot read the drill file: " + text.error().message);
   }
   ParseContext ctx;
   ctx.read_file = ReadFileFromDisk;

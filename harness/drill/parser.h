@@ -35,11 +35,13 @@ struct ParseContext {
 Result<Drill> ParseDrill(std::string_view text, const std::string& file, const Catalog& catalog,
                          const ParseContext& ctx);
 
-// Reads `path` from disk and parses it, reading manifests from disk too.
-// Errors: kNotFound / kIo "<path>: cannot read drill file: ...", or ParseDrill's.
+// Reads `path` from disk and parses it, reading manifests from disk too; both
+// only from regular files of at most kMaxInputFileBytes (harness/core/regular_file.h).
+// Errors: kNotFound / kIo / kInvalidArgument "<path>:1:1: cannot read the drill
+// file: ...", or ParseDrill's.
 Result<Drill> LoadDrillFile(const std::string& path, const Catalog& catalog);
 
-// The whole content of a file. Errors: kNotFound / kIo naming the path.
+// The whole content of a regular file. Errors: ReadRegularFile's, with the path.
 Result<std::string> ReadFileFromDisk(const std::string& path);
 
 }  // namespace kdrill::drill

@@ -9,6 +9,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "harness/core/yaml_load.h"
 #include "harness/kube/kubeconfig_yaml_fields.h"
 #include "harness/kube/read_file.h"
 
@@ -133,8 +134,19 @@ void ParseInto(const YAML::Node& root, const std::string& path, Kubeconfig& out)
 
 Result<Kubeconfig> ParseKubeconfig(std::string_view yaml_text, const std::string& path) {
   Kubeconfig out;
+  auto loaded = yaml::LoadYamlDocuments(yaml_text);
+  if (!loaded) {
+    std::string where = path;
+    if (loaded.error().mark.line >= 0) {
+      where += ":" + std::to_string(loaded.error().mark.line + 1) + ":" +
+               std::to_string(loaded.error().mark.column + 1);
+    }
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "kubeconfig " + where + ": not valid YAML: " + loaded.error().message);
+  }
   try {
-    YAML::Node root = YAML::Load(std::string(yaml_text));
+    // Like YAML::Load: the first document (none: an empty kubeconfig).
+    YAML::Node root = loaded->empty() ? YAML::Node() : loaded->front();
     if (root && !root.IsNull()) {
       if (!root.IsMap()) {
         return MakeError(ErrorCode::kInvalidArgument,

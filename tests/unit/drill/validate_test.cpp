@@ -76,7 +76,7 @@ TEST_F(ValidateTest, ErrorsGoToErrAndTheExitCodeIsTwo) {
             std::string::npos)
       << e;
   EXPECT_NE(e.find(bad + ":3:1: spec: missing required key \"target\""), std::string::npos) << e;
-  EXPECT_NE(e.find(missing + ": cannot read drill file: no such file"), std::string::npos) << e;
+  EXPECT_NE(e.find(missing + ":1:1: cannot read the drill file: no such file"), std::string::npos) << e;
 }
 
 TEST_F(ValidateTest, NoFilesIsAnError) {
