@@ -5,6 +5,8 @@
 
 #include <yaml-cpp/eventhandler.h>
 
+#include "harness/core/text.h"
+
 namespace kdrill::yaml {
 namespace {
 
@@ -120,6 +122,26 @@ class Checker : public YAML::EventHandler {
   int last_document_pos_ = 0;
 };
 
+std::string Hex(unsigned char c) {
+  static const char kHex[] = "0123456789abcdef";
+  return {kHex[c >> 4], kHex[c & 0xF]};
+}
+
+// yaml-cpp's 0-based mark of a byte offset (columns count bytes).
+YAML::Mark MarkAt(std::string_view text, std::size_t offset) {
+  YAML::Mark mark;
+  mark.pos = static_cast<int>(offset);
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++mark.line;
+      line_start = i + 1;
+    }
+  }
+  mark.column = static_cast<int>(offset - line_start);
+  return mark;
+}
+
 std::string Mebibytes(std::size_t bytes) {
   std::ostringstream out;
   out.precision(1);
@@ -134,6 +156,17 @@ std::expected<std::vector<YAML::Node>, LoadProblem> LoadYamlDocuments(std::strin
   if (text.size() > limits.max_bytes) {
     return std::unexpected(LoadProblem{"the text is " + Mebibytes(text.size()) +
                                        "; kdrill reads at most " + Mebibytes(limits.max_bytes)});
+  }
+  // YAML is Unicode; yaml-cpp passes stray bytes through into values that
+  // JSON cannot hold. A UTF-16/32 text starts with a byte-order mark or a
+  // NUL, which yaml-cpp converts, so only an 8-bit text is checked here.
+  bool eight_bit = text.empty() || (text[0] != '\0' && !text.starts_with("\xFF\xFE") &&
+                                    !text.starts_with("\xFE\xFF"));
+  if (size_t bad = FirstInvalidUtf8(text); eight_bit && bad != std::string_view::npos) {
+    return std::unexpected(LoadProblem{
+        "the text is not UTF-8 (byte 0x" + Hex(static_cast<unsigned char>(text[bad])) +
+            "); save the file as UTF-8",
+        MarkAt(text, bad)});
   }
   std::string owned(text);
   try {

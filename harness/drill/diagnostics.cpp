@@ -2,10 +2,14 @@
 
 #include <sstream>
 
+#include "harness/core/text.h"
+
 namespace kdrill::drill {
 
 void Diagnostics::Add(const SourceLocation& where, const std::string& message) {
-  lines_.push_back(where.ToString() + ": " + message);
+  // Values a drill holds are echoed in messages: escaped, so that a newline
+  // or a control character in them cannot break the "file:line:col:" line.
+  lines_.push_back(EscapeForMessage(where.ToString() + ": " + message, kMaxLineBytes));
 }
 
 void Diagnostics::AddFormatted(const std::string& text, const SourceLocation& fallback) {
@@ -18,7 +22,7 @@ void Diagnostics::AddFormatted(const std::string& text, const SourceLocation& fa
     }
     any = true;
     if (!fallback.file.empty() && line.starts_with(fallback.file + ":")) {
-      lines_.push_back(line);
+      lines_.push_back(EscapeForMessage(line, kMaxLineBytes));
     } else {
       Add(fallback, line);
     }

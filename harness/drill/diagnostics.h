@@ -1,6 +1,7 @@
 #pragma once
 // Collects every problem found while parsing a drill so a person can fix them
-// all in one pass. Each entry renders as "file:line:col: message".
+// all in one pass. Each entry renders as "file:line:col: message", on one
+// line: control characters and bytes that are not UTF-8 are escaped.
 
 #include <string>
 #include <vector>
@@ -14,6 +15,9 @@ class Diagnostics {
  public:
   // More than this many errors are summarised as "... and N more".
   static constexpr size_t kMaxShown = 30;
+  // A longer line (a huge value echoed) keeps its start and end
+  // (EscapeForMessage, harness/core/text.h).
+  static constexpr size_t kMaxLineBytes = 1000;
 
   void Add(const SourceLocation& where, const std::string& message);
   // An already-formatted error (e.g. from a Catalog validator). Every line

@@ -113,3 +113,17 @@ TEST(YamlLoadTest, UndefinedAnchorIsASyntaxError) {
 
 }  // namespace
 }  // namespace kdrill::yaml
+
+namespace kdrill::yaml {
+namespace {
+
+TEST(YamlLoadTest, NotUtf8IsRefusedWhereTheByteIs) {
+  LoadProblem p = Refused("a: 1\nb: caf\xe9\n");
+  EXPECT_EQ(p.message, "the text is not UTF-8 (byte 0xe9); save the file as UTF-8");
+  EXPECT_EQ(p.mark.line, 1);
+  EXPECT_EQ(p.mark.column, 6);
+  EXPECT_TRUE(LoadYamlDocuments("a: caf\xc3\xa9\n").has_value());
+}
+
+}  // namespace
+}  // namespace kdrill::yaml

@@ -123,6 +123,36 @@ TEST(HostileDrillTest, DeepNestingNamesTheLimit) {
               HasSubstr("nested deeper than 100 levels"));
 }
 
+TEST(HostileDrillTest, ControlCharactersInValuesAreEscapedOnTheOneLine) {
+  std::string error = ErrorOf(R"(apiVersion: kdrill.io/v1alpha1
+kind: Drill
+metadata:
+  name: "a\nb\u0007c"
+spec:
+  target:
+    namespace: ns
+    statefulSet: web
+  steps:
+    - fault: pod-kill
+      target: {ordinals: [0]}
+)");
+  EXPECT_THAT(error, StartsWith("d.yaml:4:9: metadata.name: \"a\\nb\\x07c\" is not a valid name"));
+  EXPECT_EQ(error.find('\n'), std::string::npos);
+}
+
+TEST(HostileDrillTest, HugeValueIsCutInTheMessage) {
+  std::string error = ErrorOf(std::string(kHead).replace(std::string(kHead).find("web"), 3,
+                                                         std::string(100000, 'W')) +
+                              "    - fault: pod-kill\n      target: {ordinals: [0]}\n");
+  EXPECT_LE(error.size(), 1000u);
+  EXPECT_THAT(error, HasSubstr("bytes cut]..."));
+}
+
+TEST(HostileDrillTest, NotUtf8IsRefusedAtTheByte) {
+  EXPECT_EQ(ErrorOf(std::string(kHead) + "    - fault: pod-kill\n      name: caf\xe9\n"),
+            "d.yaml:11:16: the text is not UTF-8 (byte 0xe9); save the file as UTF-8");
+}
+
 class HostileFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
