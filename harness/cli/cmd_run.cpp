@@ -8,6 +8,7 @@
 #include "harness/cli/connect_flags.h"
 #include "harness/cli/load_drills.h"
 #include "harness/cli/exit_codes.h"
+#include "harness/cli/flag_checks.h"
 #include "harness/cli/signals.h"
 #include "harness/core/clock.h"
 #include "harness/drill/parser.h"
@@ -26,13 +27,13 @@ struct RunFlags {
   std::vector<std::string> drills;
   std::string junit;
   std::string json;
-  std::optional<uint64_t> seed;
+  std::string seed;  // as typed; read by ParseSeed when given
   std::string journal_dir;
   bool timeline = false;
   bool dry_run = false;
 };
 
-int RunDrills(const RunFlags& flags, const GlobalOptions& global) {
+int RunDrills(const RunFlags& flags, std::optional<uint64_t> seed, const GlobalOptions& global) {
   // Every drill is parsed before anything touches a cluster.
   auto loaded = LoadDrills(flags.drills, "run");
   if (!loaded) {
@@ -47,7 +48,7 @@ int RunDrills(const RunFlags& flags, const GlobalOptions& global) {
   RealClock clock;
   RunOptions opts;
   opts.ns_override = global.ns;
-  opts.seed = flags.seed;
+  opts.seed = seed;
   opts.journal_dir = flags.journal_dir.empty() ? DefaultJournalDir() : flags.journal_dir;
   // Backups default to <report dir>/backups/<run-id>: the directory of the
   // combined report files when given (otherwise each drill's spec.reports).
@@ -114,14 +115,26 @@ std::function<int()> SetupRun(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("drills", flags->drills, "Drill files, run one after another")->required()->check(CLI::ExistingFile);
   cmd->add_option("--junit", flags->junit, "Write one JUnit XML file with a testsuite per drill");
   cmd->add_option("--json", flags->json, "Write the reports (cases and timeline) as JSON");
-  cmd->add_option("--seed", flags->seed, "Seed for random victim choice (default: spec.seed, else random; always printed)");
-  cmd->add_option("--journal-dir", flags->journal_dir,
-                  "Where undo journals go (default: $KDRILL_STATE_DIR or ~/.local/state/kdrill)");
+  auto* seed = cmd->add_option("--seed", flags->seed,
+                               "Seed for random victim choice, 0 to 18446744073709551615 (default: spec.seed, else "
+                               "random; always printed)");
+  auto* journal_dir = cmd->add_option("--journal-dir", flags->journal_dir,
+                                      "Where undo journals go (default: $KDRILL_STATE_DIR or ~/.local/state/kdrill)");
   cmd->add_flag("--timeline", flags->timeline, "Print the timeline of watched changes after the verdicts");
   cmd->add_flag("--dry-run", flags->dry_run,
                 "Print what the run would do, resolved against the live cluster, and change nothing (= kdrill plan)");
-  return [flags, &global] {
-    return flags->dry_run ? PlanDrillFiles(flags->drills, flags->seed, global) : RunDrills(*flags, global);
+  return [flags, seed, journal_dir, &global] {
+    // Flags first: a bad one stops the run before a drill is read.
+    std::optional<uint64_t> seed_value;
+    if (seed->count() > 0) {
+      auto parsed = ParseSeed(flags->seed);
+      if (!parsed) return ReportBadInput("run", parsed.error());
+      seed_value = *parsed;
+    }
+    if (journal_dir->count() > 0) {
+      if (auto st = CheckJournalDir(flags->journal_dir); !st) return ReportBadInput("run", st.error());
+    }
+    return flags->dry_run ? PlanDrillFiles(flags->drills, seed_value, global) : RunDrills(*flags, seed_value, global);
   };
 }
 
