@@ -85,17 +85,21 @@ std::function<int()> SetupRecover(CLI::App& app, GlobalOptions& global) {
       if (auto st = CheckJournalDir(*dir); !st) return ReportBadInput("recover", st.error());
     }
     std::vector<std::string> paths;
+    int code = kExitOk;
     if (!journal->empty()) {
       paths.push_back(*journal);
     } else {
       std::string d = dir->empty() ? DefaultJournalDir() : *dir;
-      paths = FindPendingJournals(d);
-      if (paths.empty()) {
+      // A damaged journal is named (exit 2) and the others still recovered.
+      std::vector<Error> damaged;
+      paths = FindPendingJournals(d, &damaged);
+      for (const auto& e : damaged) std::cerr << "kdrill recover: " << e.message << "\n";
+      if (!damaged.empty()) code = kExitUsage;
+      if (paths.empty() && damaged.empty()) {
         std::cout << "kdrill recover: no interrupted runs in " << d << "; nothing to do\n";
         return static_cast<int>(kExitOk);
       }
     }
-    int code = kExitOk;
     for (const auto& p : paths) code = std::max(code, RecoverOne(p, global));
     return code;
   };

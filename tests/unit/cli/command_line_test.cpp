@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,9 +26,16 @@ class CommandLineTest : public ::testing::Test {
   void SetUp() override {
     drill_ = dir_.File("drill.yaml");
     TempDir::Write(drill_, "not: a drill\n");
+    if (const char* k = std::getenv("KUBECONFIG")) saved_kubeconfig_ = k;
     ::setenv("KUBECONFIG", dir_.File("no-kubeconfig").c_str(), 1);
   }
-  void TearDown() override { ::unsetenv("KUBECONFIG"); }
+  void TearDown() override {
+    if (saved_kubeconfig_) {
+      ::setenv("KUBECONFIG", saved_kubeconfig_->c_str(), 1);
+    } else {
+      ::unsetenv("KUBECONFIG");
+    }
+  }
 
   // Runs kdrill with args; returns the exit code, stderr in err_.
   int Run(std::vector<std::string> args) {
@@ -43,6 +51,7 @@ class CommandLineTest : public ::testing::Test {
   TempDir dir_;
   std::string drill_;
   std::string err_;
+  std::optional<std::string> saved_kubeconfig_;
 };
 
 TEST_F(CommandLineTest, SeedMustBeAWholeNumberThatFits) {
@@ -103,6 +112,25 @@ TEST_F(CommandLineTest, RecoverTakesOneJournalOrOneDirectory) {
   EXPECT_THAT(err_, HasSubstr("kdrill recover: --journal and --journal-dir are mutually exclusive"));
   EXPECT_EQ(Run({"recover", "--journal", ""}), 2);
   EXPECT_THAT(err_, HasSubstr("kdrill recover: --journal: the path is empty"));
+}
+
+}  // namespace
+}  // namespace kdrill::cli
+
+namespace kdrill::cli {
+namespace {
+
+TEST_F(CommandLineTest, RecoverNamesADamagedJournalInsteadOfPrintingBlanks) {
+  std::string bad = dir_.File("run.journal");
+  TempDir::Write(bad, R"({"op":"begin","run":[],"drill":"d","context":"c","server":"s","started":"t"})" "\n");
+  EXPECT_EQ(Run({"recover", "--journal", bad}), 2);
+  EXPECT_THAT(err_, HasSubstr("kdrill recover: journal " + bad +
+                              " is damaged: line 1: begin: \"run\" is an array, expected a string; "));
+  EXPECT_EQ(Run({"recover", "--journal-dir", dir_.path().string()}), 2);
+  EXPECT_THAT(err_, HasSubstr("kdrill recover: journal " + bad + " is damaged: line 1"));
+  TempDir::Write(bad, "");
+  EXPECT_EQ(Run({"recover", "--journal", bad}), 2);
+  EXPECT_THAT(err_, HasSubstr("is not a kdrill journal: it is empty or truncated"));
 }
 
 }  // namespace
