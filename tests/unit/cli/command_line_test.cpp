@@ -135,3 +135,55 @@ TEST_F(CommandLineTest, RecoverNamesADamagedJournalInsteadOfPrintingBlanks) {
 
 }  // namespace
 }  // namespace kdrill::cli
+
+namespace kdrill::cli {
+namespace {
+
+constexpr const char* kValidDrill = R"(apiVersion: kdrill.io/v1alpha1
+kind: Drill
+metadata:
+  name: t
+spec:
+  target:
+    namespace: demo
+    statefulSet: web
+  steps:
+    - fault: pod-kill
+      target:
+        ordinals: [0]
+  assertions:
+    - type: stable-identity
+)";
+
+// Report paths are checked once the drills are read, before connecting: the
+// cases below never reach the (missing) kubeconfig, and change no file.
+TEST_F(CommandLineTest, ReportPathsAreCheckedBeforeTheRun) {
+  TempDir::Write(drill_, kValidDrill);
+  std::string kubeconfig = dir_.File("kubeconfig");
+  TempDir::Write(kubeconfig, "not read");
+  EXPECT_EQ(Run({"run", drill_, "--junit", drill_}), 2);
+  EXPECT_EQ(err_, "kdrill run: --junit: '" + drill_ + "' is the drill file " + drill_ +
+                      "; the report would overwrite it: pass another path\n");
+  EXPECT_EQ(Run({"run", drill_, "--kubeconfig", kubeconfig, "--json", kubeconfig}), 2);
+  EXPECT_THAT(err_, HasSubstr("kdrill run: --json: '" + kubeconfig + "' is the kubeconfig "));
+  EXPECT_EQ(Run({"run", drill_, "--junit", dir_.File("nonexistent/dir/x.xml")}), 2);
+  EXPECT_THAT(err_, HasSubstr("does not exist; create it first"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "nonexistent"));
+  EXPECT_EQ(Run({"run", drill_, "--junit", "/proc/x"}), 2);
+  EXPECT_THAT(err_, HasSubstr("kdrill run: --junit: '/proc/x' cannot be written"));
+  EXPECT_EQ(Run({"run", drill_, "--junit", dir_.path().string()}), 2);
+  EXPECT_THAT(err_, HasSubstr("is a directory, not a file"));
+  EXPECT_EQ(Run({"run", drill_, "--junit", ""}), 2);
+  EXPECT_THAT(err_, HasSubstr("kdrill run: --junit: the path is empty"));
+  EXPECT_EQ(TempDir::Read(drill_), kValidDrill);
+  EXPECT_EQ(TempDir::Read(kubeconfig), "not read");
+}
+
+TEST_F(CommandLineTest, ASpecReportPathIsCheckedToo) {
+  TempDir::Write(drill_, std::string(kValidDrill) + "  reports:\n    junit: " + drill_ + "\n");
+  EXPECT_EQ(Run({"run", drill_}), 2);
+  EXPECT_THAT(err_, HasSubstr("kdrill run: spec.reports.junit of " + drill_ + ": '" + drill_ + "' is the drill file"));
+}
+
+}  // namespace
+}  // namespace kdrill::cli
