@@ -32,23 +32,58 @@ Status WriteAll(int fd, std::string_view content) {
   return Ok();
 }
 
+// Writes into an existing character device without replacing it.
+Status WriteDevice(const std::string& path, const std::filesystem::path& device, std::string_view content) {
+  int fd = ::open(device.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    return IoError(path, "cannot open " + device.string(), errno);
+  }
+  Status s = WriteAll(fd, content);
+  ::close(fd);
+  if (!s) {
+    return MakeError(ErrorCode::kIo, path + ": write failed: " + s.error().message);
+  }
+  return Ok();
+}
+
 }  // namespace
+
+std::filesystem::path WriteTarget(const std::string& path) {
+  namespace fs = std::filesystem;
+  fs::path p(path);
+  std::error_code ec;
+  // 40 hops, as the kernel's limit for a path (ELOOP beyond).
+  for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(p, ec)); ++hops) {
+    fs::path link = fs::read_symlink(p, ec);
+    if (ec) break;
+    p = link.is_absolute() ? link : (p.parent_path() / link).lexically_normal();
+  }
+  return p;
+}
 
 Status WriteFileAtomically(const std::string& path, std::string_view content) {
   namespace fs = std::filesystem;
   if (path.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "report path is empty");
   }
-  fs::path target(path);
-  if (target.has_parent_path()) {
-    std::error_code ec;
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) {
-      return MakeError(ErrorCode::kIo, path + ": cannot create directory " +
-                                           target.parent_path().string() + ": " + ec.message());
-    }
+  const fs::path target = WriteTarget(path);
+  std::error_code ec;
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  if (auto type = fs::status(dir, ec).type(); type != fs::file_type::directory) {
+    return MakeError(ErrorCode::kIo, path + ": " + dir.string() +
+                                         (type == fs::file_type::not_found ? ": directory does not exist"
+                                                                           : " is not a directory"));
   }
-  std::string pattern = path + ".tmp.XXXXXX";
+  switch (fs::status(target, ec).type()) {
+    case fs::file_type::regular:
+    case fs::file_type::not_found:
+      break;
+    case fs::file_type::character:
+      return WriteDevice(path, target, content);
+    default:
+      return MakeError(ErrorCode::kIo, path + ": " + target.string() + " exists and is not a regular file");
+  }
+  std::string pattern = target.string() + ".tmp.XXXXXX";
   std::vector<char> temp(pattern.begin(), pattern.end());
   temp.push_back('\0');
   int fd = ::mkstemp(temp.data());
@@ -77,7 +112,7 @@ Status WriteFileAtomically(const std::string& path, std::string_view content) {
     ::unlink(temp_path.c_str());
     return IoError(path, "close failed", err);
   }
-  if (::rename(temp_path.c_str(), path.c_str()) != 0) {
+  if (::rename(temp_path.c_str(), target.c_str()) != 0) {
     int err = errno;
     ::unlink(temp_path.c_str());
     return IoError(path, "cannot rename temporary file into place", err);

@@ -4,6 +4,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/cli/exit_codes.h"
+#include "harness/cli/flag_checks.h"
 
 namespace kdrill::cli {
 
@@ -22,7 +23,7 @@ const std::vector<CommandEntry>& Commands() {
 
 constexpr const char* kFooter = R"(Examples:
   kdrill validate scenarios/*.yaml
-  kdrill run scenarios/pod-kill.yaml --junit reports/junit.xml
+  kdrill run scenarios/pod-kill.yaml --junit reports/junit.xml   # reports/ must exist
   kdrill run scenarios/pod-kill.yaml -n my-team --context staging --seed 42
   kdrill plan scenarios/node-drain.yaml    # what a run would do, resolved live; changes nothing
   kdrill recover                      # undo what an interrupted run left behind
@@ -35,6 +36,13 @@ Exit codes: 0 all passed, 1 a guarantee broke (assertion/step failed),
 2 bad usage, 3 object not found or cluster error.)";
 
 }  // namespace
+
+std::string UnknownArgumentMessage(const std::string& word) {
+  if (word.starts_with("-")) {
+    return "kdrill: unknown option '" + word + "'; run 'kdrill --help' (or 'kdrill COMMAND --help') for the flags";
+  }
+  return "kdrill: unexpected argument '" + word + "'; run 'kdrill --help' for the commands and their arguments";
+}
 
 int Main(int argc, char** argv) {
   CLI::App app{"kdrill: chaos drills that prove StatefulSets keep their promises.\n"
@@ -50,7 +58,7 @@ int Main(int argc, char** argv) {
   app.add_option("--kubeconfig", global.kubeconfig, "Path to the kubeconfig file (default: $KUBECONFIG, ~/.kube/config)")
       ->check(CLI::ExistingFile);
   app.add_option("--context", global.context, "The kubeconfig context to use (default: current-context)");
-  app.add_option("-n,--namespace", global.ns,
+  auto* ns = app.add_option("-n,--namespace", global.ns,
                  "run/plan: use this namespace instead of the drill's spec.target.namespace; diagnose: the "
                  "object's namespace (default: the context's)");
   app.add_option("--kubectl", global.kubectl, "kubectl used for exec into pods (default: $KDRILL_KUBECTL or kubectl in PATH)");
@@ -74,9 +82,18 @@ int Main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // CLI11 checks for a subcommand (or a command's required arguments)
+    // before it complains about words it did not know; name those first.
+    if (auto unknown = app.remaining(); !unknown.empty()) {
+      std::cerr << UnknownArgumentMessage(unknown.front()) << "\n";
+      return kExitUsage;
+    }
     app.exit(e);
     std::cerr << "Run 'kdrill --help' for usage.\n";
     return kExitUsage;
+  }
+  if (ns->count() > 0) {
+    if (auto st = CheckNamespaceFlag(global.ns); !st) return ReportBadInput("", st.error());
   }
   for (size_t i = 0; i < subs.size(); ++i) {
     if (subs[i]->parsed()) return runners[i]();

@@ -10,6 +10,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/connect_flags.h"
 #include "harness/cli/exit_codes.h"
+#include "harness/cli/flag_checks.h"
 #include "harness/cli/load_drills.h"
 #include "harness/diagnose/diagnose.h"
 #include "harness/diagnose/store_reader.h"
@@ -82,6 +83,14 @@ int DiagnoseObject(kube::KubeApi& api, const std::string& kind_word, const std::
   }
   const auto& [kind, label] = word->second;
   const std::string ns = ns_flag.empty() ? api.DefaultNamespace() : ns_flag;
+  // Both go into the request's path: a name like ".." or "a/b" would reach
+  // another URL, an empty one would list every object.
+  for (const Status& st : {CheckObjectName(label + " name", name), CheckNamespaceFlag(ns)}) {
+    if (!st) {
+      err << "kdrill diagnose: " << st.error().message << "\n";
+      return kExitUsage;
+    }
+  }
   auto read = diagnose::ReadForDiagnosis(api, {kind, ns, name});
   if (!read) {
     if (read.error().code == ErrorCode::kNotFound) {
@@ -137,6 +146,8 @@ std::function<int()> SetupDiagnose(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("name", *name, "The object's name")->required();
   cmd->footer(kHelpFooter);
   return [kind, name, &global] {
+    const auto& label = KindWords().at(*kind).label;
+    if (auto st = CheckObjectName(label + " name", *name); !st) return ReportBadInput("diagnose", st.error());
     auto conn = Connect(global);
     if (!conn) {
       return ReportConnectError(conn.error());

@@ -9,6 +9,7 @@
 #include "harness/cli/connect_flags.h"
 #include "harness/cli/load_drills.h"
 #include "harness/cli/exit_codes.h"
+#include "harness/cli/flag_checks.h"
 #include "harness/core/clock.h"
 #include "harness/drill/parser.h"
 #include "harness/runner/planner.h"
@@ -47,14 +48,24 @@ std::function<int()> SetupPlan(CLI::App& app, GlobalOptions& global) {
                                  "Print what a run would do, step by step, resolved against the live cluster; "
                                  "changes nothing (same as run --dry-run)");
   auto files = std::make_shared<std::vector<std::string>>();
-  auto seed = std::make_shared<std::optional<uint64_t>>();
+  auto seed = std::make_shared<std::string>();
   cmd->add_option("drills", *files, "Drill files")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--seed", *seed, "Seed for random victim choice (default: spec.seed, else random)");
+  auto* seed_flag = cmd->add_option("--seed", *seed,
+                                    "Seed for random victim choice, 0 to 18446744073709551615 (default: spec.seed, "
+                                    "else random)");
   cmd->footer(
       "Exit codes: 0 every step resolved, 1 a step cannot be resolved (a run would fail there), 2 bad input,\n"
       "3 API errors, 4 refused by a safety rule (protected namespace, a drain into other namespaces or of\n"
       "bare pods).");
-  return [files, seed, &global] { return PlanDrillFiles(*files, *seed, global); };
+  return [files, seed, seed_flag, &global] {
+    std::optional<uint64_t> seed_value;
+    if (seed_flag->count() > 0) {
+      auto parsed = ParseSeed(*seed);
+      if (!parsed) return ReportBadInput("plan", parsed.error());
+      seed_value = *parsed;
+    }
+    return PlanDrillFiles(*files, seed_value, global);
+  };
 }
 
 }  // namespace kdrill::cli

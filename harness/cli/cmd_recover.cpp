@@ -6,6 +6,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/connect_flags.h"
 #include "harness/cli/exit_codes.h"
+#include "harness/cli/flag_checks.h"
 #include "harness/core/clock.h"
 #include "harness/undo/journal.h"
 #include "harness/undo/replay.h"
@@ -65,21 +66,40 @@ std::function<int()> SetupRecover(CLI::App& app, GlobalOptions& global) {
                                  "Undo what interrupted runs left behind, from their journals (safe to repeat)");
   auto journal = std::make_shared<std::string>();
   auto dir = std::make_shared<std::string>();
-  cmd->add_option("--journal", *journal, "One journal file (default: every pending journal in the journal directory)");
-  cmd->add_option("--journal-dir", *dir, "Journal directory (default: $KDRILL_STATE_DIR or ~/.local/state/kdrill)");
-  return [journal, dir, &global] {
+  auto* journal_flag = cmd->add_option(
+      "--journal", *journal, "One journal file (default: every pending journal in the journal directory)");
+  auto* dir_flag =
+      cmd->add_option("--journal-dir", *dir, "Journal directory (default: $KDRILL_STATE_DIR or ~/.local/state/kdrill)");
+  return [journal, dir, journal_flag, dir_flag, &global] {
+    if (journal_flag->count() > 0 && dir_flag->count() > 0) {
+      return ReportBadInput("recover", Error(ErrorCode::kInvalidArgument,
+                                             "--journal and --journal-dir are mutually exclusive: pass --journal FILE "
+                                             "for one journal, or --journal-dir DIR for every pending one in DIR"));
+    }
+    if (journal_flag->count() > 0 && journal->empty()) {
+      return ReportBadInput("recover", Error(ErrorCode::kInvalidArgument,
+                                             "--journal: the path is empty; pass a journal file, or leave the flag "
+                                             "out to recover every pending journal"));
+    }
+    if (dir_flag->count() > 0) {
+      if (auto st = CheckJournalDir(*dir); !st) return ReportBadInput("recover", st.error());
+    }
     std::vector<std::string> paths;
+    int code = kExitOk;
     if (!journal->empty()) {
       paths.push_back(*journal);
     } else {
       std::string d = dir->empty() ? DefaultJournalDir() : *dir;
-      paths = FindPendingJournals(d);
-      if (paths.empty()) {
+      // A damaged journal is named (exit 2) and the others still recovered.
+      std::vector<Error> damaged;
+      paths = FindPendingJournals(d, &damaged);
+      for (const auto& e : damaged) std::cerr << "kdrill recover: " << e.message << "\n";
+      if (!damaged.empty()) code = kExitUsage;
+      if (paths.empty() && damaged.empty()) {
         std::cout << "kdrill recover: no interrupted runs in " << d << "; nothing to do\n";
         return static_cast<int>(kExitOk);
       }
     }
-    int code = kExitOk;
     for (const auto& p : paths) code = std::max(code, RecoverOne(p, global));
     return code;
   };

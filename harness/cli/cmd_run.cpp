@@ -8,6 +8,8 @@
 #include "harness/cli/connect_flags.h"
 #include "harness/cli/load_drills.h"
 #include "harness/cli/exit_codes.h"
+#include "harness/cli/flag_checks.h"
+#include "harness/cli/report_paths.h"
 #include "harness/cli/signals.h"
 #include "harness/core/clock.h"
 #include "harness/drill/parser.h"
@@ -26,19 +28,46 @@ struct RunFlags {
   std::vector<std::string> drills;
   std::string junit;
   std::string json;
-  std::optional<uint64_t> seed;
+  bool junit_given = false;  // even as "": an empty path is refused, not ignored
+  bool json_given = false;
+  std::string seed;  // as typed; read by ParseSeed when given
   std::string journal_dir;
   bool timeline = false;
   bool dry_run = false;
 };
 
-int RunDrills(const RunFlags& flags, const GlobalOptions& global) {
+// Every report the run will write: each drill's spec.reports, then the
+// flags' (written last, over all drills).
+std::vector<ReportPath> ReportsOf(const RunFlags& flags, const std::vector<drill::Drill>& drills) {
+  std::vector<ReportPath> out;
+  for (size_t i = 0; i < drills.size(); ++i) {
+    const auto& file = flags.drills[i];
+    if (!drills[i].reports.junit.empty()) out.push_back({"spec.reports.junit of " + file, drills[i].reports.junit});
+    if (!drills[i].reports.json.empty()) out.push_back({"spec.reports.json of " + file, drills[i].reports.json});
+  }
+  if (flags.junit_given) out.push_back({"--junit", flags.junit});
+  if (flags.json_given) out.push_back({"--json", flags.json});
+  return out;
+}
+
+// What the run reads, which no report may overwrite.
+std::vector<ReportPath> InputsOf(const RunFlags& flags, const GlobalOptions& global) {
+  std::vector<ReportPath> out;
+  for (const auto& d : flags.drills) out.push_back({"the drill file", d});
+  for (const auto& k : KubeconfigCandidates(global.kubeconfig)) out.push_back({"the kubeconfig", k});
+  return out;
+}
+
+int RunDrills(const RunFlags& flags, std::optional<uint64_t> seed, const GlobalOptions& global) {
   // Every drill is parsed before anything touches a cluster.
   auto loaded = LoadDrills(flags.drills, "run");
   if (!loaded) {
     return kExitUsage;
   }
   const auto& drills = *loaded;
+  if (auto st = CheckReportPaths(ReportsOf(flags, drills), InputsOf(flags, global)); !st) {
+    return ReportBadInput("run", st.error());
+  }
   SignalGuard signals;
   auto conn = Connect(global);
   if (!conn) {
@@ -47,13 +76,17 @@ int RunDrills(const RunFlags& flags, const GlobalOptions& global) {
   RealClock clock;
   RunOptions opts;
   opts.ns_override = global.ns;
-  opts.seed = flags.seed;
+  opts.seed = seed;
   opts.journal_dir = flags.journal_dir.empty() ? DefaultJournalDir() : flags.journal_dir;
   // Backups default to <report dir>/backups/<run-id>: the directory of the
   // combined report files when given (otherwise each drill's spec.reports).
-  if (!flags.junit.empty() || !flags.json.empty()) {
-    auto parent = std::filesystem::path(!flags.junit.empty() ? flags.junit : flags.json).parent_path();
+  // A report sent to a device (/dev/null) names no report directory.
+  for (const auto* report : {&flags.junit, &flags.json}) {
+    std::error_code ec;
+    if (report->empty() || std::filesystem::is_character_file(*report, ec)) continue;
+    auto parent = std::filesystem::path(*report).parent_path();
     opts.report_dir = parent.empty() ? "." : parent.string();
+    break;
   }
   opts.context = conn->info.context;
   opts.kubeconfig = global.kubeconfig;
@@ -112,16 +145,32 @@ std::function<int()> SetupRun(CLI::App& app, GlobalOptions& global) {
   auto* cmd = app.add_subcommand("run", "Run drills against the cluster and report the verdicts");
   auto flags = std::make_shared<RunFlags>();
   cmd->add_option("drills", flags->drills, "Drill files, run one after another")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--junit", flags->junit, "Write one JUnit XML file with a testsuite per drill");
-  cmd->add_option("--json", flags->json, "Write the reports (cases and timeline) as JSON");
-  cmd->add_option("--seed", flags->seed, "Seed for random victim choice (default: spec.seed, else random; always printed)");
-  cmd->add_option("--journal-dir", flags->journal_dir,
-                  "Where undo journals go (default: $KDRILL_STATE_DIR or ~/.local/state/kdrill)");
+  auto* junit = cmd->add_option("--junit", flags->junit,
+                                "Write one JUnit XML file with a testsuite per drill (its directory must exist)");
+  auto* json = cmd->add_option("--json", flags->json,
+                               "Write the reports (cases and timeline) as JSON (its directory must exist)");
+  auto* seed = cmd->add_option("--seed", flags->seed,
+                               "Seed for random victim choice, 0 to 18446744073709551615 (default: spec.seed, else "
+                               "random; always printed)");
+  auto* journal_dir = cmd->add_option("--journal-dir", flags->journal_dir,
+                                      "Where undo journals go (default: $KDRILL_STATE_DIR or ~/.local/state/kdrill)");
   cmd->add_flag("--timeline", flags->timeline, "Print the timeline of watched changes after the verdicts");
   cmd->add_flag("--dry-run", flags->dry_run,
                 "Print what the run would do, resolved against the live cluster, and change nothing (= kdrill plan)");
-  return [flags, &global] {
-    return flags->dry_run ? PlanDrillFiles(flags->drills, flags->seed, global) : RunDrills(*flags, global);
+  return [flags, seed, journal_dir, junit, json, &global] {
+    flags->junit_given = junit->count() > 0;
+    flags->json_given = json->count() > 0;
+    // Flags first: a bad one stops the run before a drill is read.
+    std::optional<uint64_t> seed_value;
+    if (seed->count() > 0) {
+      auto parsed = ParseSeed(flags->seed);
+      if (!parsed) return ReportBadInput("run", parsed.error());
+      seed_value = *parsed;
+    }
+    if (journal_dir->count() > 0) {
+      if (auto st = CheckJournalDir(flags->journal_dir); !st) return ReportBadInput("run", st.error());
+    }
+    return flags->dry_run ? PlanDrillFiles(flags->drills, seed_value, global) : RunDrills(*flags, seed_value, global);
   };
 }
 

@@ -48,8 +48,10 @@ int PlanDrillFiles(const std::vector<std::string>& files, std::optional<uint64_t
 // `kdrill diagnose KIND NAME`: reads the object and its surroundings from
 // api, prints the header line and the causes (or "no problem found: ...") to
 // out and read errors to err. ns empty = the api's default namespace.
-// Returns kExitOk (healthy), kExitFailed (problems printed), kExitUsage
-// (unknown kind word) or kExitCluster (not found, or the read failed)
+// A name or namespace that is not a valid Kubernetes name (empty, "..",
+// holding '/') is refused before any request. Returns kExitOk (healthy),
+// kExitFailed (problems printed), kExitUsage (unknown kind word, invalid
+// name or namespace) or kExitCluster (not found, or the read failed)
 // (cmd_diagnose.cpp).
 int DiagnoseObject(kube::KubeApi& api, const std::string& kind_word, const std::string& ns, const std::string& name,
                    std::ostream& out, std::ostream& err);

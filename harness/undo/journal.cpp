@@ -1,5 +1,4 @@
 #include "harness/undo/journal.h"
-#include "harness/core/json_fields.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -9,7 +8,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 namespace kdrill {
 
@@ -95,63 +93,6 @@ Result<Journal> Journal::Create(const std::string& path, const JournalHeader& he
   return j;
 }
 
-Result<Journal> Journal::Open(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return MakeError(ErrorCode::kNotFound, "journal " + path + " cannot be read: " + std::strerror(errno));
-  }
-  Journal j;
-  j.path_ = path;
-  std::string line;
-  int lineno = 0;
-  bool saw_begin = false;
-  while (std::getline(in, line)) {
-    ++lineno;
-    if (line.empty()) continue;
-    Json rec = Json::parse(line, nullptr, false);
-    if (rec.is_discarded() || !rec.is_object()) {
-      // A crash can tear only the last line; anything earlier is corruption.
-      if (in.peek() == EOF) break;
-      return MakeError(ErrorCode::kIo, path + ":" + std::to_string(lineno) + ": journal line is not JSON");
-    }
-    std::string op = json::Str(rec, "/op");
-    if (op == "begin") {
-      saw_begin = true;
-      j.header_.run_id = json::Str(rec, "/run");
-      j.header_.drill = json::Str(rec, "/drill");
-      j.header_.context = json::Str(rec, "/context");
-      j.header_.server = json::Str(rec, "/server");
-      j.header_.kubeconfig = json::Str(rec, "/kubeconfig");
-      j.header_.started = json::Str(rec, "/started");
-    } else if (op == "undo") {
-      UndoRecord r;
-      r.id = json::Int(rec, "/id");
-      r.step = json::Str(rec, "/step");
-      r.description = json::Str(rec, "/description");
-      r.action = json::Obj(rec, "/action");
-      j.records_.push_back(std::move(r));
-    } else if (op == "done") {
-      int id = json::Int(rec, "/id");
-      for (auto& r : j.records_) {
-        if (r.id == id) {
-          r.done = true;
-          r.result = json::Str(rec, "/result");
-        }
-      }
-    } else if (op == "end") {
-      j.ended_ = true;
-    }
-  }
-  if (!saw_begin) {
-    return MakeError(ErrorCode::kInvalidArgument, path + " is not a kdrill journal (no begin record)");
-  }
-  j.fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (j.fd_ < 0) {
-    return std::unexpected(IoError("cannot open journal for writing", path));
-  }
-  return j;
-}
-
 Result<int> Journal::RecordUndo(const std::string& step, const std::string& description, const Json& action) {
   std::lock_guard lock(mu_);
   UndoRecord r;
@@ -206,13 +147,15 @@ std::string DefaultJournalDir() {
   return std::string(home && *home ? home : "/tmp") + "/.local/state/kdrill";
 }
 
-std::vector<std::string> FindPendingJournals(const std::string& dir) {
+std::vector<std::string> FindPendingJournals(const std::string& dir, std::vector<Error>* damaged) {
   std::vector<std::pair<fs::file_time_type, std::string>> found;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     if (e.path().extension() != ".journal") continue;
     auto j = Journal::Open(e.path().string());
-    if (j && !j->Ended()) {
+    if (!j) {
+      if (damaged) damaged->push_back(j.error());
+    } else if (!j->Ended()) {
       found.emplace_back(e.last_write_time(ec), e.path().string());
     }
   }

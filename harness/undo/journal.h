@@ -46,7 +46,13 @@ class Journal {
  public:
   // Creates a new journal file. Fails if it exists (never overwrite history).
   static Result<Journal> Create(const std::string& path, const JournalHeader& header);
-  // Reads an existing journal (for recover). Tolerates a torn last line.
+  // Reads an existing journal (for recover) without throwing. Tolerates a
+  // torn last line (a crash mid-write; that change was never made). Any
+  // other damage (a line that is not JSON, a missing begin record, a field
+  // missing or of the wrong type, a done for an unknown undo, an unknown op)
+  // is kInvalidArgument: "journal PATH is damaged: line N: <what>; <what to
+  // do>". A file that cannot be read is kNotFound. So a journal that opens
+  // has every header field and record field kdrill wrote (journal_open.cpp).
   static Result<Journal> Open(const std::string& path);
 
   Journal(Journal&&) noexcept;
@@ -82,7 +88,8 @@ class Journal {
 // Where journals live by default: $KDRILL_STATE_DIR, else
 // $XDG_STATE_HOME/kdrill, else ~/.local/state/kdrill.
 std::string DefaultJournalDir();
-// Journals in dir that have no "end" record, oldest first.
-std::vector<std::string> FindPendingJournals(const std::string& dir);
+// Journals in dir that have no "end" record, oldest first. Journals that
+// cannot be opened are left out; their errors go to *damaged when given.
+std::vector<std::string> FindPendingJournals(const std::string& dir, std::vector<Error>* damaged = nullptr);
 
 }  // namespace kdrill

@@ -34,6 +34,8 @@ report_figures() {
 exec_tar_ns="$(e2e_ns kdrill-backup)"
 snapshot_ns="$(e2e_ns kdrill-backup-snap)"
 namespace_ns="$(e2e_ns kdrill-backup-ns)"
+# kdrill writes reports only into directories that exist.
+mkdir -p "$E2E_OUT/exec-tar" "$E2E_OUT/snapshot" "$E2E_OUT/namespace"
 
 # 1. exec-tar, pods and claims.
 run_kdrill exec-tar run "$E2E_REPO/scenarios/backup-restore.yaml" -n "$exec_tar_ns" --junit "$E2E_OUT/exec-tar/junit.xml" --json "$E2E_OUT/exec-tar/report.json"

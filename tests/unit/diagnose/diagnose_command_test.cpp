@@ -144,3 +144,23 @@ TEST_F(DiagnoseCommandTest, UnknownKindIsBadUsage) {
 
 }  // namespace
 }  // namespace kdrill::testing
+
+namespace kdrill::testing {
+namespace {
+
+// A name or namespace that is not a Kubernetes name would change the request
+// path (".." or '/'), or list every object (empty): refused before any call.
+TEST_F(DiagnoseCommandTest, NamesThatAreNotKubernetesNamesAreRefusedBeforeAnyRequest) {
+  EXPECT_EQ(cli::DiagnoseObject(api_, "pod", "demo", "..", out_, err_), cli::kExitUsage);
+  EXPECT_EQ(cli::DiagnoseObject(api_, "pod", "demo", "", out_, err_), cli::kExitUsage);
+  EXPECT_EQ(cli::DiagnoseObject(api_, "pvc", "..", "data", out_, err_), cli::kExitUsage);
+  EXPECT_EQ(cli::DiagnoseObject(api_, "sts", "a/b", "web", out_, err_), cli::kExitUsage);
+  EXPECT_TRUE(api_.calls.empty());
+  EXPECT_NE(err_.str().find("kdrill diagnose: pod name '..' is not a valid Kubernetes name"), std::string::npos);
+  EXPECT_NE(err_.str().find("kdrill diagnose: -n/--namespace: '..' is not a valid namespace name"),
+            std::string::npos);
+  EXPECT_TRUE(out_.str().empty());
+}
+
+}  // namespace
+}  // namespace kdrill::testing

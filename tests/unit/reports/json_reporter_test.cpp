@@ -122,7 +122,7 @@ TEST(JsonReporterTest, ReadingBackNamesTheBadField) {
 
 TEST(JsonReporterTest, WritesTheFile) {
   TempDir dir;
-  std::string path = dir.File("reports/run.json");
+  std::string path = dir.File("run.json");
   ASSERT_TRUE(WriteJsonFile(SampleReport(), path));
   EXPECT_EQ(TempDir::Read(path), RenderJson(SampleReport()));
 }
