@@ -5,6 +5,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/exit_codes.h"
 #include "harness/cli/flag_checks.h"
+#include "harness/drill/duration.h"
 
 namespace kdrill::cli {
 
@@ -66,6 +67,29 @@ int Main(int argc, char** argv) {
                  "Allow a protected namespace (kube-system, kube-public, kube-node-lease are refused by default)");
   app.add_option("--allow-context", global.allow_contexts,
                  "Only run against these contexts (also $KDRILL_ALLOWED_CONTEXTS, comma-separated)");
+  {
+    // --exec-plugin-timeout DURATION: bounds each run of an exec credential
+    // plugin (output and exit); a positive drill-style duration.
+    const CLI::Validator positive_duration(
+        [](std::string& text) -> std::string {
+          auto d = drill::ParseDuration(text);
+          if (!d || d->count() <= 0) {
+            return "got \"" + text + "\"; want " + std::string(drill::kDurationForms) +
+                   ", above zero";
+          }
+          return {};
+        },
+        "");
+    app.add_option_function<std::string>(
+           "--exec-plugin-timeout",
+           [&global](const std::string& text) {
+             global.exec_plugin_timeout = *drill::ParseDuration(text);
+           },
+           "Kill a kubeconfig exec credential plugin that has not printed its credential and "
+           "exited within this time (default: 60s)")
+        ->type_name("DURATION")
+        ->check(positive_duration);
+  }
   std::vector<std::function<int()>> runners;
   std::vector<CLI::App*> subs;
   for (const auto& c : Commands()) {

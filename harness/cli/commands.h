@@ -1,6 +1,7 @@
 #pragma once
 // kdrill's subcommands, one file each, registered in one table (cli.cpp).
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -24,6 +25,8 @@ struct GlobalOptions {
   std::string kubectl;                    // --kubectl (for exec into pods)
   std::vector<std::string> allow_namespaces;  // --allow-namespace
   std::vector<std::string> allow_contexts;    // --allow-context
+  // --exec-plugin-timeout: one run of a kubeconfig exec credential plugin.
+  std::chrono::milliseconds exec_plugin_timeout{std::chrono::seconds(60)};
 };
 
 // Adds the subcommand to app; the returned function runs it after parsing

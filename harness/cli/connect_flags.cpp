@@ -18,6 +18,7 @@ Result<Connection> Connect(const GlobalOptions& global, const std::string& kubec
   } else if (!context_fallback.empty()) {
     opts.context = context_fallback;
   }
+  opts.exec_plugin_timeout = global.exec_plugin_timeout;
   Connection c;
   auto api = kube::ConnectKubeApi(opts, &c.info);
   if (!api) return std::unexpected(api.error());

@@ -1,7 +1,9 @@
 #include "harness/kube/connect.h"
 
 #include <filesystem>
+#include <vector>
 
+#include "harness/core/redact.h"
 #include "harness/kube/base64.h"
 #include "harness/kube/curl_transport.h"
 #include "harness/kube/exec_credential.h"
@@ -25,6 +27,24 @@ bool AnyExists(const std::vector<std::string>& paths) {
     }
   }
   return false;
+}
+
+// The first Get() of `credentials` (null: none to load), before any request:
+// a token file that cannot be read or a plugin that is missing, fails or
+// hangs is the kubeconfig's problem, kInvalidArgument with the provider's
+// message (it names the field, the user and the kubeconfig), never a
+// "not found" answer from a cluster that was not asked.
+Status LoadCredentials(CredentialProvider* credentials) {
+  if (credentials == nullptr) {
+    return Ok();
+  }
+  Result<Credentials> first = credentials->Get();
+  if (!first) {
+    Error err = first.error();
+    err.code = ErrorCode::kInvalidArgument;
+    return std::unexpected(err);
+  }
+  return Ok();
 }
 
 }  // namespace
@@ -65,13 +85,17 @@ Result<RestConfig> ResolveRestConfig(const ConnectOptions& options) {
 std::unique_ptr<CredentialProvider> MakeCredentialProvider(const RestConfig& config, Clock& clock,
                                                            std::chrono::milliseconds exec_timeout) {
   if (config.exec) {
+    std::vector<std::string> secrets = {config.bearer_token, config.password};
+    if (config.client_cert) {
+      secrets.push_back(config.client_cert->key_pem);
+    }
     return std::make_unique<ExecCredentialProvider>(*config.exec, clock, ExecClusterInfo(config),
-                                                    exec_timeout);
+                                                    exec_timeout, std::move(secrets));
   }
   if (!config.token_file.empty()) {
     std::string what = config.source == "in-cluster"
                            ? std::string("service-account token")
-                           : "tokenFile of user \"" + config.user + "\"";
+                           : "tokenFile of user \"" + config.user + "\" (" + config.source + "):";
     return std::make_unique<TokenFileProvider>(config.token_file, what, clock);
   }
   if (!config.bearer_token.empty()) {
@@ -90,7 +114,7 @@ ConnectionInfo DescribeConnection(const RestConfig& config) {
   info.context = config.context;
   info.cluster = config.cluster;
   info.user = config.user;
-  info.server = config.server;
+  info.server = RedactUrl(config.server);
   info.ns = config.ns;
   info.source = config.source;
   if (config.exec) {
@@ -125,6 +149,11 @@ Result<std::unique_ptr<KubeApi>> ConnectKubeApi(const ConnectOptions& options,
     return std::unexpected(err);
   }
   Clock& clock = options.clock != nullptr ? *options.clock : DefaultClock();
+  std::unique_ptr<CredentialProvider> credentials =
+      MakeCredentialProvider(*config, clock, options.exec_plugin_timeout);
+  if (Status loaded = LoadCredentials(credentials.get()); !loaded) {
+    return std::unexpected(loaded.error());
+  }
   RealKubeApiOptions api_options;
   api_options.default_namespace = config->ns;
   api_options.client_cert = config->client_cert;
@@ -138,8 +167,7 @@ Result<std::unique_ptr<KubeApi>> ConnectKubeApi(const ConnectOptions& options,
     *info = DescribeConnection(*config);
   }
   return std::unique_ptr<KubeApi>(std::make_unique<RealKubeApi>(
-      *std::move(transport), MakeCredentialProvider(*config, clock, options.exec_plugin_timeout),
-      clock, std::move(api_options)));
+      *std::move(transport), std::move(credentials), clock, std::move(api_options)));
 }
 
 }  // namespace kdrill::kube

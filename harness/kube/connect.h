@@ -4,6 +4,8 @@
 // ~/.kube/config; --context or current-context; and, when no kubeconfig file
 // exists at all, the pod's service account (in-cluster) if allowed.
 // Nothing is sent to the server here; the first request is the first contact.
+// The credentials are loaded here, before it: certificates and keys parsed,
+// the token file read, the exec plugin run once.
 
 #include <chrono>
 #include <memory>
@@ -37,7 +39,7 @@ struct ConnectionInfo {
   std::string context;  // "" when in-cluster
   std::string cluster;
   std::string user;
-  std::string server;   // "https://127.0.0.1:6443"
+  std::string server;   // "https://127.0.0.1:6443" (RedactUrl'd)
   std::string ns;       // the context's namespace ("default" when unset)
   std::string source;   // "kubeconfig /a:/b" or "in-cluster"
   std::string auth;     // "exec plugin aws", "token file /path", "bearer token",
@@ -57,8 +59,11 @@ std::unique_ptr<CredentialProvider> MakeCredentialProvider(const RestConfig& con
 
 ConnectionInfo DescribeConnection(const RestConfig& config);
 
-// ResolveRestConfig + CurlTransport + RealKubeApi. `info` (optional) receives
-// the resolved context, server and namespace.
+// ResolveRestConfig + CurlTransport + the credential provider, loaded once +
+// RealKubeApi. `info` (optional) receives the resolved context, server and
+// namespace. A credential that cannot be loaded (token file missing or empty,
+// exec plugin missing, failing, hanging) is kInvalidArgument naming the
+// field, the user and the kubeconfig.
 Result<std::unique_ptr<KubeApi>> ConnectKubeApi(const ConnectOptions& options,
                                                 ConnectionInfo* info = nullptr);
 

@@ -6,6 +6,8 @@
 
 #include <curl/curl.h>
 
+#include "harness/core/redact.h"
+
 namespace kdrill::kube {
 namespace {
 
@@ -40,7 +42,7 @@ Result<UrlParts> ParseServer(const std::string& server) {
   if (rc != CURLUE_OK || parts.host.empty() ||
       (parts.scheme != "https" && parts.scheme != "http")) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "server URL \"" + server +
+                     "server URL \"" + RedactUrl(server) +
                          "\" is not a valid http(s) URL; fix clusters[].cluster.server");
   }
   while (!parts.path.empty() && parts.path.back() == '/') {

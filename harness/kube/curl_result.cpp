@@ -10,6 +10,7 @@
 
 #include <curl/curl.h>
 
+#include "harness/core/redact.h"
 #include "harness/kube/curl_exchange.h"
 
 namespace kdrill::kube {
@@ -45,8 +46,8 @@ Result<HttpResponse> CurlTransport::Finish(int curl_code, const HttpRequest& req
     return std::move(ex.response);
   }
   // The query may carry selectors but never credentials; still, keep messages short.
-  std::string what = request.method + " " + options_.server + request.target.substr(
-                                                                  0, request.target.find('?'));
+  std::string what = request.method + " " + BaseUrl() +
+                     request.target.substr(0, request.target.find('?'));
   if (code == CURLE_ABORTED_BY_CALLBACK || ex.stop.stop_requested()) {
     return MakeError(ErrorCode::kCancelled, what + ": cancelled");
   }

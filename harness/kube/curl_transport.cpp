@@ -10,6 +10,7 @@
 
 #include <curl/curl.h>
 
+#include "harness/core/redact.h"
 #include "harness/kube/curl_endpoint.h"
 #include "harness/kube/curl_exchange.h"
 
@@ -38,6 +39,8 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(CurlTransportOption
   t->no_proxy_ = CurlNoProxyList();
   return t;
 }
+
+std::string CurlTransport::BaseUrl() const { return RedactUrl(options_.server); }
 
 CurlTransport::~CurlTransport() {
   for (void* easy : idle_) {

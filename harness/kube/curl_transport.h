@@ -37,7 +37,7 @@ class CurlTransport final : public HttpTransport {
   Result<HttpResponse> Send(const HttpRequest& request, std::stop_token stop = {}) override;
   Result<HttpResponse> Stream(const HttpRequest& request, const BodyChunkHandler& on_chunk,
                               std::stop_token stop) override;
-  std::string BaseUrl() const override { return options_.server; }
+  std::string BaseUrl() const override;
 
   struct Exchange;  // per-request state (curl_exchange.h)
 

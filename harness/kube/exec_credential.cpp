@@ -3,37 +3,28 @@
 
 #include <cstdio>
 
-#include <boost/process/search_path.hpp>
-
+#include "harness/core/redact.h"
+#include "harness/core/text.h"
 #include "harness/kube/base64.h"
 #include "harness/kube/exec_process.h"
-#include "harness/kube/read_file.h"
+#include "harness/kube/exec_program.h"
 
 namespace kdrill::kube {
 namespace {
 
 using Json = nlohmann::json;
 
-constexpr size_t kMaxStderrInMessage = 2000;
+// How much of a failed plugin's stderr an error relays.
+constexpr size_t kMaxStderrInMessage = 300;
 
-std::string TrimmedTail(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) {
-    s.pop_back();
+// The credentials in what a plugin printed on stdout, when it is JSON at all:
+// status.token and status.clientKeyData, to scrub them from its stderr.
+std::vector<std::string> PrintedCredentials(std::string_view stdout_text) {
+  Json doc = Json::parse(stdout_text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return {};
   }
-  if (s.size() > kMaxStderrInMessage) {
-    s = "..." + s.substr(s.size() - kMaxStderrInMessage);
-  }
-  return s;
-}
-
-void Scrub(std::string& text, const std::string& secret) {
-  if (secret.size() < 8) {
-    return;
-  }
-  size_t pos = 0;
-  while ((pos = text.find(secret, pos)) != std::string::npos) {
-    text.replace(pos, secret.size(), "[redacted]");
-  }
+  return {json::Str(doc, "/status/token"), json::Str(doc, "/status/clientKeyData")};
 }
 
 }  // namespace
@@ -156,11 +147,13 @@ Result<ExecCredentialStatus> ParseExecCredential(std::string_view stdout_text,
 }
 
 ExecCredentialProvider::ExecCredentialProvider(ExecConfig config, Clock& clock, Json cluster_info,
-                                               std::chrono::milliseconds timeout)
+                                               std::chrono::milliseconds timeout,
+                                               std::vector<std::string> secrets)
     : config_(std::move(config)),
       clock_(clock),
       cluster_info_(std::move(cluster_info)),
-      timeout_(timeout) {}
+      timeout_(timeout),
+      secrets_(std::move(secrets)) {}
 
 std::string ExecCredentialProvider::Describe() const {
   std::string out = "exec plugin \"" + config_.command + "\"";
@@ -183,39 +176,35 @@ Result<ExecCredentialStatus> ExecCredentialProvider::RunPlugin() {
                               "non-interactively; log in once in a terminal or use a non-interactive "
                               "plugin configuration");
   }
-  std::string program;
-  if (config_.command.find('/') != std::string::npos) {
-    program = ResolveAgainst(config_.base_dir, config_.command);
-  } else {
-    program = boost::process::search_path(config_.command).string();
-  }
-  auto not_found = [&]() {
-    std::string msg = plugin + " not found";
-    if (config_.command.find('/') == std::string::npos) {
-      msg += " in PATH";
-    } else {
-      msg += " at " + program;
-    }
-    msg += config_.install_hint.empty() ? "; install it or fix users[].user.exec.command"
-                                        : "; " + config_.install_hint;
-    return MakeError(ErrorCode::kNotFound, msg);
-  };
-  if (program.empty()) {
-    return not_found();
+  Result<std::string> program = FindExecProgram(config_, plugin);
+  if (!program) {
+    return std::unexpected(program.error());
   }
   std::vector<std::pair<std::string, std::string>> env = config_.env;
   env.emplace_back("KUBERNETES_EXEC_INFO", BuildExecInfo(config_, &cluster_info_));
   ++runs_;
-  Result<ProcessOutput> run = RunProcess(program, config_.args, env, timeout_);
+  ProcessLimits limits;
+  limits.timeout = timeout_;
+  Result<ProcessOutput> run = RunProcess(*program, config_.args, env, limits);
   if (!run) {
-    if (run.error().code == ErrorCode::kNotFound) {
-      return not_found();
+    Error err = run.error();
+    if (err.code == ErrorCode::kNotFound) {
+      err.code = ErrorCode::kInvalidArgument;  // found, but the system would not start it
     }
-    return MakeError(run.error().code, plugin + ": " + run.error().message);
+    err.message = plugin + ": " + err.message;
+    if (err.code == ErrorCode::kTimeout) {
+      err.message += "; if it needs longer, raise --exec-plugin-timeout";
+    }
+    return std::unexpected(err);
   }
   if (run->exit_code != 0) {
-    std::string err = TrimmedTail(run->err);
-    Scrub(err, last_token_);
+    std::vector<std::string> secrets = secrets_;
+    secrets.push_back(last_token_);
+    secrets.push_back(last_key_);
+    for (std::string& printed : PrintedCredentials(run->out)) {
+      secrets.push_back(std::move(printed));
+    }
+    std::string err = OneLine(RedactSecrets(TrimEnd(run->err), secrets), kMaxStderrInMessage);
     return MakeError(ErrorCode::kUnauthorized,
                      plugin + " exited with code " + std::to_string(run->exit_code) +
                          (err.empty() ? std::string(" and printed nothing on stderr")
@@ -242,6 +231,7 @@ Result<Credentials> ExecCredentialProvider::Get() {
         ClientCertificate{status->client_cert_pem, status->client_key_pem});
   }
   last_token_ = status->token;
+  last_key_ = status->client_key_pem;
   creds.generation = ++generation_;
   cached_ = creds;
   expiration_ = status->expiration;

@@ -7,14 +7,20 @@
 //   - stdout must be an ExecCredential with status.token or
 //     status.clientCertificateData + clientKeyData, optional expirationTimestamp;
 //   - the result is cached until expirationTimestamp (forever without one) and
-//     the plugin re-runs after a 401 (Invalidate).
-// Credentials never appear in errors; stderr of a failed run does (capped).
+//     the plugin re-runs after a 401 (Invalidate);
+//   - one timeout covers the whole run (output and exit), stdout is capped at
+//     1 MiB (exec_process.h).
+// Credentials never appear in errors. A failed run's stderr does, as a short
+// one-line prefix with every credential kdrill knows scrubbed from it: the
+// tokens and client keys the plugin printed (before and in this run) and the
+// secrets handed to the constructor.
 
 #include <chrono>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -52,14 +58,18 @@ std::optional<WallTime> ParseRfc3339(std::string_view text);
 class ExecCredentialProvider final : public CredentialProvider {
  public:
   // REQUIRES: clock outlives this provider. `cluster_info` is spec.cluster
-  // (used only when config.provide_cluster_info).
+  // (used only when config.provide_cluster_info). `timeout` bounds one run of
+  // the plugin. `secrets` (the user's token, password, client key) are
+  // scrubbed from any plugin text relayed in an error.
   ExecCredentialProvider(ExecConfig config, Clock& clock, nlohmann::json cluster_info = {},
-                         std::chrono::milliseconds timeout = std::chrono::seconds(60));
+                         std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                         std::vector<std::string> secrets = {});
 
-  // Runs the plugin when nothing valid is cached. Errors: kNotFound (command
-  // missing; message includes installHint), kTimeout, kUnauthorized (non-zero
-  // exit with stderr, or malformed output), kFailedPrecondition
-  // (interactiveMode: Always).
+  // Runs the plugin when nothing valid is cached. Errors: kInvalidArgument
+  // (command missing or not executable; message includes installHint),
+  // kTimeout, kIo (more than 1 MiB on stdout), kUnauthorized (non-zero exit
+  // with stderr, or malformed output), kFailedPrecondition (interactiveMode:
+  // Always).
   Result<Credentials> Get() override;
   bool Invalidate(const Credentials& used) override;
 
@@ -74,11 +84,13 @@ class ExecCredentialProvider final : public CredentialProvider {
   Clock& clock_;
   nlohmann::json cluster_info_;
   std::chrono::milliseconds timeout_;
+  std::vector<std::string> secrets_;
 
   mutable std::mutex mu_;
   std::optional<Credentials> cached_;
   std::optional<WallTime> expiration_;
-  std::string last_token_;  // kept only to scrub it from plugin stderr
+  std::string last_token_;  // kept only to scrub them from plugin stderr
+  std::string last_key_;
   uint64_t generation_ = 0;
   int runs_ = 0;
 };

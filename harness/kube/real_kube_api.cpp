@@ -51,6 +51,17 @@ Json DeleteOptionsBody(const DeleteOptions& opts) {
   return body;
 }
 
+// A credential source's failure as the error of the request that needed it.
+// It must never read as an answer from the API server (a kNotFound would say
+// "the object is gone" to a caller that treats that as done), so it is
+// kUnauthorized whatever the source said, unless the request was cancelled.
+Error CredentialError(const Error& source, const std::string& what) {
+  Error err(source.code == ErrorCode::kCancelled ? ErrorCode::kCancelled
+                                                 : ErrorCode::kUnauthorized,
+            what + ": cannot get credentials: " + source.message);
+  return err;
+}
+
 std::string Verb(const char* verb, const ResourceRef& ref) {
   return std::string(verb) + " " + ref.Describe();
 }
@@ -97,9 +108,7 @@ Result<HttpResponse> RealKubeApi::Execute(const HttpRequest& request, const Call
     if (credentials_) {
       Result<Credentials> got = credentials_->Get();
       if (!got) {
-        Error err = got.error();
-        err.message = what + ": cannot get credentials: " + err.message;
-        return std::unexpected(err);
+        return std::unexpected(CredentialError(got.error(), what));
       }
       creds = *std::move(got);
       if (!creds.authorization.empty()) {

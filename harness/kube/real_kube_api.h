@@ -1,7 +1,8 @@
 #pragma once
 // RealKubeApi: KubeApi over an HttpTransport, with client-go's habits:
 //   - Authorization from a CredentialProvider before every request; client
-//     certificate from the provider (exec plugin) or the kubeconfig;
+//     certificate from the provider (exec plugin) or the kubeconfig; a
+//     provider's failure is kUnauthorized (never an API answer like kNotFound);
 //   - 401 -> Invalidate() the credentials (re-run the exec plugin, re-read the
 //     token file) and retry once;
 //   - 429 -> wait Retry-After (default 1 s, capped) and retry, a bounded number

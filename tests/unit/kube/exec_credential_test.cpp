@@ -123,6 +123,7 @@ TEST(KubeExecCredentialTest, HangingPluginTimesOut) {
   Result<Credentials> creds = provider.Get();
   ASSERT_FALSE(creds);
   EXPECT_EQ(creds.error().code, ErrorCode::kTimeout);
+  EXPECT_THAT(creds.error().message, HasSubstr("--exec-plugin-timeout"));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }
 
@@ -133,9 +134,61 @@ TEST(KubeExecCredentialTest, MissingCommandShowsInstallHint) {
   ExecCredentialProvider provider(config, clock);
   Result<Credentials> creds = provider.Get();
   ASSERT_FALSE(creds);
-  EXPECT_EQ(creds.error().code, ErrorCode::kNotFound);
+  // A missing plugin is the kubeconfig's problem, never "not found" (which
+  // callers read as an answer about an object).
+  EXPECT_EQ(creds.error().code, ErrorCode::kInvalidArgument);
   EXPECT_THAT(creds.error().message, HasSubstr("not found in PATH"));
+  EXPECT_THAT(creds.error().message, HasSubstr("/test/kubeconfig"));
   EXPECT_THAT(creds.error().message, HasSubstr("apt-get install no-such-plugin"));
+}
+
+TEST(KubeExecCredentialTest, CommandThatIsNotExecutableIsBadInput) {
+  KubeTempDir dir;
+  std::string plugin = dir.Write("plain.sh", "#!/bin/sh\necho hi\n");
+  KubeTestClock clock;
+  ExecCredentialProvider provider(ExecConfigFor(plugin), clock);
+  Result<Credentials> creds = provider.Get();
+  ASSERT_FALSE(creds);
+  EXPECT_EQ(creds.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_THAT(creds.error().message, HasSubstr(plugin + " is not executable"));
+  EXPECT_THAT(creds.error().message, HasSubstr("users[].user.exec.command"));
+  EXPECT_EQ(provider.Runs(), 0);
+}
+
+TEST(KubeExecCredentialTest, RelayedStderrIsScrubbedOfCredentialsAndCapped) {
+  KubeTempDir dir;
+  // Prints a credential on stdout, echoes it and the kubeconfig's password on
+  // stderr with a long tail, then fails.
+  std::string plugin = dir.Write(
+      "leaky.sh",
+      "#!/bin/sh\n"
+      "printf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
+      "\"status\":{\"token\":\"plugin-token-0123456789\"}}\\n'\n"
+      "echo 'debug: got plugin-token-0123456789 with password kubeconfig-pass-42' >&2\n"
+      "head -c 5000 /dev/zero | tr '\\0' x >&2\n"
+      "exit 1\n",
+      true);
+  KubeTestClock clock;
+  ExecCredentialProvider provider(ExecConfigFor(plugin), clock, {}, std::chrono::seconds(20),
+                                  {"kubeconfig-pass-42"});
+  Result<Credentials> creds = provider.Get();
+  ASSERT_FALSE(creds);
+  EXPECT_EQ(creds.error().code, ErrorCode::kUnauthorized);
+  EXPECT_THAT(creds.error().message, HasSubstr("exited with code 1: debug: got [redacted]"));
+  EXPECT_THAT(creds.error().message, Not(HasSubstr("plugin-token-0123456789")));
+  EXPECT_THAT(creds.error().message, Not(HasSubstr("kubeconfig-pass-42")));
+  EXPECT_LT(creds.error().message.size(), 600u);
+}
+
+TEST(KubeExecCredentialTest, EndlessOutputIsRefused) {
+  KubeTempDir dir;
+  std::string plugin = dir.Write("yes.sh", "#!/bin/sh\nexec yes token\n", true);
+  KubeTestClock clock;
+  ExecCredentialProvider provider(ExecConfigFor(plugin), clock, {}, std::chrono::seconds(20));
+  Result<Credentials> creds = provider.Get();
+  ASSERT_FALSE(creds);
+  EXPECT_THAT(creds.error().message, HasSubstr("exec plugin \"" + plugin + "\""));
+  EXPECT_THAT(creds.error().message, HasSubstr("wrote more than 1 MiB on stdout"));
 }
 
 TEST(KubeExecCredentialTest, InteractiveAlwaysIsRefused) {

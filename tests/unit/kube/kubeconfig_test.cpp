@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/kube/base64.h"
+#include "tests/fakes/https_test_certs.h"
 #include "tests/fakes/kube_temp_dir.h"
 
 namespace kdrill::kube {
@@ -11,6 +12,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::GetHttpsTestCerts;
 using testing::KubeTempDir;
 
 constexpr const char* kFirst = R"(apiVersion: v1
@@ -119,9 +121,9 @@ TEST(KubeconfigTest, ParsesClusterTlsSettings) {
 }
 
 TEST(KubeconfigTest, DataFieldsAreDecodedIntoBlobs) {
-  const std::string ca = "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n";
-  const std::string cert = "-----BEGIN CERTIFICATE-----\nCERT\n-----END CERTIFICATE-----\n";
-  const std::string key = "-----BEGIN EC PRIVATE KEY-----\nKEY\n-----END EC PRIVATE KEY-----\n";
+  const std::string ca = GetHttpsTestCerts().ca_pem;
+  const std::string cert = GetHttpsTestCerts().client_cert_pem;
+  const std::string key = GetHttpsTestCerts().client_key_pem;
   std::string yaml = "current-context: c\nclusters:\n- name: k\n  cluster:\n"
                      "    server: https://10.0.0.1:6443\n    certificate-authority: /ignored/ca\n"
                      "    certificate-authority-data: " + EncodeBase64(ca) +
@@ -142,9 +144,9 @@ TEST(KubeconfigTest, DataFieldsAreDecodedIntoBlobs) {
 
 TEST(KubeconfigTest, CertificateFilesAreReadAtResolveTime) {
   KubeTempDir dir;
-  dir.Write("certs/ca.crt", "CA-PEM");
-  dir.Write("certs/alice.crt", "ALICE-CERT");
-  dir.Write("certs/alice.key", "ALICE-KEY");
+  dir.Write("certs/ca.crt", GetHttpsTestCerts().ca_pem);
+  dir.Write("certs/alice.crt", GetHttpsTestCerts().client_cert_pem);
+  dir.Write("certs/alice.key", GetHttpsTestCerts().client_key_pem);
   std::string yaml = std::string(kFirst);
   yaml.replace(yaml.find("/abs/alice.key"), 14, "certs/alice.key");
   std::string path = dir.Write("config", yaml);
@@ -152,9 +154,9 @@ TEST(KubeconfigTest, CertificateFilesAreReadAtResolveTime) {
   ASSERT_TRUE(cfg);
   Result<RestConfig> rest = ResolveKubeconfigContext(*cfg, std::nullopt);
   ASSERT_TRUE(rest) << rest.error().ToString();
-  EXPECT_EQ(rest->tls.ca_pem, "CA-PEM");
-  EXPECT_EQ(rest->client_cert->cert_pem, "ALICE-CERT");
-  EXPECT_EQ(rest->client_cert->key_pem, "ALICE-KEY");
+  EXPECT_EQ(rest->tls.ca_pem, GetHttpsTestCerts().ca_pem);
+  EXPECT_EQ(rest->client_cert->cert_pem, GetHttpsTestCerts().client_cert_pem);
+  EXPECT_EQ(rest->client_cert->key_pem, GetHttpsTestCerts().client_key_pem);
   EXPECT_EQ(rest->ns, "team-a");
 }
 
