@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cstdint>
-#include <limits>
 
 namespace kdrill::drill {
 
@@ -32,8 +31,9 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   } else {
     return std::nullopt;
   }
-  constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  if (value > kMax / factor) {
+  const uint64_t max_ms = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(kMaxDuration).count());
+  if (value > max_ms / factor || value * factor > max_ms) {
     return std::nullopt;
   }
   return std::chrono::milliseconds(static_cast<int64_t>(value * factor));

@@ -29,6 +29,13 @@ void CheckObject(const Json& object, const YAML::Node& doc, size_t index,
   SourceLocation at = source.Of(doc, source.Start());
   std::string prefix = what + ", document " + std::to_string(index) + ": ";
   const std::string rule = "; every setup object needs apiVersion, kind and metadata.name";
+  if (object.contains("kind") && object["kind"].is_string() &&
+      object["kind"].get<std::string>().ends_with("List") && object.contains("items")) {
+    diag.Add(at, prefix + "a " + object["kind"].get<std::string>() +
+                     " is not supported in setup; write its items as separate YAML documents "
+                     "(separated by \"---\")");
+    return;
+  }
   for (const char* key : {"apiVersion", "kind"}) {
     if (!object.contains(key)) {
       diag.Add(at, prefix + "missing \"" + key + "\"" + rule);

@@ -81,6 +81,13 @@ void MapReader::CheckKeys(const std::vector<std::string>& accepted,
     if (std::find(accepted.begin(), accepted.end(), field.key) != accepted.end()) {
       continue;
     }
+    if (field.key == "<<") {
+      diag_->Add(field.key_location,
+                 "merge keys (\"<<\") are not supported in " + Name(path_) +
+                     " (YAML 1.2 dropped them); write the keys out, or use an alias for a "
+                     "whole value");
+      continue;
+    }
     std::string message = "unknown key \"" + field.key + "\" in " + Name(path_) +
                           DidYouMean(field.key, accepted) +
                           "; accepted keys: " + QuoteList(accepted);

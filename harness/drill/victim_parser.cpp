@@ -2,6 +2,7 @@
 // ordinals, selector, random, all, nodes.
 #include <set>
 
+#include "harness/drill/label_selector.h"
 #include "harness/drill/parse_sections.h"
 #include "harness/drill/yaml_values.h"
 
@@ -58,6 +59,9 @@ void ReadKind(const Field& field, VictimSelector& out, ParseState& state) {
   } else if (field.key == "selector") {
     out.kind = VictimSelector::Kind::kLabelSelector;
     if (auto selector = ReadString(field, state.diag)) {
+      if (auto problem = LabelSelectorProblem(*selector)) {
+        state.diag.Add(field.value_location, field.path + ": not a label selector: " + *problem);
+      }
       out.label_selector = *selector;
     }
   } else if (field.key == "random") {

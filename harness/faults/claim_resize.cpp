@@ -59,13 +59,18 @@ Result<SizeChange> ReadSizeChange(const drill::Params& p, const std::string& fau
   }
   SizeChange out;
   const std::string key = p.Has("size") ? "size" : "increase";
-  auto text = p.GetString(key, "");
-  if (!text) {
-    return std::unexpected(text.error());
-  }
-  auto bytes = cluster::ParseQuantity(*text);
+  // A quantity ("128Mi") or a whole number of bytes (134217728).
+  Result<int64_t> bytes = p.GetInt(key, 0);
   if (!bytes) {
-    return std::unexpected(p.ErrorAt(key, key + ": " + bytes.error().message));
+    auto text = p.GetString(key, "");
+    if (!text) {
+      return std::unexpected(p.ErrorAt(key, key + ": expected a quantity like \"128Mi\" or a "
+                                                  "whole number of bytes"));
+    }
+    bytes = cluster::ParseQuantity(*text);
+    if (!bytes) {
+      return std::unexpected(p.ErrorAt(key, key + ": " + bytes.error().message));
+    }
   }
   if (*bytes <= 0) {
     return std::unexpected(p.ErrorAt(key, key + " must be greater than zero"));

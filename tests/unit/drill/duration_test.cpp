@@ -33,3 +33,18 @@ TEST(DurationTest, Format) {
 
 }  // namespace
 }  // namespace kdrill::drill
+
+namespace kdrill::drill {
+namespace {
+
+TEST(DurationLimitTest, AWeekIsTheLongest) {
+  EXPECT_EQ(ParseDuration("168h"), std::chrono::hours(168));
+  EXPECT_EQ(ParseDuration("10080m"), std::chrono::hours(168));
+  EXPECT_FALSE(ParseDuration("169h"));
+  EXPECT_FALSE(ParseDuration("604800001ms"));
+  EXPECT_FALSE(ParseDuration("99999999999h"));
+  EXPECT_FALSE(ParseDuration("18446744073709551615s"));
+}
+
+}  // namespace
+}  // namespace kdrill::drill

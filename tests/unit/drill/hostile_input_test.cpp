@@ -153,6 +153,61 @@ TEST(HostileDrillTest, NotUtf8IsRefusedAtTheByte) {
             "d.yaml:11:16: the text is not UTF-8 (byte 0xe9); save the file as UTF-8");
 }
 
+TEST(HostileDrillTest, MalformedLabelSelectorIsRefusedBeforeAnyRequest) {
+  EXPECT_THAT(ErrorOf(std::string(kHead) + "    - fault: pod-kill\n      target: {selector: \"app==,=,!!\"}\n"),
+              StartsWith("d.yaml:11:26: spec.steps[0].target.selector: not a label selector: \"=\": the requirement has no key before its operator"));
+  for (const char* bad : {"app=web,", "a b=c", "app in (x", "!", "app=we b", "Bad_/x=y"}) {
+    EXPECT_THAT(ErrorOf(std::string(kHead) + "    - fault: pod-kill\n      target: {selector: \"" + bad +
+                        "\"}\n"),
+                HasSubstr("not a label selector")) << bad;
+  }
+}
+
+TEST(HostileDrillTest, MergeKeysSaySoInsteadOfUnknownKey) {
+  EXPECT_THAT(ErrorOf(R"(apiVersion: kdrill.io/v1alpha1
+kind: Drill
+metadata:
+  name: t
+spec:
+  target: &t
+    namespace: ns
+    statefulSet: web
+  steps:
+    - fault: pod-kill
+      target:
+        <<: *t
+        ordinals: [0]
+)"),
+              HasSubstr("d.yaml:12:9: merge keys (\"<<\") are not supported in spec.steps[0].target"));
+}
+
+TEST(HostileDrillTest, AListManifestSaysListsAreNotSupported) {
+  std::string error = ErrorOf(std::string(R"(apiVersion: kdrill.io/v1alpha1
+kind: Drill
+metadata:
+  name: t
+spec:
+  target:
+    namespace: ns
+    statefulSet: web
+  setup:
+    - inline: |
+        apiVersion: v1
+        kind: List
+        items: []
+  steps:
+    - fault: pod-kill
+      target: {ordinals: [0]}
+)"));
+  EXPECT_THAT(error, HasSubstr("a List is not supported in setup; write its items as separate YAML documents"));
+  EXPECT_THAT(error, ::testing::Not(HasSubstr("missing \"metadata\"")));
+}
+
+TEST(HostileDrillTest, DurationOverAWeekIsRefusedNotOverflowed) {
+  EXPECT_THAT(ErrorOf(std::string(kHead) + "    - wait: statefulset-settled\n      timeout: 99999999999h\n"),
+              HasSubstr("at most 168h, got the string \"99999999999h\""));
+}
+
 class HostileFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {

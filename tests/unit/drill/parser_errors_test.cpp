@@ -127,7 +127,7 @@ spec:
                   "d.yaml:7:9: spec.seed: expected an unsigned integer, got the string \"42\" "
                   "(write it without quotes)",
                   "d.yaml:8:18: spec.settleTimeout: expected a duration like \"500ms\", \"30s\", "
-                  "\"2m\", \"1h\" or a bare integer (seconds), got a list",
+                  "\"2m\", \"1h\" or a bare integer (seconds), at most 168h, got a list",
                   "d.yaml:11:27: spec.steps[0].target.ordinals[0]: expected an integer >= 0, got "
                   "the string \"a\"",
                   "d.yaml:11:30: spec.steps[0].target.ordinals[1]: expected an integer >= 0, got "
@@ -177,7 +177,7 @@ TEST_F(ParserErrorTest, BadDuration) {
       timeout: 5 minutes
 )"),
               ElementsAre("d.yaml:11:16: spec.steps[0].timeout: expected a duration like "
-                          "\"500ms\", \"30s\", \"2m\", \"1h\" or a bare integer (seconds), got the "
+                          "\"500ms\", \"30s\", \"2m\", \"1h\" or a bare integer (seconds), at most 168h, got the "
                           "string \"5 minutes\""));
   EXPECT_THAT(Errors(std::string(kHead) + R"(    - wait: statefulset-settled
       timeout: 0s

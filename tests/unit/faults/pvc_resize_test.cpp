@@ -143,6 +143,20 @@ spec:
   EXPECT_NE(bad.error().message.find("k.yaml:9:"), std::string::npos) << bad.error().message;
   EXPECT_NE(bad.error().message.find("128Mi"), std::string::npos) << bad.error().message;
   EXPECT_TRUE(parse("{increase: 64Mi, timeout: 2m}"));
+  EXPECT_TRUE(parse("{size: 134217728}")) << "a whole number of bytes, as the docs allow";
+  auto words = parse("{size: [1]}");
+  ASSERT_FALSE(words);
+  EXPECT_NE(words.error().message.find("whole number of bytes"), std::string::npos) << words.error().message;
+}
+
+TEST_F(PvcResizeTest, SizeInBytesGrowsTheClaim) {
+  PutStorageClass("standard", true);
+  PlayResizer();
+  auto ctx = Ctx();
+  auto step = StepFrom("    - fault: pvc-resize\n      target: {ordinals: [0]}\n      params: {size: 134217728}\n");
+  auto r = MakeFault("pvc-resize")->Inject(ctx, step);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(api_.Peek(kube::Pvcs("demo", "data-web-0"))["spec"]["resources"]["requests"]["storage"], "128Mi");
 }
 
 }  // namespace
