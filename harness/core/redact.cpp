@@ -1,6 +1,8 @@
 // RedactUrl and RedactSecrets (redact.h).
 #include "harness/core/redact.h"
 
+#include <cctype>
+
 #include <algorithm>
 
 namespace kdrill {
@@ -74,6 +76,64 @@ std::string RedactSecrets(std::string text, const std::vector<std::string>& secr
         ReplaceAll(text, line);
       }
       start = end + 1;
+    }
+  }
+  return text;
+}
+
+namespace {
+
+bool IsBase64Url(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '=';
+}
+
+// End of a JWT starting at `at` ("eyJ" + base64url, '.', base64url, '.',
+// base64url), or npos when what starts there is not one.
+std::size_t JwtEnd(const std::string& text, std::size_t at) {
+  std::size_t i = at;
+  for (int part = 0; part < 3; ++part) {
+    std::size_t start = i;
+    while (i < text.size() && IsBase64Url(text[i])) ++i;
+    if (i - start < (part == 2 ? 0u : 8u)) return std::string::npos;
+    if (part < 2) {
+      if (i >= text.size() || text[i] != '.') return std::string::npos;
+      ++i;
+    }
+  }
+  return i;
+}
+
+}  // namespace
+
+std::string RedactCredentialShapes(std::string text) {
+  const std::string redacted = "[redacted]";
+  // PEM private keys, whole blocks.
+  for (std::size_t at = text.find("-----BEGIN"); at != std::string::npos;
+       at = text.find("-----BEGIN", at + 1)) {
+    std::size_t line_end = text.find("-----", at + 10);
+    if (line_end == std::string::npos) break;
+    if (text.substr(at, line_end - at).find("PRIVATE KEY") == std::string::npos) continue;
+    std::size_t end = text.find("-----END", line_end);
+    end = end == std::string::npos ? text.size() : text.find("-----", end + 8);
+    end = end == std::string::npos ? text.size() : end + 5;
+    text.replace(at, end - at, "[redacted private key]");
+  }
+  // JSON Web Tokens.
+  for (std::size_t at = text.find("eyJ"); at != std::string::npos; at = text.find("eyJ", at + 1)) {
+    std::size_t end = JwtEnd(text, at);
+    if (end != std::string::npos) {
+      text.replace(at, end - at, redacted);
+    }
+  }
+  // "Bearer <token>".
+  for (std::size_t at = text.find("Bearer "); at != std::string::npos;
+       at = text.find("Bearer ", at + 1)) {
+    std::size_t start = at + 7;
+    std::size_t end = start;
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) && text[end] != '"') ++end;
+    if (end > start && text.compare(start, end - start, redacted) != 0) {
+      text.replace(start, end - start, redacted);
     }
   }
   return text;

@@ -20,4 +20,11 @@ std::string RedactUrl(std::string_view url);
 // text without hiding anything.
 std::string RedactSecrets(std::string text, const std::vector<std::string>& secrets);
 
+// `text` with what looks like a credential replaced by "[redacted]", for
+// text kdrill relays but did not write and whose secrets it cannot know
+// (kubectl's stderr, which carries what an exec plugin kubectl ran printed):
+// JSON Web Tokens (ServiceAccount and OIDC tokens: "eyJ...", three
+// base64url parts), the word after "Bearer", and PEM private key blocks.
+std::string RedactCredentialShapes(std::string text);
+
 }  // namespace kdrill

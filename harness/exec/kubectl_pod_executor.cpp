@@ -1,5 +1,7 @@
 #include "harness/exec/kubectl_pod_executor.h"
 
+#include "harness/core/redact.h"
+
 #include <boost/asio.hpp>
 #include <boost/process.hpp>
 #include <fstream>
@@ -99,13 +101,18 @@ Result<ExecResult> KubectlPodExecutor::Exec(const ExecRequest& req) {
     ExecResult r;
     r.exit_code = child.exit_code();
     r.stdout_data = req.stdout_path ? std::string() : out.get();
-    r.stderr_data = err.get();
+    // kubectl's stderr carries what an exec plugin it ran printed, and kdrill
+    // relays it into messages and reports.
+    r.stderr_data = RedactCredentialShapes(err.get());
     if (r.exit_code != 0) {
       auto pos = r.stderr_data.rfind(kTerminated);
       if (pos == std::string::npos) {
         std::string msg = Trim(r.stderr_data);
         ErrorCode code = ErrorCode::kUnavailable;
-        if (msg.find("NotFound") != std::string::npos || msg.find("not found") != std::string::npos) {
+        if (msg.find("getting credentials") != std::string::npos ||
+            msg.find("exec plugin") != std::string::npos) {
+          code = ErrorCode::kUnauthorized;  // never "not found": nothing was looked up
+        } else if (msg.find("NotFound") != std::string::npos || msg.find("not found") != std::string::npos) {
           code = ErrorCode::kNotFound;
         }
         return MakeError(code, "kubectl exec in " + where + " failed: " + msg);

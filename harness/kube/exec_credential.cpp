@@ -204,7 +204,7 @@ Result<ExecCredentialStatus> ExecCredentialProvider::RunPlugin() {
     for (std::string& printed : PrintedCredentials(run->out)) {
       secrets.push_back(std::move(printed));
     }
-    std::string err = OneLine(RedactSecrets(TrimEnd(run->err), secrets), kMaxStderrInMessage);
+    std::string err = OneLine(RedactCredentialShapes(RedactSecrets(TrimEnd(run->err), secrets)), kMaxStderrInMessage);
     return MakeError(ErrorCode::kUnauthorized,
                      plugin + " exited with code " + std::to_string(run->exit_code) +
                          (err.empty() ? std::string(" and printed nothing on stderr")

@@ -39,3 +39,22 @@ TEST(RedactSecretsTest, ReplacesEveryOccurrenceAndPemLines) {
 
 }  // namespace
 }  // namespace kdrill
+
+namespace kdrill {
+namespace {
+
+TEST(RedactCredentialShapesTest, JwtBearerAndPrivateKeysGoTextStays) {
+  const std::string jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06c2EifQ.c2lnbmF0dXJlLWJ5dGVz";
+  EXPECT_EQ(RedactCredentialShapes("plugin: handing out " + jwt + "\ncat: no such file"),
+            "plugin: handing out [redacted]\ncat: no such file");
+  EXPECT_EQ(RedactCredentialShapes("Authorization: Bearer abc.def-123 sent"),
+            "Authorization: Bearer [redacted] sent");
+  EXPECT_EQ(RedactCredentialShapes("key:\n-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\nok"),
+            "key:\n[redacted private key]\nok");
+  const std::string cert = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+  EXPECT_EQ(RedactCredentialShapes(cert), cert);
+  EXPECT_EQ(RedactCredentialShapes("eyJ is not a token, nor eyJabc.def"), "eyJ is not a token, nor eyJabc.def");
+}
+
+}  // namespace
+}  // namespace kdrill
