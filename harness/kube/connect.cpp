@@ -77,7 +77,7 @@ Result<RestConfig> ResolveRestConfig(const ConnectOptions& options) {
     }
     return LoadInClusterConfig(getenv, options.in_cluster_paths);
   }
-  return MakeError(ErrorCode::kFailedPrecondition,
+  return MakeError(ErrorCode::kInvalidArgument,
                    "no kubeconfig found (looked at " + looked_at +
                        ") and not running inside a cluster; pass --kubeconfig or set KUBECONFIG");
 }

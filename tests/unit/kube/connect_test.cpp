@@ -101,7 +101,7 @@ TEST(KubeConnectTest, FallsBackToInClusterOnlyWithoutAnyKubeconfig) {
   options.allow_in_cluster = false;
   Result<RestConfig> refused = ResolveRestConfig(options);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
   EXPECT_THAT(refused.error().message, HasSubstr(dir.Path(".kube/config")));
 }
 
