@@ -26,7 +26,9 @@ StatefulSetSpec ReadStatefulSet(const Json& sts) {
   if (labels.is_object()) {
     for (auto it = labels.begin(); it != labels.end(); ++it) {
       if (!s.selector.empty()) s.selector += ",";
-      s.selector += it.key() + "=" + it.value().get<std::string>();
+      // A label value is a string; anything else (never served by an API
+      // server) keeps its JSON text, so the selector narrows instead of throwing.
+      s.selector += it.key() + "=" + (it.value().is_string() ? it.value().get<std::string>() : it.value().dump());
     }
   }
   return s;
