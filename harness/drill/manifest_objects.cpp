@@ -81,8 +81,12 @@ std::vector<Json> ParseManifestObjects(std::string_view text, const YamlSource& 
     }
     SourceLocation at = source.Of(doc, source.Start());
     if (!doc.IsMap()) {
+      // The kind of value only, never the text: a manifest path that names
+      // the wrong file (a token, a key) must not put its content in a message.
       diag.Add(at, what + ", document " + std::to_string(index) +
-                       ": expected a Kubernetes object (a map), got " + DescribeNode(doc));
+                       ": expected a Kubernetes object (a map), got " +
+                       (doc.IsSequence() ? "a list" : "a scalar (text not shown)") +
+                       "; is this the right file?");
       continue;
     }
     Json object = NodeToJson(doc, source, at, diag);

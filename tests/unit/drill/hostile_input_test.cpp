@@ -250,6 +250,19 @@ spec:
   EXPECT_THAT(error, HasSubstr("is a FIFO (named pipe)"));
 }
 
+TEST_F(HostileFilesTest, AManifestThatIsASecretIsNotQuoted) {
+  const std::string token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJl";
+  std::ofstream(dir_ / "token") << token << "\n";
+  std::ofstream(dir_ / "d.yaml") << std::string(kHead).substr(0, std::string(kHead).find("  steps:")) +
+                                        "  setup:\n    - manifest: token\n  steps:\n    - fault: pod-kill\n"
+                                        "      target: {ordinals: [0]}\n";
+  FakeCatalog catalog;
+  Result<Drill> drill = LoadDrillFile((dir_ / "d.yaml").string(), catalog);
+  ASSERT_FALSE(drill);
+  EXPECT_THAT(drill.error().message, HasSubstr("expected a Kubernetes object (a map), got a scalar (text not shown)"));
+  EXPECT_EQ(drill.error().message.find("eyJhbGci"), std::string::npos) << drill.error().message;
+}
+
 TEST_F(HostileFilesTest, DrillFileOverTheLimitIsNotParsed) {
   std::string path = (dir_ / "big.yaml").string();
   std::ofstream(path) << std::string(5 * 1024 * 1024, '#');
