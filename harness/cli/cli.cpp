@@ -31,7 +31,8 @@ constexpr const char* kFooter = R"(Examples:
   kdrill diagnose sts web -n kdrill-demo   # why pods or claims are not Ready/Bound; reads only
 
 Exit codes: 0 all passed, 1 a guarantee broke (assertion/step failed),
-2 bad input (drill or flags), 3 cluster unreachable or API error,
+2 bad input (drill, flags, report paths, kubeconfig or its credentials;
+recover: a damaged journal), 3 cluster unreachable or API error,
 4 refused by a safety rule, 5 cleanup incomplete (run kdrill recover),
 130 interrupted. diagnose: 0 no problem found, 1 problems found,
 2 bad usage, 3 object not found or cluster error.)";

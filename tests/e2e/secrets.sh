@@ -105,11 +105,16 @@ backup_ns="$(e2e_ns kdrill-secrets-backup)"
 mkdir -p "$E2E_OUT/runs/backup"
 (KUBECONFIG="$creds/token.kubeconfig" run_kdrill pass run "$E2E_REPO/scenarios/pod-kill.yaml" -n "$pass_ns" \
    --junit "$E2E_OUT/runs/pass.xml" --json "$E2E_OUT/runs/pass.json"; echo "$RC" > "$E2E_OUT/runs/pass.rc") &
+runs=($!)
 (KUBECONFIG="$creds/exec.kubeconfig" run_kdrill fail run "$E2E_REPO/tests/e2e/drills/pvc-recreated.yaml" -n "$fail_ns" \
    --junit "$E2E_OUT/runs/fail.xml" --json "$E2E_OUT/runs/fail.json"; echo "$RC" > "$E2E_OUT/runs/fail.rc") &
+runs+=($!)
 (KUBECONFIG="$creds/token.kubeconfig" run_kdrill backup run "$E2E_REPO/scenarios/backup-restore.yaml" -n "$backup_ns" \
    --junit "$E2E_OUT/runs/backup/junit.xml" --json "$E2E_OUT/runs/backup/report.json"; echo "$RC" > "$E2E_OUT/runs/backup.rc") &
-wait
+runs+=($!)
+# These three only: a bare `wait` would also wait for lib.sh's tee of the
+# output (E2E_LOG_DIR under .ci/run), which never ends.
+wait "${runs[@]}"
 for run in pass:0 fail:1 backup:0; do
   RC="$(cat "$E2E_OUT/runs/${run%%:*}.rc" 2>/dev/null)"
   expect_rc "${run##*:}" "${run%%:*} drill as the ServiceAccount" "${run%%:*}"
