@@ -41,8 +41,14 @@ class Checker : public YAML::EventHandler {
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { Leaf(mark, anchor); }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                const std::string&) override {
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    // An escape such as "\ud800" names no character: yaml-cpp writes bytes
+    // that are not UTF-8.
+    if (FirstInvalidUtf8(value) != std::string::npos || FirstInvalidUtf8(tag) != std::string::npos) {
+      StopAt(mark, "this value is not valid Unicode (an escape such as \\ud800 names no "
+                   "character)");
+    }
     Leaf(mark, anchor);
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -157,12 +163,15 @@ std::expected<std::vector<YAML::Node>, LoadProblem> LoadYamlDocuments(std::strin
     return std::unexpected(LoadProblem{"the text is " + Mebibytes(text.size()) +
                                        "; kdrill reads at most " + Mebibytes(limits.max_bytes)});
   }
-  // YAML is Unicode; yaml-cpp passes stray bytes through into values that
-  // JSON cannot hold. A UTF-16/32 text starts with a byte-order mark or a
-  // NUL, which yaml-cpp converts, so only an 8-bit text is checked here.
-  bool eight_bit = text.empty() || (text[0] != '\0' && !text.starts_with("\xFF\xFE") &&
-                                    !text.starts_with("\xFE\xFF"));
-  if (size_t bad = FirstInvalidUtf8(text); eight_bit && bad != std::string_view::npos) {
+  // kdrill reads UTF-8 only. yaml-cpp would guess UTF-16 or UTF-32 from NUL
+  // bytes and pass stray bytes through into values that JSON cannot hold.
+  if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return std::unexpected(LoadProblem{
+        "the text holds a NUL byte; kdrill reads UTF-8 only (save a UTF-16 or UTF-32 file as "
+        "UTF-8)",
+        MarkAt(text, nul)});
+  }
+  if (size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
     return std::unexpected(LoadProblem{
         "the text is not UTF-8 (byte 0x" + Hex(static_cast<unsigned char>(text[bad])) +
             "); save the file as UTF-8",

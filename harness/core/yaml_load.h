@@ -37,8 +37,9 @@ struct LoadProblem {
 };
 
 // Every document of `text`, in order (an empty text gives none). A text that
-// breaks a limit, has an alias inside its own anchor, is not UTF-8 (unless it
-// is UTF-16/32 with a byte-order mark, which yaml-cpp reads), or is not YAML gives
+// breaks a limit, has an alias inside its own anchor, is not UTF-8 (a NUL
+// byte, as UTF-16/32 have, included), has an escape that names no character,
+// or is not YAML gives
 // the problem found first. Never throws.
 std::expected<std::vector<YAML::Node>, LoadProblem> LoadYamlDocuments(std::string_view text,
                                                                       const Limits& limits = {});

@@ -127,3 +127,16 @@ TEST(YamlLoadTest, NotUtf8IsRefusedWhereTheByteIs) {
 
 }  // namespace
 }  // namespace kdrill::yaml
+
+namespace kdrill::yaml {
+namespace {
+
+TEST(YamlLoadTest, NulBytesAndEscapesThatNameNoCharacterAreRefused) {
+  EXPECT_THAT(Refused(std::string("a\0b: c\n", 7)).message, HasSubstr("NUL byte"));
+  EXPECT_THAT(Refused(std::string("\0\0\0a: 1\n", 8)).message, HasSubstr("UTF-8 only"));
+  EXPECT_FALSE(LoadYamlDocuments("a: \"\\ud800\"\n").has_value());  // yaml-cpp: "invalid unicode"
+  EXPECT_TRUE(LoadYamlDocuments("a: \"\\u00e9\\U0001F600\"\n").has_value());
+}
+
+}  // namespace
+}  // namespace kdrill::yaml
