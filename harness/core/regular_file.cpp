@@ -6,7 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <sstream>
+
+#include "harness/core/text.h"
 
 namespace kdrill {
 namespace {
@@ -34,13 +35,6 @@ const char* KindOf(mode_t mode) {
   if (S_ISBLK(mode)) return "a block device";
   if (S_ISSOCK(mode)) return "a socket";
   return "not a regular file";
-}
-
-std::string Mebibytes(std::size_t bytes) {
-  std::ostringstream out;
-  out.precision(1);
-  out << std::fixed << static_cast<double>(bytes) / (1024.0 * 1024.0) << " MiB";
-  return out.str();
 }
 
 // `size` is the file's size, or (exact false) how much was read before it

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <sstream>
 
 namespace kdrill {
 
@@ -65,10 +66,21 @@ size_t FirstInvalidUtf8(std::string_view text) {
   return std::string_view::npos;
 }
 
+std::string Mebibytes(size_t bytes) {
+  std::ostringstream out;
+  out.precision(1);
+  out << std::fixed << static_cast<double>(bytes) / (1024.0 * 1024.0) << " MiB";
+  return out.str();
+}
+
+std::string HexByte(unsigned char c) {
+  static const char kHex[] = "0123456789abcdef";
+  return {kHex[c >> 4], kHex[c & 0xF]};
+}
+
 namespace {
 
 void AppendEscaped(std::string_view text, std::string& out) {
-  static const char kHex[] = "0123456789abcdef";
   size_t i = 0;
   while (i < text.size()) {
     size_t bad = FirstInvalidUtf8(text.substr(i));
@@ -82,18 +94,13 @@ void AppendEscaped(std::string_view text, std::string& out) {
       } else if (c == '\r') {
         out += "\\r";
       } else if (c < 0x20 || c == 0x7f) {
-        out += "\\x";
-        out += kHex[c >> 4];
-        out += kHex[c & 0xF];
+        out += "\\x" + HexByte(c);
       } else {
         out += text[i];
       }
     }
     if (i < text.size()) {  // one byte that starts no valid sequence
-      unsigned char c = static_cast<unsigned char>(text[i]);
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
+      out += "\\x" + HexByte(static_cast<unsigned char>(text[i]));
       ++i;
     }
   }

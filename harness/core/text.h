@@ -21,6 +21,12 @@ std::string EscapeForMessage(std::string_view text, size_t max_bytes = 1000);
 // sequence (overlong forms and surrogates included), or npos.
 size_t FirstInvalidUtf8(std::string_view text);
 
+// "3.0 MiB": bytes in mebibytes with one decimal, for size limits in messages.
+std::string Mebibytes(size_t bytes);
+
+// Two lowercase hex digits: 0xe9 -> "e9".
+std::string HexByte(unsigned char c);
+
 // text without trailing newlines, carriage returns and spaces (command output).
 std::string TrimEnd(std::string text);
 

@@ -128,11 +128,6 @@ class Checker : public YAML::EventHandler {
   int last_document_pos_ = 0;
 };
 
-std::string Hex(unsigned char c) {
-  static const char kHex[] = "0123456789abcdef";
-  return {kHex[c >> 4], kHex[c & 0xF]};
-}
-
 // yaml-cpp's 0-based mark of a byte offset (columns count bytes).
 YAML::Mark MarkAt(std::string_view text, std::size_t offset) {
   YAML::Mark mark;
@@ -146,13 +141,6 @@ YAML::Mark MarkAt(std::string_view text, std::size_t offset) {
   }
   mark.column = static_cast<int>(offset - line_start);
   return mark;
-}
-
-std::string Mebibytes(std::size_t bytes) {
-  std::ostringstream out;
-  out.precision(1);
-  out << std::fixed << static_cast<double>(bytes) / (1024.0 * 1024.0) << " MiB";
-  return out.str();
 }
 
 }  // namespace
@@ -173,7 +161,7 @@ std::expected<std::vector<YAML::Node>, LoadProblem> LoadYamlDocuments(std::strin
   }
   if (size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
     return std::unexpected(LoadProblem{
-        "the text is not UTF-8 (byte 0x" + Hex(static_cast<unsigned char>(text[bad])) +
+        "the text is not UTF-8 (byte 0x" + HexByte(static_cast<unsigned char>(text[bad])) +
             "); save the file as UTF-8",
         MarkAt(text, bad)});
   }

@@ -1,30 +1,22 @@
 #include "harness/kube/read_file.h"
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "harness/core/regular_file.h"
 
 namespace kdrill::kube {
 
 Result<std::string> ReadWholeFile(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    int err = errno;
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) {
+  // Regular files only, like drills: `--kubeconfig /dev/zero` or a FIFO
+  // would never end (harness/core/regular_file.h).
+  Result<std::string> text = ReadRegularFile(path);
+  if (!text) {
+    if (text.error().code == ErrorCode::kNotFound) {
       return MakeError(ErrorCode::kNotFound, what + " " + path + " does not exist");
     }
-    return MakeError(ErrorCode::kIo,
-                     what + " " + path + " cannot be read: " + std::strerror(err));
+    return MakeError(text.error().code, what + " " + path + " cannot be read: it " + text.error().message);
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) {
-    return MakeError(ErrorCode::kIo, what + " " + path + " cannot be read");
-  }
-  return buf.str();
+  return text;
 }
 
 std::string ResolveAgainst(const std::string& base_dir, const std::string& path) {

@@ -7,8 +7,9 @@
 
 namespace kdrill::kube {
 
-// kNotFound when the file does not exist, kIo for other failures. The message
-// names `what` and the path, never the content.
+// kNotFound when the file does not exist; kInvalidArgument for a file that
+// is not regular or is over 4 MiB; kIo for other failures (ReadRegularFile).
+// The message names `what` and the path, never the content.
 Result<std::string> ReadWholeFile(const std::string& path, const std::string& what);
 
 // `path` if absolute, else base_dir/path (base_dir "" = unchanged).

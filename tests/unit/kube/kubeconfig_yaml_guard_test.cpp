@@ -34,3 +34,22 @@ TEST(KubeconfigYamlGuardTest, FirstDocumentOnlyLikeKubectl) {
 
 }  // namespace
 }  // namespace kdrill::kube
+
+#include "harness/kube/read_file.h"
+
+namespace kdrill::kube {
+namespace {
+
+TEST(KubeconfigYamlGuardTest, AKubeconfigOrCredentialFileMustBeRegular) {
+  auto zero = ReadWholeFile("/dev/zero", "kubeconfig");
+  ASSERT_FALSE(zero);
+  EXPECT_EQ(zero.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_THAT(zero.error().message, HasSubstr("kubeconfig /dev/zero cannot be read: it is a character device"));
+  auto missing = ReadWholeFile("/nonexistent/config", "tokenFile");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(missing.error().message, "tokenFile /nonexistent/config does not exist");
+}
+
+}  // namespace
+}  // namespace kdrill::kube
