@@ -18,13 +18,11 @@ Result<std::vector<int>> ReadOrdinals(const drill::Params& p) {
   std::vector<int> out;
   const auto& v = p.values().at("ordinals");
   if (!v.is_array() || v.empty()) {
-    return std::unexpected(p.ErrorAt("ordinals", p.NameOf("ordinals") + ": expected a non-empty list of ordinals "
-                                                                       "such as [0, 2], got " + Shown(v)));
+    return std::unexpected(p.ErrorAt("ordinals", "expected a non-empty list of ordinals such as [0, 2], got " + Shown(v)));
   }
   for (const auto& o : v) {
     if (!o.is_number_integer() || o.get<int64_t>() < 0 || o.get<int64_t>() > 1000000) {
-      return std::unexpected(p.ErrorAt("ordinals", p.NameOf("ordinals") + ": every ordinal must be an integer >= 0, "
-                                                                         "got " + Shown(o)));
+      return std::unexpected(p.ErrorAt("ordinals", "every ordinal must be an integer >= 0, got " + Shown(o)));
     }
     out.push_back(static_cast<int>(o.get<int64_t>()));
   }
@@ -50,7 +48,7 @@ Result<ExecProbe> ReadExec(const drill::Params& p) {
     auto all = p.GetBool("all", true);
     if (!all) return std::unexpected(all.error());
     if (!*all) {
-      return std::unexpected(p.ErrorAt("all", "all: false chooses no pod; give ordinals instead (or leave both out "
+      return std::unexpected(p.ErrorAt("all", "false chooses no pod; give ordinals instead (or leave both out "
                                               "for every pod)"));
     }
   }
@@ -58,20 +56,19 @@ Result<ExecProbe> ReadExec(const drill::Params& p) {
   if (!container) return std::unexpected(container.error());
   e.container = *container;
   if (!p.Has("command")) {
-    return std::unexpected(p.ErrorAt("", p.NameOf("command") + " is required: the argv to run in each pod, e.g. "
+    return std::unexpected(p.ErrorAt("", "command is required: the argv to run in each pod, e.g. "
                                          "[cat, /data/ok]"));
   }
   auto command = p.GetStringList("command");
   if (!command) return std::unexpected(command.error());
   if (command->empty() || command->front().empty()) {
-    return std::unexpected(p.ErrorAt("command", p.NameOf("command") + " must not be empty"));
+    return std::unexpected(p.ErrorAt("command", "must not be empty"));
   }
   e.command = *command;
   auto code = p.GetInt("expectExitCode", 0);
   if (!code) return std::unexpected(code.error());
   if (*code < 0 || *code > 255) {
-    return std::unexpected(p.ErrorAt("expectExitCode", fmt::format("{} must be in 0..255, got {}",
-                                                                   p.NameOf("expectExitCode"), *code)));
+    return std::unexpected(p.ErrorAt("expectExitCode", fmt::format("must be in 0..255, got {}", *code)));
   }
   e.expect_exit_code = static_cast<int>(*code);
   if (p.Has("expectOutput")) {
@@ -91,33 +88,32 @@ Result<HttpProbe> ReadHttp(const drill::Params& p) {
   HttpProbe h;
   int targets = p.Has("pod") + p.Has("ordinal") + p.Has("service");
   if (targets != 1) {
-    return std::unexpected(p.ErrorAt("", "http needs exactly one of " + p.NameOf("pod") + " (a pod name), " +
-                                             p.NameOf("ordinal") + " (a pod of the target) or " +
-                                             p.NameOf("service") + " (a Service name)"));
+    return std::unexpected(p.ErrorAt("", "needs exactly one of pod (a pod name), ordinal (a pod of the target) or service (a "
+                                             "Service name)"));
   }
   if (p.Has("ordinal")) {
     auto o = p.GetInt("ordinal", 0);
     if (!o) return std::unexpected(o.error());
-    if (*o < 0) return std::unexpected(p.ErrorAt("ordinal", p.NameOf("ordinal") + " must be >= 0"));
+    if (*o < 0) return std::unexpected(p.ErrorAt("ordinal", "must be >= 0"));
     h.via = HttpProbe::Via::kOrdinal;
     h.ordinal = static_cast<int>(*o);
   } else {
     const std::string key = p.Has("pod") ? "pod" : "service";
     auto n = p.GetString(key, "");
     if (!n) return std::unexpected(n.error());
-    if (n->empty()) return std::unexpected(p.ErrorAt(key, p.NameOf(key) + " must not be empty"));
+    if (n->empty()) return std::unexpected(p.ErrorAt(key, "must not be empty"));
     h.via = key == "pod" ? HttpProbe::Via::kPod : HttpProbe::Via::kService;
     h.name = *n;
   }
   if (!p.Has("port")) {
-    return std::unexpected(p.ErrorAt("", p.NameOf("port") + " is required: a port number such as 8080 or a port "
+    return std::unexpected(p.ErrorAt("", "port is required: a port number such as 8080 or a port "
                                          "name such as \"http\""));
   }
   const auto& port = p.values().at("port");
   if (port.is_number_integer()) {
     int64_t n = port.get<int64_t>();
     if (n < 1 || n > 65535) {
-      return std::unexpected(p.ErrorAt("port", fmt::format("{} must be in 1..65535, got {}", p.NameOf("port"), n)));
+      return std::unexpected(p.ErrorAt("port", fmt::format("must be in 1..65535, got {}", n)));
     }
     h.port = std::to_string(n);
   } else if (port.is_string() && !port.get<std::string>().empty() &&
@@ -125,29 +121,28 @@ Result<HttpProbe> ReadHttp(const drill::Params& p) {
     h.port = port.get<std::string>();
     h.port_is_name = h.port.find_first_not_of("0123456789") != std::string::npos;
   } else {
-    return std::unexpected(p.ErrorAt("port", p.NameOf("port") + ": expected a port number or a port name (lower-case "
+    return std::unexpected(p.ErrorAt("port", "expected a port number or a port name (lower-case "
                                                                 "letters, digits, '-'), got " + Shown(port)));
   }
   auto path = p.GetString("path", "/");
   if (!path) return std::unexpected(path.error());
   if (path->empty() || path->front() != '/' ||
       path->find_first_of(" \t\r\n\"<>\\^`{|}") != std::string::npos) {
-    return std::unexpected(p.ErrorAt("path", p.NameOf("path") + " must start with '/' and be URL-encoded (no spaces "
+    return std::unexpected(p.ErrorAt("path", "must start with '/' and be URL-encoded (no spaces "
                                                                 "or quotes), got " + Shown(*path)));
   }
   h.path = *path;
   auto scheme = p.GetString("scheme", "http");
   if (!scheme) return std::unexpected(scheme.error());
   if (*scheme != "http" && *scheme != "https") {
-    return std::unexpected(p.ErrorAt("scheme", p.NameOf("scheme") + " must be http or https, got " + Shown(*scheme)));
+    return std::unexpected(p.ErrorAt("scheme", "must be http or https, got " + Shown(*scheme)));
   }
   h.scheme = *scheme;
   if (p.Has("expectStatus")) {
     auto st = p.GetInt("expectStatus", 200);
     if (!st) return std::unexpected(st.error());
     if (*st < 100 || *st > 599) {
-      return std::unexpected(p.ErrorAt("expectStatus", fmt::format("{} must be an HTTP status (100..599), got {}",
-                                                                   p.NameOf("expectStatus"), *st)));
+      return std::unexpected(p.ErrorAt("expectStatus", fmt::format("must be an HTTP status (100..599), got {}", *st)));
     }
     h.expect_status = static_cast<int>(*st);
   }
@@ -168,39 +163,35 @@ Result<ResourceProbe> ReadResource(const drill::Params& p) {
   ResourceProbe r;
   for (const char* key : {"apiVersion", "kind", "name", "path"}) {
     if (!p.Has(key)) {
-      return std::unexpected(p.ErrorAt("", p.NameOf(key) + " is required"));
+      return std::unexpected(p.ErrorAt("", std::string(key) + " is required"));
     }
     auto v = p.GetString(key, "");
     if (!v) return std::unexpected(v.error());
-    if (v->empty()) return std::unexpected(p.ErrorAt(key, p.NameOf(key) + " must not be empty"));
+    if (v->empty()) return std::unexpected(p.ErrorAt(key, "must not be empty"));
   }
   r.api_version = *p.GetString("apiVersion", "");
   r.kind = *p.GetString("kind", "");
   r.name = *p.GetString("name", "");
   auto info = LookupKind(r.api_version, r.kind);
   if (!info) {
-    return std::unexpected(p.ErrorAt("kind", fmt::format("{}: kind {} ({}) is not one kdrill knows how to address",
-                                                         p.NameOf("kind"), r.kind, r.api_version)));
+    return std::unexpected(p.ErrorAt("kind", fmt::format("kind {} ({}) is not one kdrill knows how to address", r.kind,
+                                                         r.api_version)));
   }
   r.resource = info->resource;
   r.namespaced = info->namespaced;
   auto ns = p.GetString("namespace", "");
   if (!ns) return std::unexpected(ns.error());
   if (!r.namespaced && !ns->empty()) {
-    return std::unexpected(p.ErrorAt("namespace", fmt::format("{} is cluster-scoped: remove {}", r.kind,
-                                                              p.NameOf("namespace"))));
+    return std::unexpected(p.ErrorAt("namespace", fmt::format("{} is cluster-scoped: remove namespace", r.kind)));
   }
   r.ns = *ns;
   auto path = ParseJsonPath(*p.GetString("path", ""));
   if (!path) {
-    return std::unexpected(p.ErrorAt("path", p.NameOf("path") + " " + Shown(*p.GetString("path", "")) + ": " +
-                                                 path.error().message));
+    return std::unexpected(p.ErrorAt("path", Shown(*p.GetString("path", "")) + ": " + path.error().message));
   }
   r.path = *path;
   if (p.Has("equals") == p.Has("exists")) {
-    return std::unexpected(p.ErrorAt("", "resource needs exactly one of " + p.NameOf("equals") + " (the value, e.g. "
-                                                                                               "3) or " +
-                                             p.NameOf("exists") + " (true or false)"));
+    return std::unexpected(p.ErrorAt("", "needs exactly one of equals (the value, e.g. 3) or exists (true or false)"));
   }
   if (p.Has("equals")) {
     r.equals = p.values().at("equals");

@@ -52,7 +52,7 @@ class RecoveredWithin final : public Assertion {
     for (const char* k : {"ordinal", "total"}) {
       auto d = p.GetDuration(k, std::chrono::milliseconds(1));
       if (!d) return std::unexpected(d.error());
-      if (d->count() <= 0) return std::unexpected(p.ErrorAt(k, std::string(k) + ": must be greater than zero"));
+      if (d->count() <= 0) return std::unexpected(p.ErrorAt(k, "must be greater than zero"));
     }
     return Ok();
   }

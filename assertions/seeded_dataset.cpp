@@ -34,13 +34,13 @@ Status ValidateDatasetParams(const drill::Params& p, const std::vector<std::stri
   auto files = p.GetInt("files", default_files);
   if (!files) return std::unexpected(files.error());
   if (*files < 1 || *files > kMaxFiles) {
-    return std::unexpected(p.ErrorAt("files", fmt::format("files: must be between 1 and {}, got {}", kMaxFiles, *files)));
+    return std::unexpected(p.ErrorAt("files", fmt::format("must be between 1 and {}, got {}", kMaxFiles, *files)));
   }
   auto size = p.GetString("size", "64Ki");
   if (!size) return std::unexpected(size.error());
   auto bytes = cluster::ParseQuantity(*size);
   if (!bytes || *bytes < 1 || *bytes > kMaxBytes) {
-    return std::unexpected(p.ErrorAt("size", "size: expected a quantity between 1 and 1Gi such as \"64Ki\" or "
+    return std::unexpected(p.ErrorAt("size", "expected a quantity between 1 and 1Gi such as \"64Ki\" or "
                                              "\"1Mi\", got \"" + *size + "\""));
   }
   if (auto v = p.GetString("volume", ""); !v) return std::unexpected(v.error());

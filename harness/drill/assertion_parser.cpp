@@ -24,7 +24,7 @@ bool ParseAssertion(const Field& item, AssertionSpec& spec, ParseState& state) {
       spec.name = *n;
     }
   }
-  spec.params = ReadParams(map.Find("params"), spec.location, state);
+  spec.params = ReadParams(map.Find("params"), map.path() + ".params", spec.location, state);
   if (type == nullptr) {
     return false;
   }

@@ -40,13 +40,33 @@ bool Params::Has(const std::string& key) const {
   return values_.is_object() && values_.contains(key);
 }
 
+Params Params::WithPath(std::string path) const {
+  Params out = *this;
+  out.path_ = std::move(path);
+  return out;
+}
+
+std::string Params::NameOf(const std::string& key) const {
+  return path_.empty() ? prefix_ + key : path_ + "." + prefix_ + key;
+}
+
+std::string Params::BlockName() const {
+  std::string name = NameOf("");
+  if (!name.empty() && name.back() == '.') {
+    name.pop_back();
+  }
+  return name;
+}
+
 Error Params::ErrorAt(const std::string& key, const std::string& what) const {
-  return Error(ErrorCode::kInvalidArgument, LocationOf(key).ToString() + ": " + what);
+  std::string name = key.empty() ? BlockName() : NameOf(key);
+  return Error(ErrorCode::kInvalidArgument,
+               LocationOf(key).ToString() + ": " + (name.empty() ? what : name + ": " + what));
 }
 
 namespace {
 Error Expected(const Params& p, const std::string& key, const std::string& what) {
-  return p.ErrorAt(key, p.NameOf(key) + ": expected " + what + ", got " + Describe(p.values().at(key)));
+  return p.ErrorAt(key, "expected " + what + ", got " + Describe(p.values().at(key)));
 }
 // Separates a parent key from its child in keys_: a character no drill key holds.
 constexpr char kNestSeparator = '\x1f';
@@ -58,6 +78,7 @@ std::string Params::NestedKey(const std::string& parent, const std::string& chil
 
 Result<Params> Params::Sub(const std::string& key) const {
   Params sub;
+  sub.path_ = path_;
   sub.prefix_ = prefix_ + key + ".";
   sub.block_ = LocationOf(key);
   if (!Has(key)) {
@@ -153,8 +174,9 @@ Result<std::vector<std::string>> Params::GetStringList(const std::string& key) c
   }
   for (size_t i = 0; i < v.size(); ++i) {
     if (!v[i].is_string()) {
-      return std::unexpected(ErrorAt(key, NameOf(key) + "[" + std::to_string(i) +
-                                              "]: expected a string, got " + Describe(v[i])));
+      return std::unexpected(Error(ErrorCode::kInvalidArgument,
+                                   LocationOf(key).ToString() + ": " + NameOf(key) + "[" + std::to_string(i) +
+                                       "]: expected a string, got " + Describe(v[i])));
     }
     out.push_back(v[i].get<std::string>());
   }
@@ -165,7 +187,8 @@ Status Params::CheckKnownKeys(const std::vector<std::string>& known,
                               const std::string& what) const {
   if (!values_.is_object()) {
     return std::unexpected(Error(ErrorCode::kInvalidArgument,
-                                 block_.ToString() + ": " + what + ": params must be a map"));
+                                 block_.ToString() + ": " + (BlockName().empty() ? what : BlockName()) +
+                                     ": params must be a map"));
   }
   std::string message;
   for (const auto& [key, value] : values_.items()) {
@@ -175,7 +198,8 @@ Status Params::CheckKnownKeys(const std::vector<std::string>& known,
     if (!message.empty()) {
       message += "\n";
     }
-    message += LocationOf(key).ToString() + ": unknown param \"" + NameOf(key) + "\" for " + what;
+    message += LocationOf(key).ToString() + ": " + (path_.empty() ? "" : BlockName() + ": ") +
+               "unknown param \"" + (path_.empty() ? prefix_ + key : key) + "\" for " + what;
     if (known.empty()) {
       message += "; it takes no params";
     } else {

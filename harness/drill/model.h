@@ -30,8 +30,14 @@ class Params {
 
   const Json& values() const { return values_; }  // always a JSON object
   const SourceLocation& location() const { return block_; }
-  // A key as the drill spells it: "command" inside Sub("exec") is "exec.command".
-  std::string NameOf(const std::string& key) const { return prefix_ + key; }
+  // The same params, named by their path in the drill ("spec.steps[2].params"),
+  // which NameOf and every error then start with.
+  Params WithPath(std::string path) const;
+  // A key by its path in the drill: "spec.steps[2].params.exec.command" for
+  // "command" inside Sub("exec"); without a path, "exec.command".
+  std::string NameOf(const std::string& key) const;
+  // The block's own path ("spec.steps[2].params.exec"; "" without a path).
+  std::string BlockName() const;
   // The map under `key` as Params of its own, for nested blocks such as
   // `exec: {command: [...]}`: its keys keep their file:line:col and errors
   // name them "exec.command". An absent key gives an empty map located at the
@@ -57,13 +63,16 @@ class Params {
   // Every key must be in `known`; otherwise an error naming the key, its
   // location and the accepted keys.
   Status CheckKnownKeys(const std::vector<std::string>& known, const std::string& what) const;
-  // An error located at `key` (or the block): "<loc>: <what>".
+  // An error located at `key` (or the block when `key` is ""), naming it:
+  // "<loc>: <NameOf(key) or BlockName()>: <what>", so `what` is only the
+  // problem ("must be >= 0").
   Error ErrorAt(const std::string& key, const std::string& what) const;
 
  private:
   Json values_ = Json::object();
   SourceLocation block_;
   std::map<std::string, SourceLocation> keys_;  // top-level keys, and nested ones under NestedKey
+  std::string path_;                            // "spec.steps[2].params"; "" when unknown
   std::string prefix_;                          // "exec." for Sub("exec")
 };
 

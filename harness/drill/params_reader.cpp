@@ -27,9 +27,10 @@ void RecordNestedKeys(const YAML::Node& node, const std::string& parent, const S
 
 }  // namespace
 
-Params ReadParams(const Field* field, const SourceLocation& fallback, ParseState& state) {
+Params ReadParams(const Field* field, const std::string& path, const SourceLocation& fallback,
+                  ParseState& state) {
   if (field == nullptr) {
-    return Params(Json::object(), fallback, {});
+    return Params(Json::object(), fallback, {}).WithPath(path);
   }
   MapReader map(field->value, field->path, field->value_location, state.source, state.diag,
                 /*null_is_empty=*/true);
@@ -40,7 +41,7 @@ Params ReadParams(const Field* field, const SourceLocation& fallback, ParseState
     keys[f.key] = f.key_location;
     RecordNestedKeys(f.value, f.key, f.key_location, state.source, keys);
   }
-  return Params(std::move(values), field->value_location, std::move(keys));
+  return Params(std::move(values), field->value_location, std::move(keys)).WithPath(field->path);
 }
 
 }  // namespace kdrill::drill

@@ -32,9 +32,10 @@ std::vector<Step> ParseSteps(const Field& field, ParseState& state);
 VictimSelector ParseVictim(const Field& field, ParseState& state);
 // spec.assertions (assertion_parser.cpp)
 std::vector<AssertionSpec> ParseAssertions(const Field& field, ParseState& state);
-// a params block; absent (nullptr) or null is an empty map at `fallback`
-// (params_reader.cpp)
-Params ReadParams(const Field* field, const SourceLocation& fallback, ParseState& state);
+// a params block named `path` ("spec.steps[2].params"); absent (nullptr) or
+// null is an empty map at `fallback` (params_reader.cpp)
+Params ReadParams(const Field* field, const std::string& path, const SourceLocation& fallback,
+                  ParseState& state);
 
 // Reports `field` when its value is not one of `known` ("unknown fault ...;
 // known faults: ...", with a "did you mean"). `noun` is "fault",

@@ -41,7 +41,7 @@ void ParseFaultStep(const MapReader& map, const Field& fault, size_t number, siz
   } else {
     step.target.location = step.location;
   }
-  step.params = ReadParams(map.Find("params"), step.location, state);
+  step.params = ReadParams(map.Find("params"), map.path() + ".params", step.location, state);
   if (CheckKnownName(fault, step.fault, state.catalog.FaultNames(), "fault", "faults",
                      state.diag) &&
       state.diag.size() == errors_before) {
@@ -67,7 +67,7 @@ void ParseWaitStep(const MapReader& map, const Field& wait, size_t number, size_
       step.wait.timeout = *d;
     }
   }
-  step.wait.params = ReadParams(map.Find("params"), step.location, state);
+  step.wait.params = ReadParams(map.Find("params"), map.path() + ".params", step.location, state);
   if (CheckKnownName(wait, step.wait.condition, state.catalog.WaitConditions(), "wait condition",
                      "wait conditions", state.diag) &&
       state.diag.size() == errors_before) {

@@ -59,7 +59,7 @@ Result<BackupParams> ReadParams(const drill::Step& step) {
   auto name = p.GetString("name", "backup");
   if (!name) return std::unexpected(name.error());
   if (name->empty() || name->find('/') != std::string::npos || *name == "." || *name == "..") {
-    return std::unexpected(p.ErrorAt("name", "name must be a plain name (no '/'), e.g. \"nightly\""));
+    return std::unexpected(p.ErrorAt("name", "must be a plain name (no '/'), e.g. \"nightly\""));
   }
   out.name = *name;
   auto dir = p.GetString("dir", "");
@@ -68,7 +68,7 @@ Result<BackupParams> ReadParams(const drill::Step& step) {
   if (p.Has("volumes")) {
     auto v = p.GetStringList("volumes");
     if (!v) return std::unexpected(v.error());
-    if (v->empty()) return std::unexpected(p.ErrorAt("volumes", "volumes: give at least one claim template, or omit it"));
+    if (v->empty()) return std::unexpected(p.ErrorAt("volumes", "give at least one claim template, or omit it"));
     out.volumes = *v;
   }
   auto container = p.GetString("container", "");
@@ -76,7 +76,7 @@ Result<BackupParams> ReadParams(const drill::Step& step) {
   out.container = *container;
   auto t = p.GetDuration("timeout", kDefaultTimeout);
   if (!t) return std::unexpected(t.error());
-  if (t->count() < 1000) return std::unexpected(p.ErrorAt("timeout", "timeout must be at least 1s"));
+  if (t->count() < 1000) return std::unexpected(p.ErrorAt("timeout", "must be at least 1s"));
   out.timeout = *t;
   return out;
 }

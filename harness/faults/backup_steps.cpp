@@ -25,7 +25,7 @@ Result<std::vector<backup::VolumeBackup>> ResolveBackupVolumes(FaultContext& ctx
   for (const auto& t : use) {
     if (std::find(spec.claim_templates.begin(), spec.claim_templates.end(), t) == spec.claim_templates.end()) {
       return std::unexpected(params.ErrorAt(
-          "volumes", fmt::format("volumes: {} is not a claim template of {} (it has: {})", t, spec.name,
+          "volumes", fmt::format("{} is not a claim template of {} (it has: {})", t, spec.name,
                                  fmt::join(spec.claim_templates, ", "))));
     }
   }

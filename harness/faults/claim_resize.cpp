@@ -64,16 +64,16 @@ Result<SizeChange> ReadSizeChange(const drill::Params& p, const std::string& fau
   if (!bytes) {
     auto text = p.GetString(key, "");
     if (!text) {
-      return std::unexpected(p.ErrorAt(key, key + ": expected a quantity like \"128Mi\" or a "
+      return std::unexpected(p.ErrorAt(key, "expected a quantity like \"128Mi\" or a "
                                                   "whole number of bytes"));
     }
     bytes = cluster::ParseQuantity(*text);
     if (!bytes) {
-      return std::unexpected(p.ErrorAt(key, key + ": " + bytes.error().message));
+      return std::unexpected(p.ErrorAt(key, bytes.error().message));
     }
   }
   if (*bytes <= 0) {
-    return std::unexpected(p.ErrorAt(key, key + " must be greater than zero"));
+    return std::unexpected(p.ErrorAt(key, "must be greater than zero"));
   }
   (key == "size" ? out.size : out.increase) = *bytes;
   return out;
@@ -85,7 +85,7 @@ Result<int64_t> TargetSize(const SizeChange& change, int64_t current, const std:
     return current + *change.increase;
   }
   if (*change.size <= current) {
-    Error e = p.ErrorAt("size", fmt::format("size {} is not larger than {}'s current {}: claims cannot shrink (and an "
+    Error e = p.ErrorAt("size", fmt::format("{} is not larger than {}'s current {}: claims cannot shrink (and an "
                                             "equal size changes nothing); give a larger size or use increase",
                                             cluster::FormatQuantity(*change.size), what,
                                             cluster::FormatQuantity(current)));
@@ -229,7 +229,7 @@ Status ValidateResizeParams(const drill::Params& p, const std::string& fault,
     return std::unexpected(t.error());
   }
   if (t->count() < 1000) {
-    return std::unexpected(p.ErrorAt("timeout", "timeout must be at least 1s"));
+    return std::unexpected(p.ErrorAt("timeout", "must be at least 1s"));
   }
   return Ok();
 }

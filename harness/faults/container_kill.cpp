@@ -52,7 +52,7 @@ Result<KillParams> ReadParams(const drill::Step& step) {
   out.signal = *norm;
   auto timeout = p.GetDuration("timeout", out.timeout);
   if (!timeout) return std::unexpected(timeout.error());
-  if (timeout->count() <= 0) return std::unexpected(p.ErrorAt("timeout", "timeout must be greater than zero"));
+  if (timeout->count() <= 0) return std::unexpected(p.ErrorAt("timeout", "must be greater than zero"));
   out.timeout = *timeout;
   return out;
 }

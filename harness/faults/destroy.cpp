@@ -48,12 +48,12 @@ Result<DestroyParams> ReadParams(const drill::Step& step) {
   auto m = p.GetString("mode", "pods-and-claims");
   if (!m) return std::unexpected(m.error());
   if (*m != "pods-and-claims" && *m != "namespace") {
-    return std::unexpected(p.ErrorAt("mode", "mode must be \"pods-and-claims\" or \"namespace\", got \"" + *m + "\""));
+    return std::unexpected(p.ErrorAt("mode", "must be \"pods-and-claims\" or \"namespace\", got \"" + *m + "\""));
   }
   out.mode = *m;
   auto t = p.GetDuration("timeout", kDefaultTimeout);
   if (!t) return std::unexpected(t.error());
-  if (t->count() < 1000) return std::unexpected(p.ErrorAt("timeout", "timeout must be at least 1s"));
+  if (t->count() < 1000) return std::unexpected(p.ErrorAt("timeout", "must be at least 1s"));
   out.timeout = *t;
   return out;
 }

@@ -51,7 +51,7 @@ Result<MutateParams> ReadParams(const drill::Step& step) {
   auto n = p.GetInt("bytes", 4096);
   if (!n) return std::unexpected(n.error());
   if (*n < 1 || *n > (int64_t{64} << 20)) {
-    return std::unexpected(p.ErrorAt("bytes", "bytes must be between 1 and 67108864 (64Mi)"));
+    return std::unexpected(p.ErrorAt("bytes", "must be between 1 and 67108864 (64Mi)"));
   }
   out.bytes = *n;
   return out;

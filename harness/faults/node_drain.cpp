@@ -43,12 +43,12 @@ Result<DrainParams> ReadParams(const drill::Step& step) {
   DrainParams out;
   auto timeout = p.GetDuration("timeout", out.timeout);
   if (!timeout) return std::unexpected(timeout.error());
-  if (timeout->count() <= 0) return std::unexpected(p.ErrorAt("timeout", "timeout must be greater than zero"));
+  if (timeout->count() <= 0) return std::unexpected(p.ErrorAt("timeout", "must be greater than zero"));
   out.timeout = *timeout;
   auto retry = p.GetDuration("retryInterval", out.retry_interval);
   if (!retry) return std::unexpected(retry.error());
   if (retry->count() <= 0) {
-    return std::unexpected(p.ErrorAt("retryInterval", "retryInterval must be greater than zero"));
+    return std::unexpected(p.ErrorAt("retryInterval", "must be greater than zero"));
   }
   out.retry_interval = *retry;
   auto allow = p.GetBool("allowOtherNamespaces", false);
@@ -60,7 +60,7 @@ Result<DrainParams> ReadParams(const drill::Step& step) {
   if (p.Has("gracePeriodSeconds")) {
     auto g = p.GetInt("gracePeriodSeconds", 0);
     if (!g) return std::unexpected(g.error());
-    if (*g < 0) return std::unexpected(p.ErrorAt("gracePeriodSeconds", "gracePeriodSeconds must be >= 0"));
+    if (*g < 0) return std::unexpected(p.ErrorAt("gracePeriodSeconds", "must be >= 0"));
     out.grace = *g;
   }
   return out;

@@ -30,7 +30,7 @@ Result<PodKillParams> ReadParams(const drill::Step& step) {
   if (p.Has("gracePeriodSeconds")) {
     auto g = p.GetInt("gracePeriodSeconds", 0);
     if (!g) return std::unexpected(g.error());
-    if (*g < 0) return std::unexpected(p.ErrorAt("gracePeriodSeconds", "gracePeriodSeconds must be >= 0"));
+    if (*g < 0) return std::unexpected(p.ErrorAt("gracePeriodSeconds", "must be >= 0"));
     if (*force && *g != 0) {
       return std::unexpected(p.ErrorAt("gracePeriodSeconds", "force: true means gracePeriodSeconds 0; give one or the other"));
     }
@@ -39,7 +39,7 @@ Result<PodKillParams> ReadParams(const drill::Step& step) {
   if (*force) out.grace = 0;
   auto times = p.GetInt("times", 1);
   if (!times) return std::unexpected(times.error());
-  if (*times < 1) return std::unexpected(p.ErrorAt("times", "times must be >= 1"));
+  if (*times < 1) return std::unexpected(p.ErrorAt("times", "must be >= 1"));
   out.times = *times;
   auto interval = p.GetDuration("interval", std::chrono::milliseconds(0));
   if (!interval) return std::unexpected(interval.error());

@@ -54,7 +54,7 @@ Result<RestoreParams> ReadParams(const drill::Step& step) {
   }
   auto t = p.GetDuration("timeout", kDefaultTimeout);
   if (!t) return std::unexpected(t.error());
-  if (t->count() < 1000) return std::unexpected(p.ErrorAt("timeout", "timeout must be at least 1s"));
+  if (t->count() < 1000) return std::unexpected(p.ErrorAt("timeout", "must be at least 1s"));
   out.timeout = *t;
   return out;
 }

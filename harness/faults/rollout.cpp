@@ -38,7 +38,7 @@ Result<std::chrono::milliseconds> ReadTimeout(const drill::Params& p) {
     return std::unexpected(t.error());
   }
   if (t->count() < 1000) {
-    return std::unexpected(p.ErrorAt("timeout", "timeout must be at least 1s"));
+    return std::unexpected(p.ErrorAt("timeout", "must be at least 1s"));
   }
   return *t;
 }

@@ -52,7 +52,7 @@ Result<ScaleParams> ReadParams(const drill::Step& step) {
       return std::unexpected(r.error());
     }
     if (*r < 0) {
-      return std::unexpected(p.ErrorAt("replicas", "replicas must be >= 0"));
+      return std::unexpected(p.ErrorAt("replicas", "must be >= 0"));
     }
     out.replicas = *r;
   } else {
@@ -61,7 +61,7 @@ Result<ScaleParams> ReadParams(const drill::Step& step) {
       return std::unexpected(b.error());
     }
     if (*b == 0) {
-      return std::unexpected(p.ErrorAt("by", "by: 0 changes nothing; give a non-zero change"));
+      return std::unexpected(p.ErrorAt("by", "0 changes nothing; give a non-zero change"));
     }
     out.by = *b;
   }
@@ -70,7 +70,7 @@ Result<ScaleParams> ReadParams(const drill::Step& step) {
     return std::unexpected(t.error());
   }
   if (t->count() <= 0) {
-    return std::unexpected(p.ErrorAt("timeout", "timeout must be greater than zero"));
+    return std::unexpected(p.ErrorAt("timeout", "must be greater than zero"));
   }
   out.timeout = *t;
   return out;
@@ -111,7 +111,7 @@ class Scale final : public ParamsFault<ScaleParams, ReadParams> {
     r.original = json::Int(*sts, "/spec/replicas", 1);
     int64_t target = params.replicas ? *params.replicas : r.original + *params.by;
     if (target < 0) {
-      Error e = step.params.ErrorAt("by", fmt::format("by {} from {} replicas would be {}; replicas cannot be negative",
+      Error e = step.params.ErrorAt("by", fmt::format("{} from {} replicas would be {}; replicas cannot be negative",
                                                       *params.by, r.original, target));
       e.code = ErrorCode::kFailedPrecondition;
       return std::unexpected(e);

@@ -49,14 +49,14 @@ Result<DeleteParams> ReadParams(const drill::Step& step) {
   auto cascade = p.GetString("cascade", "background");
   if (!cascade) return std::unexpected(cascade.error());
   if (*cascade != "background" && *cascade != "orphan") {
-    return std::unexpected(p.ErrorAt("cascade", fmt::format("cascade must be background or orphan (as kubectl delete "
+    return std::unexpected(p.ErrorAt("cascade", fmt::format("must be background or orphan (as kubectl delete "
                                                             "--cascade), got \"{}\"",
                                                             *cascade)));
   }
   out.cascade = *cascade;
   auto t = p.GetDuration("timeout", kDefaultTimeout);
   if (!t) return std::unexpected(t.error());
-  if (t->count() <= 0) return std::unexpected(p.ErrorAt("timeout", "timeout must be greater than zero"));
+  if (t->count() <= 0) return std::unexpected(p.ErrorAt("timeout", "must be greater than zero"));
   out.timeout = *t;
   return out;
 }

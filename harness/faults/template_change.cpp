@@ -16,7 +16,7 @@ Result<std::pair<std::string, std::string>> ReadPair(const drill::Params& p, con
     return std::unexpected(p.ErrorAt(key, "expected " + shape + ", got " + v.dump()));
   }
   if (v[first].get<std::string>().empty()) {
-    return std::unexpected(p.ErrorAt(key, key + "." + first + " must not be empty"));
+    return std::unexpected(p.ErrorAt(key, first + " must not be empty"));
   }
   return std::make_pair(v[first].get<std::string>(), v[second].get<std::string>());
 }
@@ -55,7 +55,7 @@ Result<TemplateChange> ReadTemplateChange(const drill::Params& p, const std::str
       return std::unexpected(image.error());
     }
     if (image->empty()) {
-      return std::unexpected(p.ErrorAt("image", "image must not be empty"));
+      return std::unexpected(p.ErrorAt("image", "must not be empty"));
     }
     c.kind = TemplateChange::Kind::kImage;
     c.value = *image;
@@ -79,7 +79,7 @@ Result<TemplateChange> ReadTemplateChange(const drill::Params& p, const std::str
     c.value = default_stamp;
   }
   if (c.kind == TemplateChange::Kind::kAnnotation && !c.container.empty()) {
-    return std::unexpected(p.ErrorAt("container", "container applies to image and env changes, not annotations"));
+    return std::unexpected(p.ErrorAt("container", "applies to image and env changes, not annotations"));
   }
   if (p.Has("partition")) {
     auto part = p.GetInt("partition", 0);
@@ -87,7 +87,7 @@ Result<TemplateChange> ReadTemplateChange(const drill::Params& p, const std::str
       return std::unexpected(part.error());
     }
     if (*part < 0) {
-      return std::unexpected(p.ErrorAt("partition", "partition must be >= 0"));
+      return std::unexpected(p.ErrorAt("partition", "must be >= 0"));
     }
     c.partition = static_cast<int>(*part);
   }
@@ -98,7 +98,7 @@ Result<TemplateChange> ReadTemplateChange(const drill::Params& p, const std::str
     }
     c.on_delete = *od;
     if (c.on_delete && c.partition) {
-      return std::unexpected(p.ErrorAt("partition", "partition is a RollingUpdate setting; under onDelete: true "
+      return std::unexpected(p.ErrorAt("partition", "is a RollingUpdate setting; under onDelete: true "
                                                     "whoever deletes the pods decides which are replaced"));
     }
   }

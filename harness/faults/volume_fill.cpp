@@ -45,7 +45,7 @@ Result<FillParams> ReadParams(const drill::Step& step) {
     return std::unexpected(full.error());
   }
   if (p.Has("untilFull") && !*full) {
-    return std::unexpected(p.ErrorAt("untilFull", "untilFull: false means nothing; give percent instead"));
+    return std::unexpected(p.ErrorAt("untilFull", "false means nothing; give percent instead"));
   }
   if (p.Has("percent") == *full) {
     return std::unexpected(p.ErrorAt("", "volume-fill needs exactly one of params.percent (e.g. 90) or "
@@ -57,7 +57,7 @@ Result<FillParams> ReadParams(const drill::Step& step) {
       return std::unexpected(pct.error());
     }
     if (*pct <= 0 || *pct > 100) {
-      return std::unexpected(p.ErrorAt("percent", fmt::format("percent must be in (0, 100], got {}", *pct)));
+      return std::unexpected(p.ErrorAt("percent", fmt::format("must be in (0, 100], got {}", *pct)));
     }
     out.percent = *pct;
   }
@@ -71,7 +71,7 @@ Result<FillParams> ReadParams(const drill::Step& step) {
     return std::unexpected(timeout.error());
   }
   if (timeout->count() < 1000) {
-    return std::unexpected(p.ErrorAt("timeout", "timeout must be at least 1s"));
+    return std::unexpected(p.ErrorAt("timeout", "must be at least 1s"));
   }
   out.timeout = *timeout;
   return out;

@@ -37,7 +37,7 @@ Status ValidateWaitSpec(const drill::WaitSpec& spec) {
     }
     auto o = p.GetInt("ordinal", 0);
     if (!o) return std::unexpected(o.error());
-    if (*o < 0) return std::unexpected(p.ErrorAt("ordinal", "ordinal must be >= 0"));
+    if (*o < 0) return std::unexpected(p.ErrorAt("ordinal", "must be >= 0"));
     if (auto t = p.GetString("template", ""); !t) return std::unexpected(t.error());
     return Ok();
   }

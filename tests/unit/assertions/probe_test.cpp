@@ -373,53 +373,56 @@ TEST_F(ProbeTest, ResourceExistsWithArrayIndexesAndNamespaces) {
 // --- params -------------------------------------------------------------
 
 TEST(ProbeParamsTest, ErrorsAreLocatedAndSayWhatIsExpected) {
+  // Every error starts with the key's path in the drill, then says what is wrong.
+  const std::string at = "spec.assertions[0].params";
   EXPECT_EQ(ParseError("      params: {}\n"),
-            "d.yaml:11:15: probe needs exactly one of params.exec, params.http and params.resource, got 0");
+            "d.yaml:11:15: " + at + ": probe needs exactly one of params.exec, params.http and params.resource, got 0");
   EXPECT_EQ(ParseError("      params:\n        exec: {command: [x]}\n        http: {ordinal: 0, port: 80}\n"),
-            "d.yaml:12:9: probe needs exactly one of params.exec, params.http and params.resource, got 2");
+            "d.yaml:12:9: " + at + ": probe needs exactly one of params.exec, params.http and params.resource, got 2");
   EXPECT_EQ(ParseError("      params:\n        exec:\n          comand: [cat]\n"),
-            "d.yaml:13:11: unknown param \"exec.comand\" for probe exec (did you mean \"command\"?); accepted params: "
-            "\"ordinals\", \"all\", \"container\", \"command\", \"expectExitCode\", \"expectOutput\"");
+            "d.yaml:13:11: " + at + ".exec: unknown param \"comand\" for probe exec (did you mean \"command\"?); "
+            "accepted params: \"ordinals\", \"all\", \"container\", \"command\", \"expectExitCode\", \"expectOutput\"");
   EXPECT_EQ(ParseError("      params:\n        exec:\n          container: app\n"),
-            "d.yaml:12:9: exec.command is required: the argv to run in each pod, e.g. [cat, /data/ok]");
+            "d.yaml:12:9: " + at + ".exec: command is required: the argv to run in each pod, e.g. [cat, /data/ok]");
   EXPECT_EQ(ParseError("      params:\n        exec:\n          command: cat /data/ok\n"),
-            "d.yaml:13:11: exec.command: expected a list of strings, got the string \"cat /data/ok\"");
+            "d.yaml:13:11: " + at + ".exec.command: expected a list of strings, got the string \"cat /data/ok\"");
   EXPECT_EQ(ParseError("      params:\n        exec: {command: [x], ordinals: [0], all: true}\n"),
-            "d.yaml:12:45: exec takes ordinals or all, not both");
+            "d.yaml:12:45: " + at + ".exec.all: exec takes ordinals or all, not both");
   EXPECT_EQ(ParseError("      params:\n        exec: {command: [x], ordinals: [-1]}\n"),
-            "d.yaml:12:30: exec.ordinals: every ordinal must be an integer >= 0, got -1");
+            "d.yaml:12:30: " + at + ".exec.ordinals: every ordinal must be an integer >= 0, got -1");
   EXPECT_EQ(ParseError("      params:\n        exec: {command: [x], expectExitCode: 300}\n"),
-            "d.yaml:12:30: exec.expectExitCode must be in 0..255, got 300");
+            "d.yaml:12:30: " + at + ".exec.expectExitCode: must be in 0..255, got 300");
   EXPECT_EQ(ParseError("      params:\n        exec: [cat]\n"),
-            "d.yaml:12:9: exec: expected a map, got a list");
+            "d.yaml:12:9: " + at + ".exec: expected a map, got a list");
   EXPECT_EQ(ParseError("      params:\n        http: {ordinal: 0, service: web, port: 80}\n"),
-            "d.yaml:12:9: http needs exactly one of http.pod (a pod name), http.ordinal (a pod of the target) or "
-            "http.service (a Service name)");
+            "d.yaml:12:9: " + at + ".http: needs exactly one of pod (a pod name), ordinal (a pod of the target) or "
+            "service (a Service name)");
   EXPECT_EQ(ParseError("      params:\n        http: {ordinal: 0}\n"),
-            "d.yaml:12:9: http.port is required: a port number such as 8080 or a port name such as \"http\"");
+            "d.yaml:12:9: " + at + ".http: port is required: a port number such as 8080 or a port name such as \"http\"");
   EXPECT_EQ(ParseError("      params:\n        http: {ordinal: 0, port: 70000}\n"),
-            "d.yaml:12:28: http.port must be in 1..65535, got 70000");
+            "d.yaml:12:28: " + at + ".http.port: must be in 1..65535, got 70000");
   EXPECT_EQ(ParseError("      params:\n        http: {ordinal: 0, port: 80, path: healthz}\n"),
-            "d.yaml:12:38: http.path must start with '/' and be URL-encoded (no spaces or quotes), got \"healthz\"");
+            "d.yaml:12:38: " + at + ".http.path: must start with '/' and be URL-encoded (no spaces or quotes), got "
+            "\"healthz\"");
   EXPECT_EQ(ParseError("      params:\n        http: {ordinal: 0, port: 80, scheme: ftp}\n"),
-            "d.yaml:12:38: http.scheme must be http or https, got \"ftp\"");
+            "d.yaml:12:38: " + at + ".http.scheme: must be http or https, got \"ftp\"");
   EXPECT_EQ(ParseError("      params:\n        http: {ordinal: 0, port: 80, expectStatus: \"200\"}\n"),
-            "d.yaml:12:38: http.expectStatus: expected an integer, got the string \"200\"");
+            "d.yaml:12:38: " + at + ".http.expectStatus: expected an integer, got the string \"200\"");
   EXPECT_EQ(ParseError("      params:\n        resource: {apiVersion: v1, kind: Pod, name: p, path: .x}\n"),
-            "d.yaml:12:9: resource needs exactly one of resource.equals (the value, e.g. 3) or resource.exists (true "
-            "or false)");
+            "d.yaml:12:9: " + at + ".resource: needs exactly one of equals (the value, e.g. 3) or exists (true or "
+            "false)");
   EXPECT_EQ(ParseError("      params:\n        resource: {apiVersion: v1, kind: Gizmo, name: p, path: .x, "
                        "exists: true}\n"),
-            "d.yaml:12:36: resource.kind: kind Gizmo (v1) is not one kdrill knows how to address");
+            "d.yaml:12:36: " + at + ".resource.kind: kind Gizmo (v1) is not one kdrill knows how to address");
   EXPECT_EQ(ParseError("      params:\n        resource: {apiVersion: v1, kind: Node, name: n, namespace: demo, "
                        "path: .x, exists: true}\n"),
-            "d.yaml:12:57: Node is cluster-scoped: remove resource.namespace");
+            "d.yaml:12:57: " + at + ".resource.namespace: Node is cluster-scoped: remove namespace");
   EXPECT_EQ(ParseError("      params:\n        resource: {apiVersion: v1, kind: Pod, name: p, path: \".items[*]\", "
                        "exists: true}\n"),
-            "d.yaml:12:56: resource.path \".items[*]\": at character 7: [*] is not supported: use an array index "
-            "such as [0] or a quoted key such as ['kdrill.io/x']");
+            "d.yaml:12:56: " + at + ".resource.path: \".items[*]\": at character 7: [*] is not supported: use an array "
+            "index such as [0] or a quoted key such as ['kdrill.io/x']");
   EXPECT_EQ(ParseError("      params:\n        resource: {apiVersion: v1, kind: Pod, path: .x, exists: true}\n"),
-            "d.yaml:12:9: resource.name is required");
+            "d.yaml:12:9: " + at + ".resource: name is required");
   EXPECT_TRUE(Parse("      params:\n        exec: {all: true, command: [\"true\"]}\n"));
 }
 

@@ -348,14 +348,14 @@ TEST_F(PvcRetentionTest, ChangesBeforeTheBaselineDoNotCount) {
 TEST(PvcRetentionParamsTest, ErrorsAreLocated) {
   auto bad = Parse("      params: {timout: 30s}\n");
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().message, "d.yaml:11:16: unknown param \"timout\" for pvc-retention params (did you mean "
+  EXPECT_EQ(bad.error().message, "d.yaml:11:16: spec.assertions[0].params: unknown param \"timout\" for pvc-retention params (did you mean "
                                  "\"timeout\"?); accepted params: \"timeout\", \"required\"");
   auto type = Parse("      params:\n        timeout: soon\n");
   ASSERT_FALSE(type);
-  EXPECT_THAT(type.error().message, HasSubstr("d.yaml:12:9: timeout: expected "));
+  EXPECT_THAT(type.error().message, HasSubstr("d.yaml:12:9: spec.assertions[0].params.timeout: expected "));
   auto req = Parse("      params:\n        required: yes\n");
   ASSERT_FALSE(req);
-  EXPECT_EQ(req.error().message, "d.yaml:12:9: required: expected a boolean (true or false), got the string \"yes\"");
+  EXPECT_EQ(req.error().message, "d.yaml:12:9: spec.assertions[0].params.required: expected a boolean (true or false), got the string \"yes\"");
   EXPECT_TRUE(Parse("      params: {timeout: 2m, required: true}\n"));
 }
 

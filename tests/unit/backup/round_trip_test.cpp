@@ -327,7 +327,7 @@ spec:
 
 TEST_F(RoundTripTest, StepsValidateTheirParams) {
   auto bad = ParseError("    - fault: backup\n      params: {provider: tape}\n");
-  EXPECT_NE(bad.find("test.yaml:8:16: unknown backup provider"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("test.yaml:8:16: spec.steps[0].params.provider: unknown backup provider"), std::string::npos) << bad;
   EXPECT_NE(bad.find("unknown backup provider \"tape\"; known: \"exec-tar\", \"velero\", \"volume-snapshot\""),
             std::string::npos)
       << bad;

@@ -83,7 +83,8 @@ TEST(ParamsTest, CheckKnownKeysListsEveryUnknownKey) {
             "params: \"name\"");
   EXPECT_EQ(one.CheckKnownKeys({}, "wait x").error().message,
             "d.yaml:3:5: unknown param \"nmae\" for wait x; it takes no params");
-  EXPECT_EQ(one.ErrorAt("nmae", "bad").message, "d.yaml:3:5: bad");
+  EXPECT_EQ(one.ErrorAt("nmae", "bad").message, "d.yaml:3:5: nmae: bad");
+  EXPECT_EQ(one.ErrorAt("", "bad").message, "d.yaml:3:5: bad");
 }
 
 TEST(SourceLocationTest, ToString) {
@@ -109,12 +110,48 @@ TEST(ParamsTest, SubBlocksKeepTheirLocationsAndSpellNestedNames) {
             "d.yaml:11:5: exec.command: expected a list of strings, got the integer 5");
   EXPECT_EQ(exec->CheckKnownKeys({"command"}, "probe exec").error().message,
             "d.yaml:12:5: unknown param \"exec.extra\" for probe exec; accepted params: \"command\"");
-  EXPECT_EQ(exec->ErrorAt("", "exec.command is required").message, "d.yaml:10:3: exec.command is required");
+  EXPECT_EQ(exec->ErrorAt("", "command is required").message, "d.yaml:10:3: exec: command is required");
+  EXPECT_EQ(exec->ErrorAt("command", "must not be empty").message, "d.yaml:11:5: exec.command: must not be empty");
   EXPECT_EQ(p.Sub("flat").error().message, "d.yaml:13:3: flat: expected a map, got the integer 1");
   Result<Params> absent = p.Sub("http");
   ASSERT_TRUE(absent);
   EXPECT_TRUE(absent->values().empty());
   EXPECT_EQ(absent->location().ToString(), "d.yaml:9:7");
+}
+
+}  // namespace
+}  // namespace kdrill::drill
+
+namespace kdrill::drill {
+namespace {
+
+// Params read from a drill carry their path, so every error names the key as
+// the drill spells it, from spec down, also inside a sub-block.
+TEST(ParamsTest, ErrorsNameTheKeyByItsPathInTheDrill) {
+  Json values = Json::parse(R"({"count": "x", "exec": {"command": 5}, "bogus": 1})");
+  std::map<std::string, SourceLocation> keys = {
+      {"count", {"d.yaml", 11, 9}},
+      {"exec", {"d.yaml", 12, 9}},
+      {Params::NestedKey("exec", "command"), {"d.yaml", 13, 11}},
+      {"bogus", {"d.yaml", 14, 9}},
+  };
+  Params p = Params(values, SourceLocation{"d.yaml", 10, 7}, keys).WithPath("spec.steps[2].params");
+  EXPECT_EQ(p.NameOf("count"), "spec.steps[2].params.count");
+  EXPECT_EQ(p.BlockName(), "spec.steps[2].params");
+  EXPECT_EQ(p.GetInt("count", 0).error().message,
+            "d.yaml:11:9: spec.steps[2].params.count: expected an integer, got the string \"x\"");
+  EXPECT_EQ(p.ErrorAt("count", "must be >= 1").message, "d.yaml:11:9: spec.steps[2].params.count: must be >= 1");
+  EXPECT_EQ(p.ErrorAt("", "needs count").message, "d.yaml:10:7: spec.steps[2].params: needs count");
+  EXPECT_EQ(p.CheckKnownKeys({"count", "exec"}, "pod-kill params").error().message,
+            "d.yaml:14:9: spec.steps[2].params: unknown param \"bogus\" for pod-kill params; accepted params: "
+            "\"count\", \"exec\"");
+  Result<Params> exec = p.Sub("exec");
+  ASSERT_TRUE(exec);
+  EXPECT_EQ(exec->BlockName(), "spec.steps[2].params.exec");
+  EXPECT_EQ(exec->GetStringList("command").error().message,
+            "d.yaml:13:11: spec.steps[2].params.exec.command: expected a list of strings, got the integer 5");
+  EXPECT_EQ(p.Sub("count").error().message,
+            "d.yaml:11:9: spec.steps[2].params.count: expected a map, got the string \"x\"");
 }
 
 }  // namespace

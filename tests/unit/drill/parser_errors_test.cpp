@@ -264,13 +264,13 @@ TEST_F(ParserErrorTest, CatalogValidatorErrorsKeepTheirLocation) {
         force: true
 )"),
               ElementsAre("d.yaml:10:7: pod-kill needs a target",
-                          "d.yaml:15:9: unknown param \"force\" for fault pod-kill; accepted "
+                          "d.yaml:15:9: spec.steps[1].params: unknown param \"force\" for fault pod-kill; accepted "
                           "params: \"gracePeriodSeconds\""));
   EXPECT_THAT(Errors(std::string(kHead) + R"(    - fault: pod-kill
       target: {ordinals: [0]}
       params: {gracePeriodSeconds: soon}
 )"),
-              ElementsAre("d.yaml:12:16: gracePeriodSeconds: expected an integer, got the "
+              ElementsAre("d.yaml:12:16: spec.steps[0].params.gracePeriodSeconds: expected an integer, got the "
                           "string \"soon\""));
 }
 

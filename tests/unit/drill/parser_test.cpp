@@ -269,7 +269,7 @@ TEST_F(ParserTest, ParamsKeepYamlTypesAndKeyLocations) {
   Result<int64_t> wrong = p.GetInt("quotedInt", 0);
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().message,
-            "drill.yaml:18:9: quotedInt: expected an integer, got the string \"42\"");
+            "drill.yaml:18:9: spec.steps[0].params.quotedInt: expected an integer, got the string \"42\"");
 }
 
 TEST_F(ParserTest, ManifestPathsResolveAgainstTheDrillDirectory) {

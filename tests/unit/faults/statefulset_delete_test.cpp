@@ -207,7 +207,7 @@ spec:
                                "d.yaml", catalog, {});
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().message,
-            "d.yaml:8:37: unknown param \"timeot\" for statefulset-delete params (did you mean \"timeout\"?); "
+            "d.yaml:8:37: spec.steps[0].params: unknown param \"timeot\" for statefulset-delete params (did you mean \"timeout\"?); "
             "accepted params: \"cascade\", \"timeout\"");
   auto cascade = f->Validate(StepFrom("    - fault: statefulset-delete\n      params: {cascade: orphan}\n"));
   EXPECT_TRUE(cascade) << cascade.error().message;
@@ -217,7 +217,7 @@ spec:
   auto refused = f->Validate(foreground);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().message,
-            "d.yaml:8:16: cascade must be background or orphan (as kubectl delete --cascade), got \"foreground\"");
+            "d.yaml:8:16: cascade: must be background or orphan (as kubectl delete --cascade), got \"foreground\"");
   drill::Step targeted = StepFrom("    - fault: statefulset-delete\n");
   targeted.target.kind = drill::VictimSelector::Kind::kOrdinals;
   targeted.target.ordinals = {0};
