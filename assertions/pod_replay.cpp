@@ -55,13 +55,13 @@ std::optional<PodView> PodReplay::ViewOf(const Json& pod) const {
   view.uid = Str(pod, "/metadata/uid");
   view.owned = relation == cluster::PodRelation::kOwned;
   std::optional<int> ord = cluster::OrdinalOf(view.name, target_.name);
-  if (!ord && labels.is_object()) ord = ParseIndex(labels.value("apps.kubernetes.io/pod-index", ""));
+  if (!ord && labels.is_object()) ord = ParseIndex(json::Field(labels, "apps.kubernetes.io/pod-index"));
   if (!ord) return std::nullopt;
   view.ordinal = *ord;
   view.running = Str(pod, "/status/phase") == "Running";
   view.ready = cluster::PodReady(pod);
   view.terminating = cluster::PodTerminating(pod);
-  if (labels.is_object()) view.revision = labels.value("controller-revision-hash", "");
+  if (labels.is_object()) view.revision = json::Field(labels, "controller-revision-hash");
   return view;
 }
 

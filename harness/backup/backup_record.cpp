@@ -110,9 +110,9 @@ Result<BackupRecord> FromJson(const Json& j, const std::string& where) {
     r.dir = json::Str(j, "/dir");
     r.started_at = json::Str(j, "/startedAt");
     r.finished_at = json::Str(j, "/finishedAt");
-    r.seconds = j.value("seconds", 0.0);
+    r.seconds = json::Num(j, "/seconds");
     r.objects = json::Arr(j, "/objects");
-    r.secrets_not_kept = j.value("secretsNotKept", std::vector<std::string>{});
+    r.secrets_not_kept = json::Strings(j, "/secretsNotKept");
     r.provider_data = json::Obj(j, "/providerData");
     for (const auto& v : json::Arr(j, "/volumes")) {
       VolumeBackup b;
@@ -126,13 +126,13 @@ Result<BackupRecord> FromJson(const Json& j, const std::string& where) {
       b.claim_object = json::Obj(v, "/claimObject");
       b.bytes = json::Int(v, "/bytes");
       b.data_bytes = json::Int(v, "/dataBytes");
-      b.seconds = v.value("seconds", 0.0);
+      b.seconds = json::Num(v, "/seconds");
       b.location = json::Str(v, "/location");
-      b.archive_sha256 = v.value("archiveSha256", "");
+      b.archive_sha256 = json::Str(v, "/archiveSha256");
       b.provider = json::Obj(v, "/provider");
       const Json files = json::Obj(v, "/files");
       for (const auto& [path, sum] : files.items()) {
-        b.files[path] = {json::Int(sum, "/size", -1), sum.value("sha256", "")};
+        b.files[path] = {json::Int(sum, "/size", -1), json::Str(sum, "/sha256")};
       }
       if (b.claim.empty()) {
         return MakeError(ErrorCode::kInvalidArgument, where + ": a volume entry has no claim name");

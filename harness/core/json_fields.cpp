@@ -62,6 +62,22 @@ int64_t Int(const Json& j, const char* ptr, int64_t fallback) {
   return v.is_number_integer() ? v.get<int64_t>() : fallback;
 }
 
+double Num(const Json& j, const char* ptr, double fallback) {
+  const Json& v = At(j, ptr);
+  return v.is_number() ? v.get<double>() : fallback;
+}
+
+std::vector<std::string> Strings(const Json& j, const char* ptr) {
+  std::vector<std::string> out;
+  const Json& v = At(j, ptr);
+  if (!v.is_array()) return out;
+  for (const auto& e : v) {
+    if (!e.is_string()) return {};
+    out.push_back(e.get<std::string>());
+  }
+  return out;
+}
+
 const Json& Arr(const Json& j, const char* ptr) {
   static const Json kEmpty = Json::array();
   const Json& v = At(j, ptr);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +20,11 @@ const Json& At(const Json& j, const char* ptr);
 std::string Str(const Json& j, const char* ptr, const std::string& fallback = {});
 // The integer at ptr, or fallback when absent or not an integer.
 int64_t Int(const Json& j, const char* ptr, int64_t fallback = 0);
+// The number (integer or not) at ptr, or fallback when absent or not a number.
+double Num(const Json& j, const char* ptr, double fallback = 0);
+// The array of strings at ptr; empty when absent, not an array, or when any
+// element is not a string (a mistyped list reads as no list).
+std::vector<std::string> Strings(const Json& j, const char* ptr);
 // The boolean at ptr, or fallback when absent or not a boolean.
 bool Bool(const Json& j, const char* ptr, bool fallback = false);
 // The array at ptr, or an empty array when absent or not an array.

@@ -61,7 +61,7 @@ Result<kube::ResourceRef> RefForObject(const kube::Json& obj, const std::string&
   const auto& meta = obj.contains("metadata") ? obj["metadata"] : kube::Json::object();
   ref.name = json::Str(meta, "/name");
   if (info->namespaced) {
-    ref.ns = meta.value("namespace", default_ns);
+    ref.ns = json::Str(meta, "/namespace", default_ns);
   }
   return ref;
 }

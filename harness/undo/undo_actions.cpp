@@ -32,7 +32,11 @@ Result<std::string> UndoExec(const nlohmann::json& action, kube::KubeApi& api, P
   req.ns = json::Str(action, "/namespace");
   req.pod = json::Str(action, "/pod");
   req.container = json::Str(action, "/container");
-  req.argv = action.value("argv", std::vector<std::string>{});
+  req.argv = json::Strings(action, "/argv");
+  if (req.argv.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "the journal's exec action has no argv (a list of strings); "
+                                                  "the entry is damaged");
+  }
   const std::string claim = json::Str(action, "/claim");
   auto r = exec.Exec(req);
   if (!r && !claim.empty() &&
@@ -116,7 +120,7 @@ Result<std::string> ExecuteUndo(const nlohmann::json& action, kube::KubeApi& api
     // The claims a setup-created StatefulSet made: <template>-<sts>-<ordinal>.
     std::string ns = json::Str(action, "/namespace");
     std::string sts = json::Str(action, "/statefulset");
-    auto templates = action.value("templates", std::vector<std::string>{});
+    auto templates = json::Strings(action, "/templates");
     auto list = api.List(kube::Pvcs(ns), {});
     if (!list) {
       if (list.error().code == ErrorCode::kNotFound) {

@@ -42,5 +42,31 @@ TEST(ArchitectureTest, NoEngineFileReadsAPointerWithTheThrowingValue) {
                                 }();
 }
 
+// value("key", default) throws type_error too when the key holds another
+// type (a journal or backup record edited by hand, an API object of an
+// unexpected shape): json::Str/Int/Num/Strings/Field read by key instead.
+TEST(ArchitectureTest, NoEngineFileReadsAKeyWithTheThrowingValue) {
+  const fs::path root = KDRILL_SOURCE_DIR;
+  const std::regex throwing(std::string(R"re(\.value\(\s*")re") + R"re([^"]*"\s*,)re");
+  std::vector<std::string> found;
+  for (const char* top : {"harness", "assertions", "reports"}) {
+    for (const auto& entry : fs::recursive_directory_iterator(root / top)) {
+      const auto ext = entry.path().extension();
+      if (!entry.is_regular_file() || (ext != ".h" && ext != ".cpp")) continue;
+      std::ifstream in(entry.path());
+      std::string line;
+      for (int n = 1; std::getline(in, line); ++n) {
+        if (std::regex_search(line, throwing)) {
+          found.push_back(fs::relative(entry.path(), root).generic_string() + ":" + std::to_string(n) + ": " + line);
+        }
+      }
+    }
+  }
+  std::string all;
+  for (const auto& f : found) all += "  " + f + "\n";
+  EXPECT_TRUE(found.empty()) << "read these with json::Str/Int/Num/Strings/Field (harness/core/json_fields.h):\n"
+                             << all;
+}
+
 }  // namespace
 }  // namespace kdrill::testing

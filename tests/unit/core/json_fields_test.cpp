@@ -42,5 +42,18 @@ TEST(JsonFields, MistypedOrMissingFieldsReadAsTheFallbackNeverThrow) {
   EXPECT_EQ(&At(kPod, ""), &kPod);                          // the empty pointer is the whole document
 }
 
+TEST(JsonFields, NumbersAndStringListsNeverThrowEither) {
+  const Json j = Json::parse(R"({"seconds": 1.5, "whole": 3, "text": "2", "argv": ["sh", "-c"],
+                                  "mixed": ["sh", 5], "notList": "sh"})");
+  EXPECT_DOUBLE_EQ(Num(j, "/seconds"), 1.5);
+  EXPECT_DOUBLE_EQ(Num(j, "/whole"), 3.0);
+  EXPECT_DOUBLE_EQ(Num(j, "/text", -1), -1);   // a string where a number belongs
+  EXPECT_DOUBLE_EQ(Num(j, "/absent", 7), 7);
+  EXPECT_EQ(Strings(j, "/argv"), (std::vector<std::string>{"sh", "-c"}));
+  EXPECT_TRUE(Strings(j, "/mixed").empty());   // one element of another type: no list
+  EXPECT_TRUE(Strings(j, "/notList").empty());
+  EXPECT_TRUE(Strings(Json(42), "/argv").empty());
+}
+
 }  // namespace
 }  // namespace kdrill::json

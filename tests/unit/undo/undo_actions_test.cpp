@@ -149,5 +149,16 @@ TEST_F(UndoActionsTest, ExecWithAClaimCountsAGoneClaimAsRestoredButWaitsForAMiss
   EXPECT_NE(r->find("claim data-web-1 gone"), std::string::npos) << *r;
 }
 
+TEST_F(UndoActionsTest, ExecWithADamagedArgvIsAnErrorNotAThrow) {
+  for (const nlohmann::json& argv : {nlohmann::json("rm -f /data/f"), nlohmann::json::array({"rm", 5}),
+                                     nlohmann::json(nullptr)}) {
+    nlohmann::json action = {{"kind", "exec"}, {"namespace", "demo"}, {"pod", "web-1"}, {"argv", argv}};
+    auto r = Run(action);
+    ASSERT_FALSE(r) << argv.dump();
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(r.error().message.find("no argv"), std::string::npos) << r.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace kdrill
