@@ -32,7 +32,7 @@ int RecoverOne(const std::string& path, const GlobalOptions& global) {
   }
   auto conn = Connect(global, h.kubeconfig, h.context);
   if (!conn) {
-    std::cerr << "kdrill recover: cannot connect to the cluster: " << conn.error().message << "\n";
+    std::cerr << "kdrill recover: " << ConnectErrorHeadline(conn.error()) << ": " << conn.error().message << "\n";
     return ExitCodeForConnectError(conn.error());  // 2 for a kubeconfig or credential that cannot be used
   }
   if (conn->api->ServerUrl() != h.server && !h.server.empty()) {

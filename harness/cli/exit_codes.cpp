@@ -22,6 +22,10 @@ ExitCode ExitCodeFor(RunEnd end) {
   return kExitFailed;
 }
 
+const char* ConnectErrorHeadline(const Error& e) {
+  return ExitCodeForConnectError(e) == kExitUsage ? "cannot use the kubeconfig" : "cannot connect to the cluster";
+}
+
 ExitCode ExitCodeForConnectError(const Error& e) {
   return e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kNotFound ? kExitUsage : kExitCluster;
 }

@@ -24,5 +24,8 @@ ExitCode ExitCodeFor(RunEnd end);
 // A connection that could not be made: a kubeconfig that is missing or wrong
 // is bad input (kExitUsage); anything else is the cluster's (kExitCluster).
 ExitCode ExitCodeForConnectError(const Error& e);
+// What a connect error is, for the line that reports it: "cannot use the
+// kubeconfig" for bad input (kExitUsage), else "cannot connect to the cluster".
+const char* ConnectErrorHeadline(const Error& e);
 
 }  // namespace kdrill::cli

@@ -29,7 +29,7 @@ std::optional<std::vector<drill::Drill>> LoadDrills(const std::vector<std::strin
 }
 
 int ReportConnectError(const Error& error) {
-  std::cerr << "kdrill: cannot connect to the cluster: " << error.message << "\n";
+  std::cerr << "kdrill: " << ConnectErrorHeadline(error) << ": " << error.message << "\n";
   return ExitCodeForConnectError(error);
 }
 

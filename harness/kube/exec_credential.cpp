@@ -8,6 +8,7 @@
 #include "harness/kube/base64.h"
 #include "harness/kube/exec_process.h"
 #include "harness/kube/exec_program.h"
+#include "harness/kube/pem_check.h"
 
 namespace kdrill::kube {
 namespace {
@@ -135,6 +136,17 @@ Result<ExecCredentialStatus> ParseExecCredential(std::string_view stdout_text,
   }
   if (out.token.empty() && out.client_cert_pem.empty()) {
     return fail("returned neither status.token nor a client certificate");
+  }
+  if (!out.client_cert_pem.empty()) {
+    // Checked here as a kubeconfig's files are, so a bad pair is this
+    // plugin's error now, not a TLS failure retried against the server.
+    Status pem = CheckCertificatesPem(out.client_cert_pem, plugin + " status.clientCertificateData");
+    if (pem) pem = CheckPrivateKeyPem(out.client_key_pem, plugin + " status.clientKeyData");
+    if (pem) {
+      pem = CheckKeyMatchesCertificate(out.client_cert_pem, out.client_key_pem,
+                                       plugin + " status.clientKeyData");
+    }
+    if (!pem) return MakeError(ErrorCode::kUnauthorized, pem.error().message);
   }
   std::string expiry = str("expirationTimestamp");
   if (!expiry.empty()) {

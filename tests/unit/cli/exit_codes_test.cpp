@@ -49,6 +49,9 @@ TEST(ExitCodes, AMissingOrWrongKubeconfigIsBadInput) {
   EXPECT_EQ(cli::ExitCodeForConnectError(Error(ErrorCode::kNotFound, "no kubeconfig")), cli::kExitUsage);
   EXPECT_EQ(cli::ExitCodeForConnectError(Error(ErrorCode::kInvalidArgument, "bad yaml")), cli::kExitUsage);
   EXPECT_EQ(cli::ExitCodeForConnectError(Error(ErrorCode::kUnavailable, "refused")), cli::kExitCluster);
+  // The headline says which: the input, or the cluster.
+  EXPECT_STREQ(cli::ConnectErrorHeadline(Error(ErrorCode::kInvalidArgument, "bad yaml")), "cannot use the kubeconfig");
+  EXPECT_STREQ(cli::ConnectErrorHeadline(Error(ErrorCode::kUnavailable, "refused")), "cannot connect to the cluster");
 }
 
 }  // namespace

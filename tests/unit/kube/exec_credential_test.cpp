@@ -1,8 +1,12 @@
 #include "harness/kube/exec_credential.h"
 
+#include <fstream>
+#include <iterator>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/fakes/https_test_certs.h"
 #include "tests/fakes/kube_exec_plugin.h"
 #include "tests/fakes/kube_temp_dir.h"
 #include "tests/fakes/kube_test_clock.h"
@@ -221,13 +225,20 @@ TEST(KubeExecCredentialTest, ParseValidatesTheCredential) {
   const std::string v1 = "client.authentication.k8s.io/v1";
   auto parse = [&](const std::string& json) { return ParseExecCredential(json, v1, "plugin"); };
 
-  Result<ExecCredentialStatus> ok = parse(
-      R"({"apiVersion":")" + v1 +
-      R"(","kind":"ExecCredential","status":{"clientCertificateData":"C","clientKeyData":"K",)"
-      R"("expirationTimestamp":"2024-05-01T10:00:00.5+02:00"}})");
+  const auto& certs = testing::GetHttpsTestCerts();
+  auto with_pair = [&](const std::string& cert, const std::string& key) {
+    nlohmann::json doc = {{"apiVersion", v1},
+                          {"kind", "ExecCredential"},
+                          {"status",
+                           {{"clientCertificateData", cert},
+                            {"clientKeyData", key},
+                            {"expirationTimestamp", "2024-05-01T10:00:00.5+02:00"}}}};
+    return parse(doc.dump());
+  };
+  Result<ExecCredentialStatus> ok = with_pair(certs.client_cert_pem, certs.client_key_pem);
   ASSERT_TRUE(ok) << ok.error().ToString();
-  EXPECT_EQ(ok->client_cert_pem, "C");
-  EXPECT_EQ(ok->client_key_pem, "K");
+  EXPECT_EQ(ok->client_cert_pem, certs.client_cert_pem);
+  EXPECT_EQ(ok->client_key_pem, certs.client_key_pem);
   ASSERT_TRUE(ok->expiration);
   EXPECT_EQ(*ok->expiration, *ParseRfc3339("2024-05-01T08:00:00.5Z"));
 
@@ -238,6 +249,23 @@ TEST(KubeExecCredentialTest, ParseValidatesTheCredential) {
                      R"(","kind":"ExecCredential","status":{"clientCertificateData":"C"}})"));
   EXPECT_FALSE(parse(R"({"apiVersion":")" + v1 +
                      R"(","kind":"ExecCredential","status":{"token":"t","expirationTimestamp":"soon"}})"));
+
+  // A certificate or key the plugin returns is checked as a kubeconfig's are:
+  // an error of the plugin naming the field, never quoting the key.
+  Result<ExecCredentialStatus> garbage = with_pair("C", certs.client_key_pem);
+  ASSERT_FALSE(garbage);
+  EXPECT_EQ(garbage.error().code, ErrorCode::kUnauthorized);
+  EXPECT_THAT(garbage.error().message, ::testing::HasSubstr("plugin status.clientCertificateData"));
+  Result<ExecCredentialStatus> bad_key = with_pair(certs.client_cert_pem, "K");
+  ASSERT_FALSE(bad_key);
+  EXPECT_THAT(bad_key.error().message, ::testing::HasSubstr("plugin status.clientKeyData"));
+  std::ifstream server_key(certs.server_key_path);
+  std::string other_key((std::istreambuf_iterator<char>(server_key)), std::istreambuf_iterator<char>());
+  Result<ExecCredentialStatus> mismatch = with_pair(certs.client_cert_pem, other_key);
+  ASSERT_FALSE(mismatch);
+  EXPECT_EQ(mismatch.error().code, ErrorCode::kUnauthorized);
+  EXPECT_THAT(mismatch.error().message, ::testing::HasSubstr("status.clientKeyData"));
+  EXPECT_EQ(mismatch.error().message.find("PRIVATE KEY"), std::string::npos) << mismatch.error().message;
 }
 
 TEST(KubeExecCredentialTest, ParsesRfc3339) {
