@@ -31,6 +31,7 @@ OJson CaseToJson(const CaseResult& c) {
   out["details"] = c.details;
   out["properties"] = StringMap(c.properties);
   out["log"] = c.log;
+  if (!c.explain.empty()) out["explain"] = c.explain;
   return out;
 }
 
@@ -115,6 +116,7 @@ CaseResult CaseFrom(const Json& j, const std::string& path) {
   c.message = Str(j, "message", path);
   c.details = Str(j, "details", path);
   c.properties = StrMap(j, "properties", path);
+  if (j.contains("explain")) c.explain = Str(j, "explain", path);
   const Json& log = Array(j, "log", path);
   for (size_t i = 0; i < log.size(); ++i) {
     if (!log[i].is_string()) {

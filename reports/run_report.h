@@ -25,6 +25,7 @@ struct CaseResult {
   std::string details;     // multi-line: diagnosis, sequences, per-ordinal rows
   std::map<std::string, std::string> properties;  // e.g. recovery times, seed, victims
   std::vector<std::string> log;                   // progress lines (system-out)
+  std::string explain;     // the step's or assertion's `explain:` narration; "" if none
 };
 
 // One line of the Timeline, as reporters show it.

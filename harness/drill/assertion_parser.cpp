@@ -8,7 +8,7 @@ namespace kdrill::drill {
 
 namespace {
 
-const std::vector<std::string> kAssertionKeys = {"type", "name", "params"};
+const std::vector<std::string> kAssertionKeys = {"type", "name", "params", "explain"};
 
 bool ParseAssertion(const Field& item, AssertionSpec& spec, ParseState& state) {
   spec.location = item.value_location;
@@ -23,6 +23,9 @@ bool ParseAssertion(const Field& item, AssertionSpec& spec, ParseState& state) {
     if (auto n = ReadString(*name, state.diag)) {
       spec.name = *n;
     }
+  }
+  if (const Field* explain = map.Find("explain")) {
+    spec.explain = ReadExplain(*explain, state).value_or("");
   }
   spec.params = ReadParams(map.Find("params"), map.path() + ".params", spec.location, state);
   if (type == nullptr) {

@@ -103,6 +103,7 @@ struct Step {
   VictimSelector target;    // kFault
   Params params;            // kFault: fault-specific
   WaitSpec wait;            // kWait
+  std::string explain;      // narration for a class (`explain:`); "" if none
   SourceLocation location;
 };
 
@@ -110,6 +111,7 @@ struct AssertionSpec {
   std::string type;  // registered assertion name ("stable-identity", "same-pvc")
   std::string name;  // given, or the type
   Params params;
+  std::string explain;  // narration for a class (`explain:`); "" if none
   SourceLocation location;
 };
 

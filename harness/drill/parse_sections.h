@@ -37,6 +37,11 @@ std::vector<AssertionSpec> ParseAssertions(const Field& field, ParseState& state
 Params ReadParams(const Field* field, const std::string& path, const SourceLocation& fallback,
                   ParseState& state);
 
+// An `explain:` narration: a non-empty string (plain or block scalar) of at
+// most 2,000 characters, without control characters other than newlines;
+// nullopt after reporting anything else (explain.cpp).
+std::optional<std::string> ReadExplain(const Field& field, ParseState& state);
+
 // Reports `field` when its value is not one of `known` ("unknown fault ...;
 // known faults: ...", with a "did you mean"). `noun` is "fault",
 // "wait condition" or "assertion type". Returns whether it is known.

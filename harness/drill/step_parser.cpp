@@ -9,10 +9,10 @@ namespace kdrill::drill {
 
 namespace {
 
-const std::vector<std::string> kFaultKeys = {"name", "fault", "target", "params"};
-const std::vector<std::string> kWaitKeys = {"name", "wait", "timeout", "params"};
+const std::vector<std::string> kFaultKeys = {"name", "fault", "target", "params", "explain"};
+const std::vector<std::string> kWaitKeys = {"name", "wait", "timeout", "params", "explain"};
 const std::vector<std::string> kAnyStepKeys = {"name", "fault", "wait", "target", "timeout",
-                                               "params"};
+                                               "params", "explain"};
 
 std::string FaultStepHint(const std::string& key) {
   return key == "timeout" ? "\"timeout\" belongs to wait steps" : "";
@@ -115,6 +115,9 @@ bool ParseStep(const Field& item, size_t number, Step& step, ParseState& state) 
     if (auto n = ReadString(*name, state.diag)) {
       step.name = *n;
     }
+  }
+  if (const Field* explain = map.Find("explain")) {
+    step.explain = ReadExplain(*explain, state).value_or("");
   }
   if (fault != nullptr) {
     ParseFaultStep(map, *fault, number, errors_before, step, state);

@@ -10,6 +10,7 @@ void DrillRun::CheckAssertions(const cluster::Snapshot& fin) {
     const auto& spec = drill_.assertions[i];
     CaseScope scope(clock_, "assertion", spec.name);
     auto& c = scope.Case();
+    c.explain = spec.explain;
     if (!prepare_errors_[i].empty()) {
       c.outcome = Outcome::kError;
       c.message = "could not prepare: " + prepare_errors_[i];

@@ -46,6 +46,7 @@ void DrillRun::RunSteps() {
     bool is_fault = step.kind == drill::Step::Kind::kFault;
     CaseScope scope(clock_, is_fault ? "fault" : "wait", step.name);
     auto& c = scope.Case();
+    c.explain = step.explain;
     if (stop_steps || opts_.stop.stop_requested()) {
       c.outcome = Outcome::kSkipped;
       c.message = opts_.stop.stop_requested() ? "not run: interrupted" : "not run: an earlier step failed";

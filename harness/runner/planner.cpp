@@ -9,6 +9,7 @@
 #include "harness/cluster/workload.h"
 #include "harness/faults/fault.h"
 #include "harness/kube/resource_mapper.h"
+#include "harness/runner/narration.h"
 #include "harness/runner/runner.h"
 #include "harness/runner/waits.h"
 
@@ -167,6 +168,7 @@ void DrillPlanner::PlanSteps() {
       auto pred = MakeWaitPredicate(step.wait, sts_);
       Say(fmt::format("{}: wait for {} (timeout {}s)", head, pred ? pred->description : step.wait.condition,
                       step.wait.timeout.count() / 1000));
+      for (const auto& line : NarrationLines(step.explain, "  ", "explain: ")) Say(line);
       continue;
     }
     auto fault = faults::MakeFault(step.fault);
@@ -176,6 +178,7 @@ void DrillPlanner::PlanSteps() {
       continue;
     }
     Say(fmt::format("{}: {} on {} ({})", head, step.fault, DescribeTarget(step.target), fault->Summary()));
+    for (const auto& line : NarrationLines(step.explain, "  ", "explain: ")) Say(line);
     if (target_after_setup_ && step.target.kind != drill::VictimSelector::Kind::kNodes) {
       Say("  victims: resolved after setup (" + DescribeTarget(step.target) + " of " + drill_.statefulset +
           "); the run prints them before acting");
@@ -234,6 +237,9 @@ PlanOutcome DrillPlanner::Plan() {
     std::vector<std::string> names;
     for (const auto& a : drill_.assertions) names.push_back(a.name == a.type ? a.type : a.name + " (" + a.type + ")");
     Say(fmt::format("then: wait until settled again, and check {}", fmt::join(names, ", ")));
+    for (const auto& a : drill_.assertions) {
+      for (const auto& line : NarrationLines(a.explain, "  ", a.name + ": ")) Say(line);
+    }
   }
   Say("cleanup: replay the journal, newest first (each fault's undo, then the setup objects)");
   if (out_.problems == 0) {

@@ -96,7 +96,7 @@ TEST_F(ParserErrorTest, UnknownKeyInsideAStep) {
 )"),
               ElementsAre("d.yaml:11:7: unknown key \"timout\" in spec.steps[0] (did you mean "
                           "\"timeout\"?); accepted keys: \"name\", \"wait\", \"timeout\", "
-                          "\"params\""));
+                          "\"params\", \"explain\""));
 }
 
 TEST_F(ParserErrorTest, WaitKeyInAFaultStepSaysWhereItBelongs) {

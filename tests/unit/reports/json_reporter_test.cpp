@@ -26,11 +26,13 @@ void ExpectSameCase(const CaseResult& a, const CaseResult& b) {
   EXPECT_EQ(a.details, b.details);
   EXPECT_EQ(a.properties, b.properties);
   EXPECT_EQ(a.log, b.log);
+  EXPECT_EQ(a.explain, b.explain);
 }
 
 TEST(JsonReporterTest, RoundTripKeepsEveryField) {
   RunReport in = SampleReport();
   in.cases[3].message = "valid text only";  // invalid UTF-8 is replaced, tested below
+  in.cases[0].explain = "web-1 will be killed.\nWatch it come back.";
   Result<RunReport> out = ParseJsonReport(RenderJson(in));
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(out->drill_name, in.drill_name);
@@ -78,6 +80,10 @@ TEST(JsonReporterTest, KeysComeInTheDocumentedOrder) {
                                      "properties", "log"));
   EXPECT_EQ(j["summary"].dump(),
             R"({"tests":5,"passed":2,"failures":1,"errors":1,"skipped":1,"ok":false})");
+  EXPECT_FALSE(j["cases"][0].contains("explain"));  // only a case with narration has the key
+  RunReport explained = SampleReport();
+  explained.cases[0].explain = "why";
+  EXPECT_EQ(RunReportToJson(explained)["cases"][0]["explain"], "why");
   EXPECT_EQ(j["cases"][2]["outcome"], "failed");
   EXPECT_EQ(j["cases"][3]["outcome"], "error");
   EXPECT_EQ(j["cases"][4]["outcome"], "skipped");

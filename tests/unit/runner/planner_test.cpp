@@ -81,6 +81,22 @@ TEST_F(PlannerTest, ResolvesEveryStepInOrderAndOnlyReads) {
   EXPECT_EQ(first.substr(first.find("step 4/4")), text_.substr(text_.find("step 4/4")));
 }
 
+TEST_F(PlannerTest, NarrationIsPrintedUnderItsStepAndAssertion) {
+  std::string drill = kExisting;
+  drill.replace(drill.find("      timeout: 60s\n"), 0, "      explain: Nothing is left for the controller to do.\n");
+  drill += "      explain: Every pod kept its name.\n";
+  auto o = Plan(drill);
+  EXPECT_EQ(o.problems, 0) << text_;
+  auto at = [&](const std::string& s) { return text_.find(s); };
+  ASSERT_NE(at("  explain: Nothing is left for the controller to do.\n"), std::string::npos) << text_;
+  EXPECT_LT(at("step 3/4"), at("  explain: Nothing is left"));
+  EXPECT_LT(at("  explain: Nothing is left"), at("step 4/4"));
+  EXPECT_NE(at("  stable-identity: Every pod kept its name.\n"), std::string::npos) << text_;
+  text_.clear();
+  Plan(kExisting);
+  EXPECT_EQ(text_.find("explain"), std::string::npos) << text_;  // no narration, no lines
+}
+
 TEST_F(PlannerTest, ATargetCreatedBySetupIsResolvedAfterSetup) {
   auto o = Plan(R"(apiVersion: kdrill.io/v1alpha1
 kind: Drill
