@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,9 @@ class DrillRun {
   bool ApplySetup();
   bool StartWatchesAndSettle();
   void RunSteps();
+  // --step: the step as it would run now; `rng` is a copy of the run's, so the
+  // preview names the victims the step is about to choose.
+  StepPreview PreviewStep(const drill::Step& step, int index, std::mt19937_64 rng);
   Status WaitFor(const WaitPredicate& w, std::chrono::milliseconds timeout, CaseResult& c, bool diagnose_on_timeout);
   void CheckAssertions(const cluster::Snapshot& fin);
   void Cleanup();

@@ -1,11 +1,13 @@
 #include "harness/runner/drill_run.h"
 
+#include <optional>
 #include <random>
 
 #include "harness/cluster/statefulset.h"
 #include "harness/cluster/workload.h"
 #include "harness/diagnose/diagnose.h"
 #include "harness/faults/fault.h"
+#include "harness/runner/planner.h"
 
 namespace kdrill::run_internal {
 
@@ -37,6 +39,44 @@ Status DrillRun::WaitFor(const WaitPredicate& w, std::chrono::milliseconds timeo
   return st;
 }
 
+StepPreview DrillRun::PreviewStep(const drill::Step& step, int index, std::mt19937_64 rng) {
+  StepPreview p;
+  p.index = index;
+  p.total = static_cast<int>(drill_.steps.size());
+  p.name = step.name;
+  p.explain = step.explain;
+  auto sts_obj = api_.Get(cluster::TargetRef(drill_.target_kind, drill_.ns, drill_.statefulset));
+  cluster::StatefulSetSpec spec;
+  spec.kind = drill_.target_kind;
+  if (sts_obj) spec = cluster::ReadTarget(drill_.target_kind, *sts_obj);
+  spec.ns = drill_.ns;
+  spec.name = drill_.statefulset;
+  if (step.kind == drill::Step::Kind::kWait) {
+    auto pred = MakeWaitPredicate(step.wait, spec, gone_uids_);
+    p.what = fmt::format("wait for {} (timeout {}s)", pred ? pred->description : step.wait.condition,
+                         step.wait.timeout.count() / 1000);
+    return p;
+  }
+  auto fault = faults::MakeFault(step.fault);
+  if (!fault) {
+    p.what = "unknown fault " + step.fault;
+    return p;
+  }
+  p.what = fmt::format("{} on {}: {}", step.fault, DescribeTarget(step.target), fault->Summary());
+  std::stop_source never;
+  faults::FaultContext ctx{api_, exec_, nullptr, clock_, rng, drill_.ns, spec,
+                           [&p](const std::string& line) { p.plan.push_back(line); }, never.get_token()};
+  auto plan = fault->Plan(ctx, step);
+  if (!plan) {
+    p.plan.push_back("cannot plan: " + plan.error().message);
+    return p;
+  }
+  p.plan.push_back("victims: " + (plan->victims.empty() ? std::string("(none)")
+                                                        : fmt::format("{}", fmt::join(plan->victims, ", "))));
+  for (const auto& a : plan->actions) p.plan.push_back("- " + a);
+  return p;
+}
+
 void DrillRun::RunSteps() {
   std::mt19937_64 rng(seed_);
   bool stop_steps = false;
@@ -52,6 +92,21 @@ void DrillRun::RunSteps() {
       c.message = opts_.stop.stop_requested() ? "not run: interrupted" : "not run: an earlier step failed";
       outcome_.report.cases.push_back(scope.Finish());
       continue;
+    }
+    std::optional<StepPreview> preview;
+    if (opts_.before_step) {
+      preview = PreviewStep(step, index, rng);
+      StepAnswer answer = opts_.before_step(*preview);
+      if (answer != StepAnswer::kRun) {
+        c.outcome = Outcome::kSkipped;
+        c.message = answer == StepAnswer::kSkip ? "skipped at the --step prompt" : "not run: stopped at the --step prompt";
+        timeline_.Mark("step", answer == StepAnswer::kSkip ? "skipped" : "stopped", step.name, c.message);
+        Say(fmt::format("step {}/{}: {}: {}", index, drill_.steps.size(), step.name, c.message), &c);
+        if (answer == StepAnswer::kQuit) stop_steps = true;
+        outcome_.report.cases.push_back(scope.Finish());
+        if (opts_.after_step) opts_.after_step(*preview, outcome_.report.cases.back());
+        continue;
+      }
     }
     Say(fmt::format("step {}/{}: {}", index, drill_.steps.size(), step.name), &c);
     if (is_fault) {
@@ -122,6 +177,7 @@ void DrillRun::RunSteps() {
       }
     }
     outcome_.report.cases.push_back(scope.Finish());
+    if (preview && opts_.after_step) opts_.after_step(*preview, outcome_.report.cases.back());
   }
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "harness/core/clock.h"
 #include "harness/drill/model.h"
@@ -21,6 +22,19 @@
 #include "reports/run_report.h"
 
 namespace kdrill {
+
+// `kdrill run --step`: what is shown before a step, resolved against the live
+// cluster just before it runs (the run's own random choices included), and
+// how the person answered.
+struct StepPreview {
+  int index = 0;                   // 1-based
+  int total = 0;
+  std::string name;                // the step's name
+  std::string what;                // "pod-kill on ordinals [1]: delete chosen pods ..." / "wait for ..."
+  std::vector<std::string> plan;   // "victims: web-1", "- delete pod demo/web-1 (...)"; a fault's plan error
+  std::string explain;             // the step's `explain:` ("" if none)
+};
+enum class StepAnswer { kRun, kSkip, kQuit };
 
 struct RunOptions {
   std::string ns_override;         // -n
@@ -36,6 +50,12 @@ struct RunOptions {
   std::function<void(const std::string&)> out;  // progress lines (console)
   std::function<void(const std::string&)> on_journal;  // called with the journal path once it exists
   std::stop_token stop;            // first Ctrl-C: stop injecting, clean up
+  // --step: asked before each step that would run. kSkip records the step as
+  // skipped and goes on; kQuit records it as not run, and the caller stops
+  // the run through `stop` (as a first Ctrl-C does). Null: every step runs.
+  std::function<StepAnswer(const StepPreview&)> before_step;
+  // --step: told each step's result once it ran or was skipped.
+  std::function<void(const StepPreview&, const reports::CaseResult&)> after_step;
 };
 
 struct RunOutcome {

@@ -278,3 +278,92 @@ TEST_F(RunnerTest, SettledWaitDoesNotPassOnStaleStatusAfterAKill) {
 
 }  // namespace
 }  // namespace kdrill
+
+namespace kdrill {
+namespace {
+
+// --step: the runner asks before each step, shows what the step is about to
+// do (the victims its random choice will pick), and honours the answer.
+TEST_F(RunnerTest, StepModeShowsTheResolvedStepAndHonoursSkipAndRun) {
+  std::vector<StepPreview> asked;
+  std::vector<std::string> told;
+  RunOptions opts;
+  opts.seed = 11;
+  opts.before_step = [&](const StepPreview& p) {
+    asked.push_back(p);
+    return p.index == 1 ? StepAnswer::kSkip : StepAnswer::kRun;
+  };
+  opts.after_step = [&](const StepPreview& p, const reports::CaseResult& c) {
+    told.push_back(p.name + "=" + reports::OutcomeName(c.outcome));
+  };
+  auto o = Run(R"(  steps:
+    - name: first
+      fault: pod-kill
+      target: {ordinals: [0]}
+      explain: web-0 would go.
+    - name: second
+      fault: pod-kill
+      target: {random: 1}
+      params: {force: true}
+    - wait: statefulset-settled
+      timeout: 5s
+)",
+               opts);
+  ASSERT_EQ(asked.size(), 3u);
+  EXPECT_EQ(asked[0].index, 1);
+  EXPECT_EQ(asked[0].total, 3);
+  EXPECT_EQ(asked[0].explain, "web-0 would go.");
+  EXPECT_THAT(asked[0].what, ::testing::StartsWith("pod-kill on ordinals [0]"));
+  EXPECT_THAT(asked[0].plan, ::testing::Contains("victims: web-0"));
+  EXPECT_THAT(asked[2].what, ::testing::StartsWith("wait for "));
+  // The skipped step changed nothing; the second acted on the victim its preview named.
+  EXPECT_EQ(Find(o, "first")->outcome, reports::Outcome::kSkipped);
+  EXPECT_EQ(Find(o, "first")->message, "skipped at the --step prompt");
+  int deletes = 0;
+  for (const auto& call : api_.calls) deletes += call.rfind("delete pods/", 0) == 0;
+  EXPECT_EQ(deletes, 1) << "only the second step deletes a pod";
+  const auto* second = Find(o, "second");
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->outcome, reports::Outcome::kPassed) << second->message;
+  EXPECT_THAT(asked[1].plan, ::testing::Contains("victims: " + second->properties.at("victims")));
+  EXPECT_THAT(told, ::testing::ElementsAre("first=skipped", "second=passed", "wait statefulset-settled #3=passed"));
+  EXPECT_EQ(o.end, RunEnd::kPassed);
+}
+
+TEST_F(RunnerTest, StepModeQuitRunsNothingMoreAndCleansUp) {
+  std::stop_source stop;
+  RunOptions opts;
+  opts.stop = stop.get_token();
+  int asked = 0;
+  opts.before_step = [&](const StepPreview& p) {
+    ++asked;
+    if (p.index == 2) {
+      stop.request_stop();  // what the CLI does on q
+      return StepAnswer::kQuit;
+    }
+    return StepAnswer::kRun;
+  };
+  auto o = Run(R"(  steps:
+    - fault: pod-kill
+      target: {ordinals: [1]}
+      params: {force: true}
+    - name: never
+      fault: pod-kill
+      target: {ordinals: [2]}
+    - name: later
+      wait: statefulset-settled
+)",
+               opts);
+  EXPECT_EQ(asked, 2);
+  EXPECT_EQ(Find(o, "never")->outcome, reports::Outcome::kSkipped);
+  EXPECT_EQ(Find(o, "never")->message, "not run: stopped at the --step prompt");
+  EXPECT_EQ(Find(o, "later")->outcome, reports::Outcome::kSkipped);
+  for (const auto& call : api_.calls) EXPECT_NE(call, "delete pods/demo/web-2") << "a step after q acted";
+  EXPECT_EQ(o.end, RunEnd::kInterrupted);
+  auto j = Journal::Open(o.journal_path);
+  ASSERT_TRUE(j);
+  EXPECT_TRUE(j->Pending().empty());  // cleanup ran
+}
+
+}  // namespace
+}  // namespace kdrill
