@@ -11,6 +11,7 @@
 #include "harness/cli/flag_checks.h"
 #include "harness/cli/report_paths.h"
 #include "harness/cli/signals.h"
+#include "harness/cli/step_prompt.h"
 #include "harness/core/clock.h"
 #include "harness/drill/parser.h"
 #include "harness/undo/journal.h"
@@ -34,6 +35,7 @@ struct RunFlags {
   std::string journal_dir;
   bool timeline = false;
   bool dry_run = false;
+  bool step = false;  // --step: ask before each step (stdin is a terminal)
 };
 
 // Every report the run will write: each drill's spec.reports, then the
@@ -94,6 +96,12 @@ int RunDrills(const RunFlags& flags, std::optional<uint64_t> seed, const GlobalO
   opts.out = [](const std::string& line) { std::cout << line << std::endl; };
   opts.on_journal = [&signals](const std::string& path) { signals.SetJournal(path); };
   opts.stop = signals.Token();
+  std::optional<StepPrompt> prompt;
+  if (flags.step) {
+    prompt.emplace(STDIN_FILENO, std::cout, signals.Token(), [&signals] { signals.RequestStop(); });
+    opts.before_step = [&prompt](const StepPreview& p) { return prompt->Ask(p); };
+    opts.after_step = [&prompt](const StepPreview& p, const reports::CaseResult& c) { prompt->Told(p, c); };
+  }
 
   std::vector<reports::RunReport> done;
   RunEnd end = RunEnd::kPassed;
@@ -155,6 +163,9 @@ std::function<int()> SetupRun(CLI::App& app, GlobalOptions& global) {
   auto* journal_dir = cmd->add_option("--journal-dir", flags->journal_dir,
                                       "Where undo journals go (default: $KDRILL_STATE_DIR or ~/.local/state/kdrill)");
   cmd->add_flag("--timeline", flags->timeline, "Print the timeline of watched changes after the verdicts");
+  cmd->add_flag("--step", flags->step,
+                "Before each step, show what it will do (victims resolved live) and its explain:, then wait for a "
+                "key: Enter runs it, s skips it, q stops and cleans up. Needs a terminal on stdin");
   cmd->add_flag("--dry-run", flags->dry_run,
                 "Print what the run would do, resolved against the live cluster, and change nothing (= kdrill plan)");
   return [flags, seed, journal_dir, junit, json, &global] {
@@ -166,6 +177,14 @@ std::function<int()> SetupRun(CLI::App& app, GlobalOptions& global) {
       auto parsed = ParseSeed(flags->seed);
       if (!parsed) return ReportBadInput("run", parsed.error());
       seed_value = *parsed;
+    }
+    if (flags->step && flags->dry_run) {
+      return ReportBadInput("run", Error(ErrorCode::kInvalidArgument,
+                                         "--step and --dry-run do not go together: a dry run changes nothing, so "
+                                         "there is no step to pause before (kdrill plan prints every step)"));
+    }
+    if (flags->step) {
+      if (auto st = CheckStepTerminal(STDIN_FILENO); !st) return ReportBadInput("run", st.error());
     }
     if (journal_dir->count() > 0) {
       if (auto st = CheckJournalDir(flags->journal_dir); !st) return ReportBadInput("run", st.error());

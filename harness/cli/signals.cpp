@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -16,6 +17,7 @@ namespace kdrill::cli {
 namespace {
 
 std::stop_source g_stop;
+std::atomic<int> g_count{0};  // signals so far, and RequestStop
 std::mutex g_mu;
 std::string g_journal;
 std::jthread g_thread;
@@ -58,12 +60,11 @@ SignalGuard::SignalGuard() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   g_thread = std::jthread([](std::stop_token) {
     sigset_t s = Mask();
-    int count = 0;
     while (true) {
       int sig = 0;
       if (sigwait(&s, &sig) != 0) continue;
       if (sig == SIGUSR1) return;
-      if (++count == 1) {
+      if (++g_count == 1) {
         std::fprintf(stderr, "\nkdrill: %s: stopping fault injection and cleaning up (interrupt again to exit at once)\n",
                      sig == SIGINT ? "interrupted" : "terminated");
         std::fflush(stderr);
@@ -79,6 +80,11 @@ SignalGuard::SignalGuard() {
 SignalGuard::~SignalGuard() = default;
 
 std::stop_token SignalGuard::Token() const { return g_stop.get_token(); }
+
+void SignalGuard::RequestStop() {
+  ++g_count;
+  g_stop.request_stop();
+}
 
 void SignalGuard::SetJournal(const std::string& path) {
   std::lock_guard lock(g_mu);

@@ -17,6 +17,9 @@ class SignalGuard {
   SignalGuard();
   ~SignalGuard();
   std::stop_token Token() const;
+  // Stops the run as a first signal does (q at the --step prompt): a signal
+  // after it exits at once.
+  void RequestStop();
   // The journal of the run in progress, named on a second signal.
   void SetJournal(const std::string& path);
 };
