@@ -122,6 +122,16 @@ void DrillRun::RunPhases() {
     // again from it (harness/runner/recording.h).
     timeline_.Mark("note", "checks", drill_.statefulset, "final snapshot taken; assertions checked");
     CheckAssertions(*final_);
+  } else {
+    // Stopped (Ctrl-C, q at the --step prompt): no guarantee was checked,
+    // and the report says so instead of listing only what passed.
+    for (const auto& spec : drill_.assertions) {
+      CaseScope scope(clock_, "assertion", spec.name);
+      scope.Case().outcome = Outcome::kSkipped;
+      scope.Case().message = "not checked: the run was stopped before its checks";
+      scope.Case().explain = spec.explain;
+      outcome_.report.cases.push_back(scope.Finish());
+    }
   }
 }
 
@@ -143,6 +153,7 @@ RunOutcome DrillRun::Run() {
 
   if (opts_.stop.stop_requested()) {
     outcome_.end = RunEnd::kInterrupted;
+    rep.properties["end"] = "interrupted";
   } else if (!outcome_.cleanup_ok) {
     outcome_.end = RunEnd::kCleanupIncomplete;
   } else if (outcome_.end == RunEnd::kPassed && !rep.ok()) {

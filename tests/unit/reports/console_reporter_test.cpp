@@ -105,6 +105,16 @@ TEST(ConsoleReporterTest, SeveralDrillsEndWithATotal) {
   EXPECT_EQ(stream.str(), out);
 }
 
+TEST(ConsoleReporterTest, AStoppedRunIsInterruptedNeverPassed) {
+  RunReport stopped = PassingReport();
+  stopped.properties["end"] = "interrupted";
+  std::string out = RenderConsole(stopped, ConsoleStyle{});
+  EXPECT_THAT(out, HasSubstr("INTERRUPTED  scale-down: 1 passed in 3.50s\n"));
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("PASSED")));
+  std::vector<RunReport> runs = {PassingReport(), stopped};
+  EXPECT_TRUE(RenderConsole(runs, ConsoleStyle{}).ends_with("\nFAILED  2 drills: 1 passed, 1 failed\n"));
+}
+
 TEST(ConsoleReporterTest, NotATerminalMeansPlainText) {
   ConsoleStyle style = DetectConsoleStyle(-1);  // not a valid fd, certainly not a TTY
   EXPECT_FALSE(style.color);

@@ -352,9 +352,17 @@ TEST_F(RunnerTest, StepModeQuitRunsNothingMoreAndCleansUp) {
       target: {ordinals: [2]}
     - name: later
       wait: statefulset-settled
+  assertions:
+    - type: stable-identity
+      params: {dns: false, endpointSlices: false}
 )",
                opts);
   EXPECT_EQ(asked, 2);
+  // No guarantee was checked: the report says so, never "passed".
+  ASSERT_NE(Find(o, "stable-identity"), nullptr);
+  EXPECT_EQ(Find(o, "stable-identity")->outcome, reports::Outcome::kSkipped);
+  EXPECT_EQ(Find(o, "stable-identity")->message, "not checked: the run was stopped before its checks");
+  EXPECT_EQ(o.report.properties.at("end"), "interrupted");
   EXPECT_EQ(Find(o, "never")->outcome, reports::Outcome::kSkipped);
   EXPECT_EQ(Find(o, "never")->message, "not run: stopped at the --step prompt");
   EXPECT_EQ(Find(o, "later")->outcome, reports::Outcome::kSkipped);
