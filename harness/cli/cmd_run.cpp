@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -11,6 +12,7 @@
 #include "harness/cli/flag_checks.h"
 #include "harness/cli/report_paths.h"
 #include "harness/cli/signals.h"
+#include "harness/cli/live_console.h"
 #include "harness/cli/step_prompt.h"
 #include "harness/core/clock.h"
 #include "harness/drill/parser.h"
@@ -36,6 +38,7 @@ struct RunFlags {
   bool timeline = false;
   bool dry_run = false;
   bool step = false;  // --step: ask before each step (stdin is a terminal)
+  bool plain = false;  // --plain: no live view even on a terminal
 };
 
 // Every report the run will write: each drill's spec.reports, then the
@@ -93,12 +96,24 @@ int RunDrills(const RunFlags& flags, std::optional<uint64_t> seed, const GlobalO
   opts.context = conn->info.context;
   opts.kubeconfig = global.kubeconfig;
   opts.scope = MakeScopePolicy(global);
-  opts.out = [](const std::string& line) { std::cout << line << std::endl; };
+  // On a terminal the run's lines scroll above a live table of the target;
+  // otherwise (CI logs, pipes, --plain, TERM=dumb) the lines alone, as ever.
+  std::optional<LiveConsole> live;
+  const char* term = std::getenv("TERM");
+  if (!flags.plain && ::isatty(STDOUT_FILENO) != 0 && term != nullptr && std::string(term) != "dumb") {
+    live.emplace(std::cout, [] { return TerminalWidth(STDOUT_FILENO); });
+  }
+  std::function<void(const std::string&)> print = [](const std::string& line) { std::cout << line << std::endl; };
+  if (live) {
+    print = [&live](const std::string& line) { live->Print(line); };
+    opts.on_live = [&live](const LiveFrame& frame) { live->Frame(frame); };
+  }
+  opts.out = print;
   opts.on_journal = [&signals](const std::string& path) { signals.SetJournal(path); };
   opts.stop = signals.Token();
   std::optional<StepPrompt> prompt;
   if (flags.step) {
-    prompt.emplace(STDIN_FILENO, std::cout, signals.Token(), [&signals] { signals.RequestStop(); });
+    prompt.emplace(STDIN_FILENO, print, signals.Token(), [&signals] { signals.RequestStop(); });
     opts.before_step = [&prompt](const StepPreview& p) { return prompt->Ask(p); };
     opts.after_step = [&prompt](const StepPreview& p, const reports::CaseResult& c) { prompt->Told(p, c); };
   }
@@ -109,6 +124,7 @@ int RunDrills(const RunFlags& flags, std::optional<uint64_t> seed, const GlobalO
     if (opts.stop.stop_requested()) break;
     Runner runner(*conn->api, *conn->exec, clock, opts);
     auto outcome = runner.Run(d);
+    if (live) live->Clear();  // the verdicts come next, without the table
     end = Worse(end, outcome.end);
     if (!d.reports.junit.empty()) {
       if (auto st = reports::WriteJunitFile(outcome.report, d.reports.junit); !st) {
@@ -163,6 +179,8 @@ std::function<int()> SetupRun(CLI::App& app, GlobalOptions& global) {
   auto* journal_dir = cmd->add_option("--journal-dir", flags->journal_dir,
                                       "Where undo journals go (default: $KDRILL_STATE_DIR or ~/.local/state/kdrill)");
   cmd->add_flag("--timeline", flags->timeline, "Print the timeline of watched changes after the verdicts");
+  cmd->add_flag("--plain", flags->plain,
+                "No live table of the target on a terminal: only the progress lines, as in CI logs");
   cmd->add_flag("--step", flags->step,
                 "Before each step, show what it will do (victims resolved live) and its explain:, then wait for a "
                 "key: Enter runs it, s skips it, q stops and cleans up. Needs a terminal on stdin");

@@ -76,35 +76,37 @@ Status CheckStepTerminal(int fd) {
                    "without --step (kdrill plan prints each step and its explain: without running anything)");
 }
 
-StepPrompt::StepPrompt(int in_fd, std::ostream& out, std::stop_token stop, std::function<void()> on_quit)
-    : fd_(in_fd), out_(out), stop_(std::move(stop)), on_quit_(std::move(on_quit)) {}
+StepPrompt::StepPrompt(int in_fd, std::function<void(const std::string&)> print, std::stop_token stop,
+                       std::function<void()> on_quit)
+    : fd_(in_fd), print_(std::move(print)), stop_(std::move(stop)), on_quit_(std::move(on_quit)) {}
 
 StepAnswer StepPrompt::Ask(const StepPreview& step) {
-  out_ << "\n== step " << step.index << "/" << step.total << ": " << step.name << " ==\n";
-  out_ << "  " << step.what << "\n";
-  for (const auto& line : step.plan) out_ << "  " << line << "\n";
-  for (const auto& line : NarrationLines(step.explain, "  ", "explain: ")) out_ << line << "\n";
-  out_ << kKeys << std::endl;
+  print_("");
+  print_(fmt::format("== step {}/{}: {} ==", step.index, step.total, step.name));
+  print_("  " + step.what);
+  for (const auto& line : step.plan) print_("  " + line);
+  for (const auto& line : NarrationLines(step.explain, "  ", "explain: ")) print_(line);
+  print_(kKeys);
   KeyMode keys(fd_);
   while (true) {
     switch (ReadKey(fd_, stop_)) {
       case Key::kRun:
         return StepAnswer::kRun;
       case Key::kSkip:
-        out_ << "  skipped: nothing was done" << std::endl;
+        print_("  skipped: nothing was done");
         return StepAnswer::kSkip;
       case Key::kQuit:
-        out_ << "  stopping: the steps left are not run; cleaning up" << std::endl;
+        print_("  stopping: the steps left are not run; cleaning up");
         on_quit_();
         return StepAnswer::kQuit;
       case Key::kClosed:
-        out_ << "  stdin closed: stopping; the steps left are not run; cleaning up" << std::endl;
+        print_("  stdin closed: stopping; the steps left are not run; cleaning up");
         on_quit_();
         return StepAnswer::kQuit;
       case Key::kStopped:
         return StepAnswer::kQuit;
       case Key::kOther:
-        out_ << kKeys << std::endl;
+        print_(kKeys);
         break;
     }
   }
@@ -112,9 +114,8 @@ StepAnswer StepPrompt::Ask(const StepPreview& step) {
 
 void StepPrompt::Told(const StepPreview& step, const reports::CaseResult& result) {
   if (result.outcome == reports::Outcome::kSkipped) return;  // Ask said so
-  out_ << fmt::format("  -> step {}/{} {}: {} ({:.1f}s)", step.index, step.total,
-                      reports::OutcomeName(result.outcome), result.message, result.seconds)
-       << std::endl;
+  print_(fmt::format("  -> step {}/{} {}: {} ({:.1f}s)", step.index, step.total,
+                     reports::OutcomeName(result.outcome), result.message, result.seconds));
 }
 
 }  // namespace kdrill::cli

@@ -9,7 +9,7 @@
 // person answers it. A closed stdin stops the run like q.
 
 #include <functional>
-#include <ostream>
+#include <string>
 #include <stop_token>
 
 #include "harness/core/status.h"
@@ -22,15 +22,17 @@ Status CheckStepTerminal(int fd);
 
 class StepPrompt {
  public:
-  // REQUIRES: out outlives the prompt. on_quit stops the run (the CLI's
-  // signal guard); it is called once, on q or a closed stdin.
-  StepPrompt(int in_fd, std::ostream& out, std::stop_token stop, std::function<void()> on_quit);
+  // print shows one line (the console, above the live table when there is
+  // one). on_quit stops the run (the CLI's signal guard); it is called once,
+  // on q or a closed stdin.
+  StepPrompt(int in_fd, std::function<void(const std::string&)> print, std::stop_token stop,
+             std::function<void()> on_quit);
   StepAnswer Ask(const StepPreview& step);
   void Told(const StepPreview& step, const reports::CaseResult& result);
 
  private:
   int fd_;
-  std::ostream& out_;
+  std::function<void(const std::string&)> print_;
   std::stop_token stop_;
   std::function<void()> on_quit_;
 };

@@ -81,8 +81,47 @@ bool DrillRun::Preflight() {
   return true;
 }
 
+void DrillRun::SetActivity(std::string activity) {
+  std::lock_guard lock(live_mu_);
+  activity_ = std::move(activity);
+  activity_start_ = clock_.Now();
+}
+
+void DrillRun::EmitLiveFrame() {
+  LiveScope scope{drill_.ns, drill_.statefulset};
+  LiveFrame frame = BuildLiveFrame(timeline_.Events(), scope, timeline_.Start(), clock_.Now());
+  {
+    std::lock_guard lock(live_mu_);
+    frame.activity = activity_;
+    frame.activity_seconds = std::chrono::duration<double>(clock_.Now() - activity_start_).count();
+  }
+  opts_.on_live(frame);
+}
+
+void DrillRun::StartLive() {
+  if (!opts_.on_live) return;
+  live_thread_ = std::jthread([this](std::stop_token stop) {
+    size_t seen = 0;
+    while (!stop.stop_requested()) {
+      seen = timeline_.WaitForAppend(seen, std::chrono::seconds(1), stop);
+      if (stop.stop_requested()) break;
+      EmitLiveFrame();
+      clock_.SleepFor(std::chrono::milliseconds(250));  // at most 4 frames a second
+    }
+  });
+}
+
+void DrillRun::StopLive() {
+  if (!live_thread_.joinable()) return;
+  live_thread_.request_stop();
+  live_thread_.join();
+}
+
 void DrillRun::RunPhases() {
-  if (!ApplySetup() || !StartWatchesAndSettle()) return;
+  SetActivity("setup");
+  if (!ApplySetup()) return;
+  SetActivity("settling before the baseline");
+  if (!StartWatchesAndSettle()) return;
   auto base = cluster::TakeSnapshot(api_, drill_.ns, drill_.statefulset, drill_.target_kind);
   if (!base) {
     AddErrorCase("setup", "baseline", "taking the baseline: " + base.error().ToString());
@@ -106,6 +145,7 @@ void DrillRun::RunPhases() {
   // Assertions judge the state after recovery: give the StatefulSet its
   // settle time (not a verdict by itself; the assertions say what is wrong).
   if (!opts_.stop.stop_requested()) {
+    SetActivity("settling after the steps");
     CaseResult settle;
     auto st = WaitFor(SettledPredicate(drill_.ns, drill_.statefulset, gone_uids_, drill_.target_kind),
                       drill_.settle_timeout, settle, false);
@@ -121,6 +161,7 @@ void DrillRun::RunPhases() {
     // Everything before this mark is the drill; a recording is judged
     // again from it (harness/runner/recording.h).
     timeline_.Mark("note", "checks", drill_.statefulset, "final snapshot taken; assertions checked");
+    SetActivity("checking the assertions");
     CheckAssertions(*final_);
   } else {
     // Stopped (Ctrl-C, q at the --step prompt): no guarantee was checked,
@@ -138,11 +179,14 @@ void DrillRun::RunPhases() {
 RunOutcome DrillRun::Run() {
   Begin();
   if (!Preflight()) return outcome_;
+  StartLive();
   RunPhases();
   for (auto& a : checks_) {
     if (a) a->StopObserving();
   }
+  SetActivity("cleanup");
   Cleanup();
+  StopLive();
   if (recorder_) recorder_->Stop();
   FillTimeline();
   auto& rep = outcome_.report;

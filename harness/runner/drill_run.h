@@ -12,6 +12,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -80,6 +81,12 @@ class DrillRun {
   // A case of kind/name that ended in an error with message (no time of its own).
   void AddErrorCase(const std::string& kind, const std::string& name, const std::string& message);
   void FillTimeline();
+  // The live view (opts_.on_live): what the run is doing now, and the thread
+  // that draws frames from the Timeline.
+  void SetActivity(std::string activity);
+  void StartLive();
+  void StopLive();
+  void EmitLiveFrame();
 
   kube::KubeApi& api_;
   PodExecutor& exec_;
@@ -101,6 +108,10 @@ class DrillRun {
   uint64_t seed_ = 0;
   GoneUids gone_uids_;
   std::optional<backup::Session> backups_;
+  std::mutex live_mu_;
+  std::string activity_;
+  MonoTime activity_start_{};
+  std::jthread live_thread_;
   std::mutex say_mu_;
 };
 

@@ -93,8 +93,10 @@ void DrillRun::RunSteps() {
       outcome_.report.cases.push_back(scope.Finish());
       continue;
     }
+    const std::string step_text = fmt::format("step {}/{}: {}", index, drill_.steps.size(), step.name);
     std::optional<StepPreview> preview;
     if (opts_.before_step) {
+      SetActivity("at the --step prompt before " + step_text);
       preview = PreviewStep(step, index, rng);
       StepAnswer answer = opts_.before_step(*preview);
       if (answer != StepAnswer::kRun) {
@@ -108,7 +110,8 @@ void DrillRun::RunSteps() {
         continue;
       }
     }
-    Say(fmt::format("step {}/{}: {}", index, drill_.steps.size(), step.name), &c);
+    SetActivity(step_text);
+    Say(step_text, &c);
     if (is_fault) {
       auto fault = faults::MakeFault(step.fault);
       auto sts_obj = api_.Get(cluster::TargetRef(drill_.target_kind, drill_.ns, drill_.statefulset));

@@ -17,6 +17,7 @@
 #include "harness/drill/model.h"
 #include "harness/exec/pod_executor.h"
 #include "harness/kube/kube_api.h"
+#include "harness/runner/live_frame.h"
 #include "harness/runner/run_end.h"
 #include "harness/runner/scope.h"
 #include "reports/run_report.h"
@@ -56,6 +57,10 @@ struct RunOptions {
   std::function<StepAnswer(const StepPreview&)> before_step;
   // --step: told each step's result once it ran or was skipped.
   std::function<void(const StepPreview&, const reports::CaseResult&)> after_step;
+  // The live view: called from a thread of the run with the target's state
+  // as the watches saw it, when it changed (at most 4 times a second) and at
+  // least once a second; never after Run returns. Null: no live view.
+  std::function<void(const LiveFrame&)> on_live;
 };
 
 struct RunOutcome {

@@ -124,6 +124,14 @@ double Timeline::SecondsSinceStart(MonoTime t) const {
   return std::chrono::duration<double>(t - start_).count();
 }
 
+size_t Timeline::WaitForAppend(size_t seen, std::chrono::milliseconds timeout, std::stop_token stop) const {
+  std::unique_lock lock(mu_);
+  if (events_.size() <= seen && !stop.stop_requested()) {
+    clock_.WaitFor(cv_, lock, stop, timeout);
+  }
+  return events_.size();
+}
+
 Status Timeline::WaitUntil(const std::function<bool(const ObjectStore&)>& pred, std::chrono::milliseconds timeout,
                            std::stop_token stop, const std::function<void(std::chrono::seconds)>& progress,
                            std::chrono::seconds progress_every) const {

@@ -68,6 +68,11 @@ class Timeline {
 
   ObjectStore Store() const;
 
+  // Blocks until more than `seen` events are recorded, `timeout` passes on
+  // the clock, or stop is requested; returns how many are recorded then
+  // (the live view redraws on changes without asking the API anything).
+  size_t WaitForAppend(size_t seen, std::chrono::milliseconds timeout, std::stop_token stop) const;
+
  private:
   Clock& clock_;
   MonoTime start_;

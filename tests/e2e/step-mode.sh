@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # kdrill run --step as a person sees it, in a tmux terminal (its own tmux
 # server): the step and its explain: are on the screen before anything
-# happens, nothing happens until Enter, s skips a step, q stops the run and
-# cleans up (exit 130, namespace gone, no pending journal). Without a
+# happens, nothing happens until Enter, the live table shows the victim's
+# row change incarnation and come back Ready, s skips a step, q stops the run
+# and cleans up (exit 130, namespace gone, no pending journal). Without a
 # terminal, --step is refused with exit 2.
 source "$(dirname "$0")/lib.sh"
 
@@ -28,7 +29,7 @@ cleanup_tmux() { tm kill-server >/dev/null 2>&1 || true; }
 trap cleanup_tmux EXIT
 
 secs="$(e2e_bound 300)"
-tm -f /dev/null new-session -d -s step -x 110 -y 45 \
+tm -f /dev/null new-session -d -s step -x 120 -y 45 \
   "timeout --foreground -k 15 $secs $KDRILL run --step $drill -n $ns --json $E2E_OUT/step.json; echo KDRILL-EXIT=\$?; sleep 600"
 tm set-option -t step history-limit 5000 >/dev/null
 
@@ -54,6 +55,16 @@ fi
 tm send-keys -t step Enter
 if wait_screen '-> step 1/4 passed: pod-kill acted on web-1' 60; then pass "Enter ran step 1"; else fail "step 1 did not run:"$'\n'"$(screen)"; fi
 if wait_screen '== step 2/4: wait statefulset-settled #2 ==' 30; then pass "step 2 is announced"; else fail "no step 2"; fi
+# The live table below the lines: web-1's row changes incarnation and comes
+# back Running and Ready (the table is redrawn from the watches).
+if wait_screen '^  1  web-1 +Running +yes .*<- new \(2nd\)' 60; then
+  pass "the live table shows web-1 as a new incarnation, Running and Ready"
+else
+  fail "the live table never showed web-1 back:"$'\n'"$(screen)"
+fi
+screen >"$E2E_OUT/screen-live.txt"
+expect_grep '^-- live: .*/web \| at the --step prompt before step 2/4' "$E2E_OUT/screen-live.txt" \
+  "the live table names what the run is doing"
 new1="$(uid_of web-1)"
 if [[ -n "$new1" && "$new1" != "$uid1" ]]; then pass "web-1 is a new incarnation"; else fail "web-1 was not replaced"; fi
 tm send-keys -t step Enter
@@ -82,5 +93,5 @@ else
 fi
 expect_namespace_gone "$ns"
 expect_no_pending_journal
-[[ -n "${E2E_SCREENS_DIR:-}" ]] && cp "$E2E_OUT/screen-step1.txt" "$E2E_OUT/screen-end.txt" "$E2E_SCREENS_DIR/"
+[[ -n "${E2E_SCREENS_DIR:-}" ]] && cp "$E2E_OUT/screen-step1.txt" "$E2E_OUT/screen-live.txt" "$E2E_OUT/screen-end.txt" "$E2E_SCREENS_DIR/"
 e2e_finish

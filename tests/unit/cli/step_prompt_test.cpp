@@ -26,7 +26,8 @@ class StepPromptTest : public ::testing::Test {
     ::close(fds_[1]);
     fds_[1] = -1;
   }
-  StepPrompt Prompt() { return StepPrompt(fds_[0], out_, stop_.get_token(), [this] { ++quits_; }); }
+  StepPrompt Prompt() { return StepPrompt(
+        fds_[0], [this](const std::string& line) { out_ << line << "\n"; }, stop_.get_token(), [this] { ++quits_; }); }
 
   StepPreview Preview() {
     StepPreview p;
