@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/cli/terminal_state.h"
 #include "harness/runner/narration.h"
 
 namespace kdrill::cli {
@@ -25,10 +26,14 @@ class KeyMode {
     keys.c_cc[VMIN] = 1;
     keys.c_cc[VTIME] = 0;
     ::tcflush(fd_, TCIFLUSH);  // keys typed while the last step ran answer nothing
+    RememberTerminal(fd_, saved_);  // a second Ctrl-C exits at once: it puts these back first
     active_ = ::tcsetattr(fd_, TCSANOW, &keys) == 0;
+    if (!active_) ForgetTerminal();
   }
   ~KeyMode() {
-    if (active_) ::tcsetattr(fd_, TCSANOW, &saved_);
+    if (!active_) return;
+    ::tcsetattr(fd_, TCSANOW, &saved_);
+    ForgetTerminal();
   }
   KeyMode(const KeyMode&) = delete;
   KeyMode& operator=(const KeyMode&) = delete;

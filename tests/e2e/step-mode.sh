@@ -30,7 +30,7 @@ trap cleanup_tmux EXIT
 
 secs="$(e2e_bound 300)"
 tm -f /dev/null new-session -d -s step -x 120 -y 45 \
-  "timeout --foreground -k 15 $secs $KDRILL run --step $drill -n $ns --json $E2E_OUT/step.json; echo KDRILL-EXIT=\$?; sleep 600"
+  "timeout --foreground -k 15 $secs $KDRILL run --step $drill -n $ns --json $E2E_OUT/step.json; echo KDRILL-EXIT=\$?; stty -a | tr ' ;' '\n\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' ' | sed 's/^/TTY-MODES: /'; echo; sleep 600"
 tm set-option -t step history-limit 5000 >/dev/null
 
 if wait_screen '== step 1/4: kill web-1 ==' 120; then
@@ -91,7 +91,23 @@ if jq -e '.items[0].cases[] | select(.name == "kill web-2") | .outcome == "skipp
 else
   fail "JSON report: $(jq -c '[.items[0].cases[] | {name, outcome, message}]' "$E2E_OUT/step.json" 2>&1)"
 fi
+expect_grep 'TTY-MODES: icanon echo' "$E2E_OUT/screen-end.txt" "the terminal is as it was (line mode, echo) after q"
 expect_namespace_gone "$ns"
+
+# Ctrl-C while the prompt waits: the run stops, cleans up, exits 130, and the
+# terminal is back in line mode with echo.
+ns2="$(e2e_ns kdrill-step-intr)"
+tm new-session -d -s intr -x 120 -y 45 \
+  "timeout --foreground -k 15 $secs $KDRILL run --step $drill -n $ns2; echo KDRILL-EXIT=\$?; stty -a | tr ' ;' '\n\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' ' | sed 's/^/TTY-MODES: /'; echo; sleep 600"
+intr_screen() { tm capture-pane -p -J -t intr -S -500; }
+for _ in $(seq 1 120); do intr_screen | grep -q '== step 1/4: kill web-1 ==' && break; sleep 1; done
+tm send-keys -t intr C-c
+for _ in $(seq 1 120); do intr_screen | grep -q 'TTY-MODES:' && break; sleep 1; done
+intr_screen >"$E2E_OUT/screen-intr.txt"
+expect_grep 'KDRILL-EXIT=130' "$E2E_OUT/screen-intr.txt" "Ctrl-C at the prompt exits 130"
+expect_grep 'undo delete Namespace' "$E2E_OUT/screen-intr.txt" "Ctrl-C at the prompt cleans up"
+expect_grep 'TTY-MODES: icanon echo' "$E2E_OUT/screen-intr.txt" "the terminal is restored after Ctrl-C at the prompt"
+expect_namespace_gone "$ns2"
 expect_no_pending_journal
 [[ -n "${E2E_SCREENS_DIR:-}" ]] && cp "$E2E_OUT/screen-step1.txt" "$E2E_OUT/screen-live.txt" "$E2E_OUT/screen-end.txt" "$E2E_SCREENS_DIR/"
 e2e_finish
