@@ -5,6 +5,7 @@
 
 #include "harness/cluster/statefulset.h"
 #include "harness/cluster/workload.h"
+#include "harness/core/json_fields.h"
 #include "harness/diagnose/diagnose.h"
 #include "harness/faults/fault.h"
 #include "harness/runner/planner.h"
@@ -74,6 +75,20 @@ StepPreview DrillRun::PreviewStep(const drill::Step& step, int index, std::mt199
   p.plan.push_back("victims: " + (plan->victims.empty() ? std::string("(none)")
                                                         : fmt::format("{}", fmt::join(plan->victims, ", "))));
   for (const auto& a : plan->actions) p.plan.push_back("- " + a);
+  // The claims the victims mount, as the watches last saw them: what the
+  // class should see the pod come back to.
+  auto store = timeline_.Store();
+  for (const auto& victim : plan->victims) {
+    auto ord = cluster::OrdinalOf(victim, drill_.statefulset);
+    if (!ord) continue;
+    for (const auto& tmpl : spec.claim_templates) {
+      std::string claim = cluster::ClaimName(tmpl, drill_.statefulset, *ord);
+      const auto& claims = store["PersistentVolumeClaim"];
+      auto it = claims.find(drill_.ns + "/" + claim);
+      std::string volume = it == claims.end() ? "" : json::Str(it->second, "/spec/volumeName");
+      p.plan.push_back(fmt::format("{} mounts claim {}{}", victim, claim, volume.empty() ? "" : " (volume " + volume + ")"));
+    }
+  }
   return p;
 }
 

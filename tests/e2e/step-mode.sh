@@ -40,6 +40,7 @@ else
 fi
 screen >"$E2E_OUT/screen-step1.txt"
 expect_grep 'victims: web-1' "$E2E_OUT/screen-step1.txt" "the victim is named before the step"
+expect_grep 'web-1 mounts claim data-web-1 \(volume pvc-' "$E2E_OUT/screen-step1.txt" "the victim's claim and volume are named"
 expect_grep 'explain: web-1 is deleted at once. Watch: a pod named web-1 comes back' "$E2E_OUT/screen-step1.txt" \
   "the narration is on the screen before the step"
 expect_grep '\[Enter\] run it +\[s\] skip it +\[q\] stop and clean up' "$E2E_OUT/screen-step1.txt" "the keys are shown"

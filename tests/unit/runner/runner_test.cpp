@@ -315,6 +315,7 @@ TEST_F(RunnerTest, StepModeShowsTheResolvedStepAndHonoursSkipAndRun) {
   EXPECT_EQ(asked[0].explain, "web-0 would go.");
   EXPECT_THAT(asked[0].what, ::testing::StartsWith("pod-kill on ordinals [0]"));
   EXPECT_THAT(asked[0].plan, ::testing::Contains("victims: web-0"));
+  EXPECT_THAT(asked[0].plan, ::testing::Contains(::testing::StartsWith("web-0 mounts claim data-web-0")));
   EXPECT_THAT(asked[2].what, ::testing::StartsWith("wait for "));
   // The skipped step changed nothing; the second acted on the victim its preview named.
   EXPECT_EQ(Find(o, "first")->outcome, reports::Outcome::kSkipped);
