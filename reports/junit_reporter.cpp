@@ -70,10 +70,22 @@ void AddSuiteProperties(pugi::xml_node suite, const RunReport& r) {
   }
 }
 
+// One line: a newline would end a [[PROPERTY|...]] line or a message early.
+std::string OneLine(const std::string& text) {
+  std::string out = text;
+  for (char& ch : out) {
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  }
+  return out;
+}
+
+// The case's figures as [[PROPERTY|name=value]] lines (the schema gives a
+// testcase no <properties>; the Jenkins JUnit plugin and GitLab read these
+// from system-out), then its log.
 std::string CaseSystemOut(const CaseResult& c) {
   std::string out;
   for (const auto& [key, value] : c.properties) {
-    out += key + ": " + value + "\n";
+    out += "[[PROPERTY|" + OneLine(key) + "=" + OneLine(value) + "]]\n";
   }
   if (!c.properties.empty() && !c.log.empty()) {
     out += "\n";
@@ -98,15 +110,20 @@ void AddCase(pugi::xml_node suite, const RunReport& r, const CaseResult& c) {
   }
   if (element != nullptr) {
     pugi::xml_node verdict = tc.append_child(element);
+    // The message is the one-line verdict CI lists; a longer message goes
+    // whole into the body.
+    const size_t nl = c.message.find('\n');
     if (!c.message.empty()) {
-      SetAttr(verdict, "message", c.message);
+      SetAttr(verdict, "message", nl == std::string::npos ? c.message : c.message.substr(0, nl) + " ...");
     }
     if (c.outcome != Outcome::kSkipped) {
       SetAttr(verdict, "type", c.kind.empty() ? std::string(OutcomeName(c.outcome)) : c.kind);
     }
     // A failure or error always has a body (CI shows it); a skip only its details.
     std::string body = c.details;
-    if (body.empty() && c.outcome != Outcome::kSkipped) {
+    if (nl != std::string::npos) {
+      body = c.message + (body.empty() ? "" : "\n\n" + body);
+    } else if (body.empty() && c.outcome != Outcome::kSkipped) {
       body = c.message;
     }
     if (!body.empty()) {

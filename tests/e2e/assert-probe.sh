@@ -19,8 +19,8 @@ done
 expect_grep 'probe before the faults: ok +exec \[cat /tmp/www/healthz\] in web-2 exited 0' "$E2E_OUT/probe.out" \
   "the exec probe ran before the first fault"
 out=$(xmllint --xpath 'string(//testcase[@name="web-1 answers on its pod"]/system-out)' "$E2E_OUT/probe.xml")
-if grep -q '^before: pass: http GET http://web-1:8080/healthz .* answered 200$' <<<"$out" &&
-   grep -q '^after: pass: http GET http://web-1:8080/healthz .* answered 200$' <<<"$out"; then
+if grep -q '^\[\[PROPERTY|before=pass: http GET http://web-1:8080/healthz .* answered 200\]\]$' <<<"$out" &&
+   grep -q '^\[\[PROPERTY|after=pass: http GET http://web-1:8080/healthz .* answered 200\]\]$' <<<"$out"; then
   pass "the http probe's before and after results are in the JUnit case"
 else
   fail "the http probe's system-out lacks before/after: $out"

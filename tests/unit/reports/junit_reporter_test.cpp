@@ -130,7 +130,7 @@ TEST_F(JunitReporterTest, CasesCarryTheirVerdicts) {
   EXPECT_STREQ(cases[0].attribute("time").value(), "0.412");
   EXPECT_FALSE(cases[0].child("failure"));
   std::string out = cases[0].child("system-out").text().get();
-  EXPECT_EQ(out, "victims: web-1\n\ndeleting pod web-1\npod web-1 deleted\n");
+  EXPECT_EQ(out, "[[PROPERTY|victims=web-1]]\n\ndeleting pod web-1\npod web-1 deleted\n");
 
   pugi::xml_node failure = cases[2].child("failure");
   ASSERT_TRUE(failure);
@@ -141,7 +141,7 @@ TEST_F(JunitReporterTest, CasesCarryTheirVerdicts) {
   // ANSI colours stripped, other control characters made visible.
   EXPECT_STREQ(failure.text().get(),
                "ordinal  before   after\n1        uid-a    uid-b\nred \\x01 bell\\x07");
-  EXPECT_EQ(std::string(cases[2].child("system-out").text().get()), "recovery_seconds: 3.2\n");
+  EXPECT_EQ(std::string(cases[2].child("system-out").text().get()), "[[PROPERTY|recovery_seconds=3.2]]\n");
 
   pugi::xml_node error = cases[3].child("error");
   ASSERT_TRUE(error);
@@ -169,6 +169,28 @@ TEST_F(JunitReporterTest, SeveralDrillsGiveOneSuiteEach) {
     names.push_back(s.attribute("name").value());
   }
   EXPECT_EQ(names, (std::vector<std::string>{"pod-kill", "scale-down"}));
+}
+
+TEST_F(JunitReporterTest, AMultiLineMessageIsOneLineWithTheWholeInTheBody) {
+  RunReport r = PassingReport();
+  CaseResult c;
+  c.kind = "assertion";
+  c.name = "same-pvc";
+  c.outcome = Outcome::kFailed;
+  c.message = "web-1 has a new claim\nbefore uid-a, after uid-b";
+  c.details = "diagnosis: the claim was deleted";
+  c.properties = {{"claim.web-1", "data-web-1\nnew"}};
+  r.cases.push_back(c);
+  std::string xml = RenderJunit(r);
+  ExpectValid(xml);
+  pugi::xml_document doc = Load(xml);
+  pugi::xml_node tc = doc.child("testsuites").child("testsuite").find_child_by_attribute("testcase", "name", "same-pvc");
+  ASSERT_TRUE(tc);
+  EXPECT_STREQ(tc.child("failure").attribute("message").value(), "web-1 has a new claim ...");
+  EXPECT_STREQ(tc.child("failure").text().get(),
+               "web-1 has a new claim\nbefore uid-a, after uid-b\n\ndiagnosis: the claim was deleted");
+  // A property is one [[PROPERTY|name=value]] line even when its value is not.
+  EXPECT_STREQ(tc.child("system-out").text().get(), "[[PROPERTY|claim.web-1=data-web-1 new]]\n");
 }
 
 TEST_F(JunitReporterTest, WriteIsAtomic) {
