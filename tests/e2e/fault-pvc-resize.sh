@@ -13,7 +13,7 @@ expect_rc 0 "pvc-resize drill" pvc-resize
 expect_junit_valid "$E2E_OUT/pvc-resize.xml"
 expect_grep 'victims: data-web-0 \(64Mi -> 128Mi, class lab-shared\), data-web-1' "$E2E_OUT/pvc-resize.out" "claims printed before acting"
 expect_grep 'claim data-web-1 has capacity 128Mi' "$E2E_OUT/pvc-resize.out" "the wait saw the new capacity"
-expect_grep 'data-web-0.capacity: 64Mi -(>|&gt;) 128Mi' "$E2E_OUT/pvc-resize.xml" "the JUnit report carries the capacities"
+expect_grep '\[\[PROPERTY\|data-web-0.capacity=64Mi -(>|&gt;) 128Mi\]\]' "$E2E_OUT/pvc-resize.xml" "the JUnit report carries the capacities"
 expect_verdict pvc-resize 'same-pvc' passed
 expect_namespace_gone "$drill_ns"
 expect_no_pending_journal
