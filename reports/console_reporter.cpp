@@ -253,21 +253,27 @@ std::string RenderConsole(const RunReport& report, const ConsoleStyle& style) {
 std::string RenderConsole(std::span<const RunReport> reports, const ConsoleStyle& style) {
   std::string out;
   int drills_ok = 0;
+  int stopped = 0;
   for (size_t i = 0; i < reports.size(); ++i) {
     if (i > 0) {
       out += "\n";
     }
     RenderOne(out, reports[i], style);
-    drills_ok += reports[i].ok() && !Stopped(reports[i]) ? 1 : 0;
+    if (Stopped(reports[i])) {
+      ++stopped;
+    } else if (reports[i].ok()) {
+      ++drills_ok;
+    }
   }
   if (reports.size() > 1) {
     Painter paint(style.color);
-    int failed = static_cast<int>(reports.size()) - drills_ok;
-    std::string verdict = failed == 0 ? "PASSED" : "FAILED";
-    out += "\n" + paint(failed == 0 ? kGreen : kRed, paint(kBold, verdict)) + "  " +
+    int failed = static_cast<int>(reports.size()) - drills_ok - stopped;
+    std::string verdict = failed > 0 ? "FAILED" : stopped > 0 ? "INTERRUPTED" : "PASSED";
+    out += "\n" + paint(failed + stopped == 0 ? kGreen : kRed, paint(kBold, verdict)) + "  " +
            Plural(static_cast<int>(reports.size()), "drill", "drills") + ": " +
            std::to_string(drills_ok) + " passed" +
-           (failed > 0 ? ", " + std::to_string(failed) + " failed" : "") + "\n";
+           (failed > 0 ? ", " + std::to_string(failed) + " failed" : "") +
+           (stopped > 0 ? ", " + std::to_string(stopped) + " interrupted" : "") + "\n";
   }
   return out;
 }

@@ -112,7 +112,11 @@ TEST(ConsoleReporterTest, AStoppedRunIsInterruptedNeverPassed) {
   EXPECT_THAT(out, HasSubstr("INTERRUPTED  scale-down: 1 passed in 3.50s\n"));
   EXPECT_THAT(out, ::testing::Not(HasSubstr("PASSED")));
   std::vector<RunReport> runs = {PassingReport(), stopped};
-  EXPECT_TRUE(RenderConsole(runs, ConsoleStyle{}).ends_with("\nFAILED  2 drills: 1 passed, 1 failed\n"));
+  EXPECT_TRUE(RenderConsole(runs, ConsoleStyle{}).ends_with("\nINTERRUPTED  2 drills: 1 passed, 1 interrupted\n"))
+      << RenderConsole(runs, ConsoleStyle{});
+  runs.push_back(SampleReport());  // a failed one besides
+  EXPECT_TRUE(RenderConsole(runs, ConsoleStyle{}).ends_with("\nFAILED  3 drills: 1 passed, 1 failed, 1 interrupted\n"))
+      << RenderConsole(runs, ConsoleStyle{});
 }
 
 TEST(ConsoleReporterTest, NotATerminalMeansPlainText) {
