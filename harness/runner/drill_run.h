@@ -75,6 +75,9 @@ class DrillRun {
   // --step: the step as it would run now; `rng` is a copy of the run's, so the
   // preview names the victims the step is about to choose.
   StepPreview PreviewStep(const drill::Step& step, int index, std::mt19937_64 rng);
+  // The target as the API has it now, named by the drill even when it is
+  // gone (a wait or a preview reads it; a missing target is theirs to judge).
+  cluster::StatefulSetSpec TargetSpecNow();
   Status WaitFor(const WaitPredicate& w, std::chrono::milliseconds timeout, CaseResult& c, bool diagnose_on_timeout);
   void CheckAssertions(const cluster::Snapshot& fin);
   void Cleanup();

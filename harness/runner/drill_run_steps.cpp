@@ -40,18 +40,23 @@ Status DrillRun::WaitFor(const WaitPredicate& w, std::chrono::milliseconds timeo
   return st;
 }
 
-StepPreview DrillRun::PreviewStep(const drill::Step& step, int index, std::mt19937_64 rng) {
-  StepPreview p;
-  p.index = index;
-  p.total = static_cast<int>(drill_.steps.size());
-  p.name = step.name;
-  p.explain = step.explain;
+cluster::StatefulSetSpec DrillRun::TargetSpecNow() {
   auto sts_obj = api_.Get(cluster::TargetRef(drill_.target_kind, drill_.ns, drill_.statefulset));
   cluster::StatefulSetSpec spec;
   spec.kind = drill_.target_kind;
   if (sts_obj) spec = cluster::ReadTarget(drill_.target_kind, *sts_obj);
   spec.ns = drill_.ns;
   spec.name = drill_.statefulset;
+  return spec;
+}
+
+StepPreview DrillRun::PreviewStep(const drill::Step& step, int index, std::mt19937_64 rng) {
+  StepPreview p;
+  p.index = index;
+  p.total = static_cast<int>(drill_.steps.size());
+  p.name = step.name;
+  p.explain = step.explain;
+  cluster::StatefulSetSpec spec = TargetSpecNow();
   if (step.kind == drill::Step::Kind::kWait) {
     auto pred = MakeWaitPredicate(step.wait, spec, gone_uids_);
     p.what = fmt::format("wait for {} (timeout {}s)", pred ? pred->description : step.wait.condition,
@@ -174,12 +179,7 @@ void DrillRun::RunSteps() {
         for (const auto& d : r->details) c.details += d + "\n";
       }
     } else {
-      auto sts_obj = api_.Get(cluster::TargetRef(drill_.target_kind, drill_.ns, drill_.statefulset));
-      cluster::StatefulSetSpec spec;
-      spec.kind = drill_.target_kind;
-      if (sts_obj) spec = cluster::ReadTarget(drill_.target_kind, *sts_obj);
-      spec.ns = drill_.ns;
-      spec.name = drill_.statefulset;
+      cluster::StatefulSetSpec spec = TargetSpecNow();
       auto pred = MakeWaitPredicate(step.wait, spec, gone_uids_);
       if (!pred) {
         c.outcome = Outcome::kError;
