@@ -23,7 +23,8 @@ namespace kdrill::reports {
 struct PhaseSpan {
   std::string state;  // "Pending" (not scheduled), "Scheduled" (node set, not Running),
                       // "Running" (not Ready), "Ready", "Terminating" (deletionTimestamp set),
-                      // "Finished" (phase Succeeded/Failed, object still there)
+                      // "Finished" (phase Succeeded/Failed, object still there; this
+                      // wins over Terminating: the containers have ended)
   double from = 0;
   double to = 0;
 };
@@ -92,8 +93,13 @@ struct Lane {
   // From a fault that hit this ordinal to the first moment after it that the
   // ordinal was Ready again having been not Ready in between; nullopt when no
   // fault hit it or it never went down. recovered == false: it went down and
-  // was not Ready again when the recording ended.
+  // was not Ready again when the recording ended (recovery_seconds is then
+  // nullopt). The ordinal is Ready while one of its incarnations, not yet
+  // DELETED, is in state Ready. Going down counts only when it begins before
+  // the "checks" note (else the first "undo"): later is the cleanup. Several
+  // faults that hit it: the longest of their recoveries.
   std::optional<double> recovery_seconds;
+  std::string recovery_fault;  // the FaultMark::name recovery_seconds is measured from
   bool went_down = false;
   bool recovered = true;
 };
