@@ -36,6 +36,8 @@ svg.lanes .axis{stroke:#555;stroke-width:1}
 svg.lanes .tick-label{fill:#555;font-size:10px}
 svg.lanes .lane-label{font-weight:600;font-size:12px}
 svg.lanes .claim-label{fill:#666;font-size:10px}
+svg.lanes .birth{stroke:#333;stroke-width:1.5}
+svg.lanes .band-label{fill:#666;font-size:10px}
 svg.lanes .claim{fill:#8e7cc3}
 svg.lanes .claim-break{stroke:#c62828;stroke-width:2}
 svg.lanes .overlap{fill:url(#lanes-hatch);stroke:#c62828;stroke-width:1}
@@ -185,6 +187,9 @@ void Renderer::Incarnations(const reports::Lane& lane, double y0) {
           N(X(s.from)), N(y), N(std::max(0.0, (s.to - s.from) * px_)), N(bar_h_),
           Title(fmt::format("{} {} from {} s to {} s", inc.pod, s.state, N(s.from), N(s.to))));
     }
+    // Where this pod object begins: a dark edge, so that incarnations end to end read apart.
+    Out("<line class=\"birth\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>\n", N(X(inc.from)), N(y - 1),
+        N(y + bar_h_ + 1));
     Out("</g>\n");
   }
 }
@@ -264,6 +269,10 @@ void Renderer::Faults(double label_top, double bottom) {
 }
 
 void Renderer::Waits(double top) {
+  if (!p_.waits.empty()) {
+    Out("<text class=\"band-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">waits</text>\n", N(kLeftGutter - 8),
+        N(top + 9));
+  }
   for (size_t i = 0; i < p_.waits.size(); ++i) {
     const WaitSpan& w = p_.waits[i];
     const double x = X(w.from);
