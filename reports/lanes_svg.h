@@ -20,6 +20,16 @@
 //   <rect class="wait" data-from=".." data-to=".."/>     one per wait
 // Every drawn element has a <title> child with its text (a tooltip).
 // x = left + t * px_per_s for every element, so positions compare in time.
+// Also on the elements above: <svg data-left=".."> (the x of t = 0),
+// <rect class="wait" data-end="done|timeout|cancelled|"> and, inside a lane,
+// <text class="recovery" data-seconds=".."> ("recovered in 0.70 s") or
+// <text class="recovery not-recovered">; times in data- attributes to the
+// millisecond, coordinates to 1/100 px. Incarnations of one ordinal sit end
+// to end on one line; one that began before an earlier one ended is drawn
+// half a bar lower. Lane labels (class lane-label, claim-label), the legend
+// (class key), ticks, grid and run marks (class mark: baseline, checks,
+// cleanup) carry no data- attributes. Colours come from a <style> scoped to
+// svg.lanes (classes state-Pending .. state-Finished).
 
 #include <string>
 

@@ -10,6 +10,13 @@
 // pod of another controller with a matching name is left out and counted in
 // RunPicture::foreign_pods. Events are taken in the order they were recorded
 // (that is the order the run saw them); "t" is seconds since the run started.
+// A pod's first event decides whether it counts (by UID) for all its events.
+//
+// Lanes: the ordinals the target's spec asked for at its largest (every
+// StatefulSet event of the target: start .. start + max replicas - 1), and
+// every other ordinal that had a counted pod. A fault's ordinals: its victims
+// read as pod names ("web-1" or "pod/web-1") and its deletedPodUids matched
+// to incarnations.
 
 #include <optional>
 #include <string>
