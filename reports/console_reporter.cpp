@@ -14,12 +14,6 @@ namespace kdrill::reports {
 
 namespace {
 
-// A run stopped by Ctrl-C or q at the --step prompt (the runner's "end" property).
-bool Stopped(const RunReport& r) {
-  auto it = r.properties.find("end");
-  return it != r.properties.end() && it->second == "interrupted";
-}
-
 constexpr const char* kReset = "\x1b[0m";
 constexpr const char* kBold = "\x1b[1m";
 constexpr const char* kDim = "\x1b[2m";
@@ -216,8 +210,8 @@ void RenderOne(std::string& out, const RunReport& r, const ConsoleStyle& style) 
   int total = static_cast<int>(r.cases.size());
   int passed = total - r.failures() - r.errors() - r.skipped();
   // A stopped run checked nothing after the stop: never "PASSED".
-  const bool stopped = Stopped(r);
-  std::string verdict = stopped ? "INTERRUPTED" : r.ok() ? "PASSED" : "FAILED";
+  const bool stopped = r.stopped();
+  std::string verdict = r.verdict();
   out += paint(r.ok() && !stopped ? kGreen : kRed, paint(kBold, verdict)) + "  " + r.drill_name + ": " +
          Counts(passed, r.failures(), r.errors(), r.skipped()) + " in " + Seconds(r.seconds) +
          "\n";
@@ -259,7 +253,7 @@ std::string RenderConsole(std::span<const RunReport> reports, const ConsoleStyle
       out += "\n";
     }
     RenderOne(out, reports[i], style);
-    if (Stopped(reports[i])) {
+    if (reports[i].stopped()) {
       ++stopped;
     } else if (reports[i].ok()) {
       ++drills_ok;

@@ -144,6 +144,16 @@ RunReport ReportFrom(const Json& j) {
   if (Str(j, "kind", root) != "RunReport") {
     throw FieldError{"$.kind", "\"RunReport\""};
   }
+  r.schema_version = 1;  // before the key existed
+  if (j.contains("schemaVersion")) {
+    const Json& v = j.at("schemaVersion");
+    if (!v.is_number_integer() || v.get<int64_t>() < 1) throw FieldError{"$.schemaVersion", "a positive integer"};
+    if (v.get<int64_t>() > kReportSchemaVersion) {
+      throw FieldError{"$.schemaVersion", "at most " + std::to_string(kReportSchemaVersion) +
+                                              " (a newer kdrill wrote this report; render it with that version)"};
+    }
+    r.schema_version = static_cast<int>(v.get<int64_t>());
+  }
   const Json& drill = Member(j, "drill", root);
   r.drill_name = Str(drill, "name", "$.drill");
   r.drill_file = Str(drill, "file", "$.drill");
@@ -182,6 +192,7 @@ OJson RunReportToJson(const RunReport& r) {
   OJson out = OJson::object();
   out["apiVersion"] = kReportApiVersion;
   out["kind"] = "RunReport";
+  out["schemaVersion"] = kReportSchemaVersion;
   out["drill"] = OJson{{"name", r.drill_name}, {"file", r.drill_file}};
   out["namespace"] = r.ns;
   out["statefulSet"] = r.statefulset;
@@ -231,6 +242,7 @@ std::string RenderJson(std::span<const RunReport> reports) {
   OJson out = OJson::object();
   out["apiVersion"] = kReportApiVersion;
   out["kind"] = "RunReportList";
+  out["schemaVersion"] = kReportSchemaVersion;
   OJson items = OJson::array();
   for (const auto& r : reports) {
     items.push_back(RunReportToJson(r));
@@ -245,6 +257,36 @@ Result<RunReport> ParseJsonReport(const std::string& text) {
     return MakeError(ErrorCode::kInvalidArgument, "run report JSON: not valid JSON");
   }
   return RunReportFromJson(json);
+}
+
+Result<std::vector<RunReport>> ParseJsonReports(const std::string& text) {
+  Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) {
+    return MakeError(ErrorCode::kInvalidArgument, "run report JSON: not valid JSON");
+  }
+  std::vector<RunReport> out;
+  if (json.is_object() && json.contains("kind") && json.at("kind") == "RunReportList") {
+    if (!json.contains("items") || !json.at("items").is_array()) {
+      return MakeError(ErrorCode::kInvalidArgument, "run report JSON: $.items: expected an array");
+    }
+    const Json& items = json.at("items");
+    for (size_t i = 0; i < items.size(); ++i) {
+      auto r = RunReportFromJson(items[i]);
+      if (!r) {
+        std::string msg = r.error().message;
+        const std::string prefix = "run report JSON: $";
+        if (msg.starts_with(prefix)) msg = prefix + ".items[" + std::to_string(i) + "]" + msg.substr(prefix.size());
+        return MakeError(ErrorCode::kInvalidArgument, msg);
+      }
+      out.push_back(std::move(*r));
+    }
+    if (out.empty()) return MakeError(ErrorCode::kInvalidArgument, "run report JSON: $.items: holds no report");
+    return out;
+  }
+  auto r = RunReportFromJson(json);
+  if (!r) return std::unexpected(r.error());
+  out.push_back(std::move(*r));
+  return out;
 }
 
 Status WriteJsonFile(const RunReport& report, const std::string& path) {

@@ -81,13 +81,17 @@ std::string OneLine(const std::string& text) {
 
 // The case's figures as [[PROPERTY|name=value]] lines (the schema gives a
 // testcase no <properties>; the Jenkins JUnit plugin and GitLab read these
-// from system-out), then its log.
-std::string CaseSystemOut(const CaseResult& c) {
+// from system-out), the report it links to as [[ATTACHMENT|path]] (GitLab's
+// and Jenkins' attachment convention), then its log.
+std::string CaseSystemOut(const CaseResult& c, const std::string& attachment) {
   std::string out;
   for (const auto& [key, value] : c.properties) {
     out += "[[PROPERTY|" + OneLine(key) + "=" + OneLine(value) + "]]\n";
   }
-  if (!c.properties.empty() && !c.log.empty()) {
+  if (!attachment.empty()) {
+    out += "[[ATTACHMENT|" + OneLine(attachment) + "]]\n";
+  }
+  if (!out.empty() && !c.log.empty()) {
     out += "\n";
   }
   for (const auto& line : c.log) {
@@ -130,7 +134,7 @@ void AddCase(pugi::xml_node suite, const RunReport& r, const CaseResult& c) {
       AddText(verdict, body);
     }
   }
-  std::string system_out = CaseSystemOut(c);
+  std::string system_out = CaseSystemOut(c, r.attachment);
   if (!system_out.empty()) {
     AddText(tc.append_child("system-out"), system_out);
   }
@@ -170,6 +174,7 @@ void AddSuite(pugi::xml_node root, const RunReport& r) {
     AddCase(suite, r, c);
   }
   std::string timeline = Timeline(r);
+  if (!r.attachment.empty()) timeline = "[[ATTACHMENT|" + OneLine(r.attachment) + "]]\n" + timeline;
   if (!timeline.empty()) {
     AddText(suite.append_child("system-out"), timeline);
   }

@@ -6,7 +6,9 @@
 //     drill.file, started_at (each when known), then the run's own
 //     properties (a run property never overrides one of those names);
 //   - the schema has no testcase-level <properties>, so a case's properties
-//     go into its <system-out> ("key: value" lines) before its log lines;
+//     go into its <system-out> as [[PROPERTY|key=value]] lines, then
+//     [[ATTACHMENT|path]] when RunReport::attachment is set (also first in
+//     the suite's <system-out>), then its log lines;
 //   - failure -> <failure message type>details</failure>, error -> <error>,
 //     skipped -> <skipped message>;
 //   - suite <system-out> holds the timeline;

@@ -28,4 +28,11 @@ int RunReport::failures() const { return Count(cases, Outcome::kFailed); }
 int RunReport::errors() const { return Count(cases, Outcome::kError); }
 int RunReport::skipped() const { return Count(cases, Outcome::kSkipped); }
 
+bool RunReport::stopped() const {
+  auto it = properties.find("end");
+  return it != properties.end() && it->second == "interrupted";
+}
+
+const char* RunReport::verdict() const { return stopped() ? "INTERRUPTED" : ok() ? "PASSED" : "FAILED"; }
+
 }  // namespace kdrill::reports

@@ -38,7 +38,15 @@ struct TimelineEntry {
   std::string summary;        // "phase=Running ready=true node=127.0.0.2"
 };
 
+// The JSON report's schemaVersion this build writes. 1: reports written
+// before the field existed (no schemaVersion key). 2: adds schemaVersion and
+// the properties kdrillVersion and serverVersion; the HTML report draws its
+// picture from the recording, which both versions hold when the run took a
+// baseline.
+inline constexpr int kReportSchemaVersion = 2;
+
 struct RunReport {
+  int schema_version = kReportSchemaVersion;  // as read back; written as kReportSchemaVersion
   std::string drill_name;
   std::string drill_file;
   std::string ns;
@@ -59,6 +67,14 @@ struct RunReport {
   int errors() const;
   int skipped() const;
   bool ok() const { return failures() == 0 && errors() == 0; }
+  // The run was stopped (Ctrl-C, q at the --step prompt): property end=interrupted.
+  bool stopped() const;
+  // "INTERRUPTED" when stopped (never "PASSED": nothing after the stop was
+  // checked), else "PASSED" or "FAILED".
+  const char* verdict() const;
+  // A file the JUnit cases point to with [[ATTACHMENT|path]] (the HTML
+  // report); set by the CLI before writing JUnit, not part of the JSON.
+  std::string attachment;
 };
 
 }  // namespace kdrill::reports

@@ -18,6 +18,7 @@ const std::vector<CommandEntry>& Commands() {
       {"recover", SetupRecover},
       {"plan", SetupPlan},
       {"diagnose", SetupDiagnose},
+      {"report", SetupReport},
   };
   return table;
 }
@@ -25,6 +26,8 @@ const std::vector<CommandEntry>& Commands() {
 constexpr const char* kFooter = R"(Examples:
   kdrill validate scenarios/*.yaml
   kdrill run scenarios/pod-kill.yaml --junit reports/junit.xml   # reports/ must exist
+  kdrill run scenarios/pod-kill.yaml --json run.json --html run.html
+  kdrill report run.json --html run.html   # the HTML page again from a saved JSON report
   kdrill run scenarios/pod-kill.yaml -n my-team --context staging --seed 42
   kdrill plan scenarios/node-drain.yaml    # what a run would do, resolved live; changes nothing
   kdrill recover                      # undo what an interrupted run left behind

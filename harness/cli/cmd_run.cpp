@@ -16,10 +16,12 @@
 #include "harness/cli/step_prompt.h"
 #include "harness/core/clock.h"
 #include "harness/drill/parser.h"
+#include "harness/kube/kube_api.h"
 #include "harness/undo/journal.h"
 #include "harness/runner/registry_catalog.h"
 #include "harness/runner/runner.h"
 #include "reports/console_reporter.h"
+#include "reports/html_report.h"
 #include "reports/json_reporter.h"
 #include "reports/junit_reporter.h"
 
@@ -27,12 +29,24 @@ namespace kdrill::cli {
 
 namespace {
 
+// The cluster's version as /version reports it ("v1.31.4"); "" when it cannot
+// be read (the run goes on: it is a property of the report, not a check).
+std::string ServerVersion(kube::KubeApi& api) {
+  auto raw = api.GetRaw("/version");
+  if (!raw || raw->status != 200) return "";
+  auto j = nlohmann::json::parse(raw->body, nullptr, false);
+  if (!j.is_object() || !j.contains("gitVersion") || !j.at("gitVersion").is_string()) return "";
+  return j.at("gitVersion").get<std::string>();
+}
+
 struct RunFlags {
   std::vector<std::string> drills;
   std::string junit;
   std::string json;
+  std::string html;
   bool junit_given = false;  // even as "": an empty path is refused, not ignored
   bool json_given = false;
+  bool html_given = false;
   std::string seed;  // as typed; read by ParseSeed when given
   std::string journal_dir;
   bool timeline = false;
@@ -52,6 +66,7 @@ std::vector<ReportPath> ReportsOf(const RunFlags& flags, const std::vector<drill
   }
   if (flags.junit_given) out.push_back({"--junit", flags.junit});
   if (flags.json_given) out.push_back({"--json", flags.json});
+  if (flags.html_given) out.push_back({"--html", flags.html});
   return out;
 }
 
@@ -86,7 +101,7 @@ int RunDrills(const RunFlags& flags, std::optional<uint64_t> seed, const GlobalO
   // Backups default to <report dir>/backups/<run-id>: the directory of the
   // combined report files when given (otherwise each drill's spec.reports).
   // A report sent to a device (/dev/null) names no report directory.
-  for (const auto* report : {&flags.junit, &flags.json}) {
+  for (const auto* report : {&flags.junit, &flags.json, &flags.html}) {
     std::error_code ec;
     if (report->empty() || std::filesystem::is_character_file(*report, ec)) continue;
     auto parent = std::filesystem::path(*report).parent_path();
@@ -118,6 +133,14 @@ int RunDrills(const RunFlags& flags, std::optional<uint64_t> seed, const GlobalO
     opts.after_step = [&prompt](const StepPreview& p, const reports::CaseResult& c) { prompt->Told(p, c); };
   }
 
+  const std::string server_version = ServerVersion(*conn->api);
+  // JUnit cases link the HTML report ([[ATTACHMENT|path]]) by its absolute path.
+  std::string attachment;
+  if (!flags.html.empty()) {
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(flags.html, ec);
+    attachment = ec ? flags.html : abs.lexically_normal().string();
+  }
   std::vector<reports::RunReport> done;
   RunEnd end = RunEnd::kPassed;
   for (const auto& d : drills) {
@@ -126,6 +149,9 @@ int RunDrills(const RunFlags& flags, std::optional<uint64_t> seed, const GlobalO
     auto outcome = runner.Run(d);
     if (live) live->Clear();  // the verdicts come next, without the table
     end = Worse(end, outcome.end);
+    outcome.report.properties["kdrillVersion"] = KDRILL_VERSION;
+    if (!server_version.empty()) outcome.report.properties["serverVersion"] = server_version;
+    outcome.report.attachment = attachment;
     if (!d.reports.junit.empty()) {
       if (auto st = reports::WriteJunitFile(outcome.report, d.reports.junit); !st) {
         std::cerr << "kdrill: writing " << d.reports.junit << ": " << st.error().message << "\n";
@@ -144,6 +170,14 @@ int RunDrills(const RunFlags& flags, std::optional<uint64_t> seed, const GlobalO
   style.timeline = flags.timeline;
   std::cout << "\n";
   reports::PrintConsoleSummary(std::cout, done, style);
+  if (!flags.html.empty()) {
+    if (auto st = reports::WriteHtmlFile(std::span<const reports::RunReport>(done), flags.html); !st) {
+      std::cerr << "kdrill: writing " << flags.html << ": " << st.error().message << "\n";
+      end = Worse(end, RunEnd::kBroken);
+    } else {
+      std::cout << "HTML report: " << flags.html << "\n";
+    }
+  }
   if (!flags.junit.empty()) {
     if (auto st = reports::WriteJunitFile(std::span<const reports::RunReport>(done), flags.junit); !st) {
       std::cerr << "kdrill: writing " << flags.junit << ": " << st.error().message << "\n";
@@ -173,6 +207,9 @@ std::function<int()> SetupRun(CLI::App& app, GlobalOptions& global) {
                                 "Write one JUnit XML file with a testsuite per drill (its directory must exist)");
   auto* json = cmd->add_option("--json", flags->json,
                                "Write the reports (cases and timeline) as JSON (its directory must exist)");
+  auto* html = cmd->add_option("--html", flags->html,
+                               "Write one HTML page: the verdicts, each drill's StatefulSet drawn ordinal by ordinal "
+                               "around its faults, the failures with their diagnosis (its directory must exist)");
   auto* seed = cmd->add_option("--seed", flags->seed,
                                "Seed for random victim choice, 0 to 18446744073709551615 (default: spec.seed, else "
                                "random; always printed)");
@@ -186,9 +223,10 @@ std::function<int()> SetupRun(CLI::App& app, GlobalOptions& global) {
                 "key: Enter runs it, s skips it, q stops and cleans up. Needs a terminal on stdin");
   cmd->add_flag("--dry-run", flags->dry_run,
                 "Print what the run would do, resolved against the live cluster, and change nothing (= kdrill plan)");
-  return [flags, seed, journal_dir, junit, json, &global] {
+  return [flags, seed, journal_dir, junit, json, html, &global] {
     flags->junit_given = junit->count() > 0;
     flags->json_given = json->count() > 0;
+    flags->html_given = html->count() > 0;
     // Flags first: a bad one stops the run before a drill is read.
     std::optional<uint64_t> seed_value;
     if (seed->count() > 0) {

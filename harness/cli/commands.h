@@ -43,6 +43,7 @@ std::function<int()> SetupValidate(CLI::App& app, GlobalOptions& global);
 std::function<int()> SetupRecover(CLI::App& app, GlobalOptions& global);
 std::function<int()> SetupPlan(CLI::App& app, GlobalOptions& global);
 std::function<int()> SetupDiagnose(CLI::App& app, GlobalOptions& global);
+std::function<int()> SetupReport(CLI::App& app, GlobalOptions& global);
 
 // `kdrill plan` and `kdrill run --dry-run`: plans each drill file against the
 // live cluster, changing nothing. Returns the exit code (cmd_plan.cpp).

@@ -4,8 +4,12 @@
 source "$(dirname "$0")/lib.sh"
 
 ns="$(e2e_ns kdrill-control-pvc)"
-run_kdrill control run "$E2E_REPO/tests/e2e/drills/pvc-recreated.yaml" -n "$ns" --junit "$E2E_OUT/control.xml"
+run_kdrill control run "$E2E_REPO/tests/e2e/drills/pvc-recreated.yaml" -n "$ns" --junit "$E2E_OUT/control.xml" \
+  --html "$E2E_OUT/pvc-recreated.html"
 expect_rc 1 "same-pvc must flag a recreated claim" control
+# The HTML report of a failing run, seen in a browser: the failure shown, and
+# web-1's claim drawn with a break where its UID changed.
+expect_html_shown "$E2E_OUT/pvc-recreated.html" FAILED --failed-case same-pvc --claim-break 1 --victim 1
 expect_junit_valid "$E2E_OUT/control.xml"
 expect_verdict control 'same-pvc' failed
 expect_verdict control 'stable-identity' passed

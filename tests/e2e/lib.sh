@@ -180,6 +180,24 @@ expect_junit_valid() {
   fi
 }
 
+# expect_html_shown HTML VERDICT [html_check.py options]: opens the HTML report
+# in headless Chromium and checks the laid-out page (tests/e2e/html_check.py
+# says what; Debian's python3 with its python3-selenium and chromium-driver,
+# whatever python3 comes first in PATH); its screenshot goes to $E2E_OUT and, when E2E_SCREENS_DIR is
+# set, there too (to refresh docs/screens).
+expect_html_shown() {
+  local html="$1" verdict="$2" shot
+  shift 2
+  shot="$E2E_OUT/$(basename "$html" .html).png"
+  if timeout -k 5 "$(e2e_bound 120)" /usr/bin/python3 "$E2E_REPO/tests/e2e/html_check.py" "$html" --verdict "$verdict" \
+    --screenshot "$shot" "$@" >"$E2E_OUT/html-check.out" 2>&1; then
+    pass "HTML report $html laid out in Chromium as expected ($(grep -c '^ok:' "$E2E_OUT/html-check.out") checks)"
+  else
+    fail "HTML report $html in Chromium: $(grep -v '^ok:' "$E2E_OUT/html-check.out" | head -20)"
+  fi
+  [[ -z "${E2E_SCREENS_DIR:-}" || ! -f "$shot" ]] || cp "$shot" "$E2E_SCREENS_DIR/"
+}
+
 # The cluster as a drill must leave it: the namespace gone, no kdrill file left.
 expect_namespace_gone() {
   local ns="$1" rc

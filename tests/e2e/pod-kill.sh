@@ -4,8 +4,21 @@
 source "$(dirname "$0")/lib.sh"
 
 ns="$(e2e_ns kdrill-demo)"
-run_kdrill pod-kill run "$E2E_REPO/scenarios/pod-kill.yaml" -n "$ns" --junit "$E2E_OUT/pod-kill.xml" --json "$E2E_OUT/pod-kill.json"
+run_kdrill pod-kill run "$E2E_REPO/scenarios/pod-kill.yaml" -n "$ns" --junit "$E2E_OUT/pod-kill.xml" \
+  --json "$E2E_OUT/pod-kill.json" --html "$E2E_OUT/pod-kill.html"
 expect_rc 0 "pod-kill drill on a healthy StatefulSet" pod-kill
+# The HTML report, seen in a browser: web-1's lane shows the kill between its
+# two incarnations; kdrill report renders the same page from the JSON.
+expect_html_shown "$E2E_OUT/pod-kill.html" PASSED --victim 1
+expect_grep "\[\[ATTACHMENT|$E2E_OUT/pod-kill.html\]\]" "$E2E_OUT/pod-kill.xml" "JUnit cases link the HTML report"
+kdrill report "$E2E_OUT/pod-kill.json" --html "$E2E_OUT/pod-kill-again.html" >"$E2E_OUT/report.out" 2>&1
+RC=$?
+expect_rc 0 "kdrill report renders the saved JSON report" report
+if cmp -s "$E2E_OUT/pod-kill.html" "$E2E_OUT/pod-kill-again.html"; then
+  pass "kdrill report RUN.json gives the page kdrill run --html gave"
+else
+  fail "kdrill report RUN.json differs from kdrill run --html: $(diff "$E2E_OUT/pod-kill.html" "$E2E_OUT/pod-kill-again.html" | head -5)"
+fi
 expect_volume_checked pod-kill
 expect_junit_valid "$E2E_OUT/pod-kill.xml"
 expect_verdict pod-kill 'stable-identity' passed

@@ -185,5 +185,47 @@ TEST_F(CommandLineTest, ASpecReportPathIsCheckedToo) {
   EXPECT_THAT(err_, HasSubstr("kdrill run: spec.reports.junit of " + drill_ + ": '" + drill_ + "' is the drill file"));
 }
 
+TEST_F(CommandLineTest, HtmlReportPathIsCheckedBeforeTheRun) {
+  TempDir::Write(drill_, kValidDrill);
+  EXPECT_EQ(Run({"run", drill_, "--html", drill_}), 2);
+  EXPECT_EQ(err_, "kdrill run: --html: '" + drill_ + "' is the drill file " + drill_ +
+                      "; the report would overwrite it: pass another path\n");
+  EXPECT_EQ(Run({"run", drill_, "--json", dir_.File("r"), "--html", dir_.File("r")}), 2);
+  EXPECT_THAT(err_, HasSubstr("kdrill run: "));
+  EXPECT_EQ(TempDir::Read(drill_), kValidDrill);
+}
+
+TEST_F(CommandLineTest, ReportRendersASavedJsonReportAndRefusesBadInput) {
+  std::string json = dir_.File("run.json");
+  std::string html = dir_.File("run.html");
+  EXPECT_EQ(Run({"report", dir_.File("missing.json"), "--html", html}), 2);
+  EXPECT_EQ(err_, "kdrill report: " + dir_.File("missing.json") + ": no such file\n");
+  TempDir::Write(json, "{\"kind\": \"RunReport\"");
+  EXPECT_EQ(Run({"report", json, "--html", html}), 2);
+  EXPECT_EQ(err_, "kdrill report: " + json +
+                      ": run report JSON: not valid JSON (kdrill report reads what kdrill run --json wrote)\n");
+  TempDir::Write(json, "{\"kind\": \"Drill\"}");
+  EXPECT_EQ(Run({"report", json, "--html", html}), 2);
+  EXPECT_THAT(err_, HasSubstr("$.kind: expected \"RunReport\""));
+  EXPECT_EQ(Run({"report", json, "--html", json}), 2);
+  EXPECT_THAT(err_, HasSubstr("kdrill report: --html: '" + json + "' is the JSON report " + json));
+  EXPECT_EQ(Run({"report", json}), 2);  // --html is required
+  EXPECT_FALSE(std::filesystem::exists(html));
+  EXPECT_EQ(Run({"report", dir_.path().string(), "--html", html}), 2);
+  EXPECT_THAT(err_, HasSubstr("is a directory, not a regular file"));
+
+  TempDir::Write(json, R"({"apiVersion": "kdrill.io/v1alpha1", "kind": "RunReportList", "items": [
+    {"apiVersion": "kdrill.io/v1alpha1", "kind": "RunReport", "drill": {"name": "old <one>", "file": "d.yaml"},
+     "namespace": "ns", "statefulSet": "web", "cluster": "", "context": "", "seed": 1,
+     "startedAt": "2026-01-01T00:00:00Z", "seconds": 1.5, "properties": {},
+     "cases": [{"kind": "assertion", "name": "same-pvc", "outcome": "failed", "seconds": 0.1,
+                "message": "claim changed", "details": "", "properties": {}, "log": []}],
+     "timeline": []}]})");
+  EXPECT_EQ(Run({"report", json, "--html", html}), 0) << err_;
+  std::string page = TempDir::Read(html);
+  EXPECT_THAT(page, HasSubstr("<title>kdrill FAILED: old &lt;one&gt;</title>"));
+  EXPECT_THAT(page, HasSubstr("an older kdrill wrote this report: schema version 1"));
+}
+
 }  // namespace
 }  // namespace kdrill::cli

@@ -69,7 +69,7 @@ TEST(JsonReporterTest, KeysComeInTheDocumentedOrder) {
   for (const auto& [k, v] : j.items()) {
     keys.push_back(k);
   }
-  EXPECT_THAT(keys, ElementsAre("apiVersion", "kind", "drill", "namespace", "statefulSet",
+  EXPECT_THAT(keys, ElementsAre("apiVersion", "kind", "schemaVersion", "drill", "namespace", "statefulSet",
                                 "cluster", "context", "seed", "startedAt", "seconds", "summary",
                                 "properties", "cases", "timeline"));
   std::vector<std::string> case_keys;
@@ -124,6 +124,50 @@ TEST(JsonReporterTest, ReadingBackNamesTheBadField) {
   j["seed"] = -1;
   EXPECT_EQ(RunReportFromJson(j).error().message,
             "run report JSON: $.seed: expected an unsigned integer");
+}
+
+TEST(JsonReporterTest, SchemaVersionIsWrittenAndAnOlderReportStillReads) {
+  nlohmann::json j = nlohmann::json::parse(RenderJson(SampleReport()));
+  EXPECT_EQ(j["schemaVersion"], kReportSchemaVersion);
+  EXPECT_EQ(RunReportFromJson(j)->schema_version, kReportSchemaVersion);
+  std::vector<RunReport> runs = {PassingReport()};
+  EXPECT_EQ(nlohmann::json::parse(RenderJson(runs))["schemaVersion"], kReportSchemaVersion);
+
+  j.erase("schemaVersion");  // as kdrill wrote it before the key existed
+  auto old = RunReportFromJson(j);
+  ASSERT_TRUE(old) << old.error().message;
+  EXPECT_EQ(old->schema_version, 1);
+
+  j["schemaVersion"] = kReportSchemaVersion + 1;
+  EXPECT_EQ(RunReportFromJson(j).error().message,
+            "run report JSON: $.schemaVersion: expected at most " + std::to_string(kReportSchemaVersion) +
+                " (a newer kdrill wrote this report; render it with that version)");
+  j["schemaVersion"] = "2";
+  EXPECT_EQ(RunReportFromJson(j).error().message, "run report JSON: $.schemaVersion: expected a positive integer");
+}
+
+TEST(JsonReporterTest, ParseJsonReportsReadsOneRunOrAList) {
+  auto one = ParseJsonReports(RenderJson(SampleReport()));
+  ASSERT_TRUE(one) << one.error().message;
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ((*one)[0].drill_name, "pod-kill");
+
+  std::vector<RunReport> runs = {SampleReport(), PassingReport()};
+  auto two = ParseJsonReports(RenderJson(runs));
+  ASSERT_TRUE(two) << two.error().message;
+  ASSERT_EQ(two->size(), 2u);
+  EXPECT_EQ((*two)[1].drill_name, "scale-down");
+
+  nlohmann::json j = nlohmann::json::parse(RenderJson(runs));
+  j["items"][1]["cases"][0]["seconds"] = "slow";
+  EXPECT_EQ(ParseJsonReports(j.dump()).error().message,
+            "run report JSON: $.items[1].cases[0].seconds: expected a number");
+  j["items"] = nlohmann::json::array();
+  EXPECT_EQ(ParseJsonReports(j.dump()).error().message, "run report JSON: $.items: holds no report");
+  j["items"] = 3;
+  EXPECT_EQ(ParseJsonReports(j.dump()).error().message, "run report JSON: $.items: expected an array");
+  EXPECT_EQ(ParseJsonReports("[]").error().message, "run report JSON: $.kind: expected present");
+  EXPECT_FALSE(ParseJsonReports("{"));
 }
 
 TEST(JsonReporterTest, WritesTheFile) {

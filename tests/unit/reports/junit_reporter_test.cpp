@@ -193,6 +193,28 @@ TEST_F(JunitReporterTest, AMultiLineMessageIsOneLineWithTheWholeInTheBody) {
   EXPECT_STREQ(tc.child("system-out").text().get(), "[[PROPERTY|claim.web-1=data-web-1 new]]\n");
 }
 
+TEST_F(JunitReporterTest, TheHtmlReportIsAnAttachmentOfEveryCaseAndTheSuite) {
+  RunReport r = SampleReport();
+  r.attachment = "/ci/out/run.html";
+  std::string xml = RenderJunit(r);
+  ExpectValid(xml);
+  pugi::xml_document doc = Load(xml);
+  pugi::xml_node suite = doc.child("testsuites").child("testsuite");
+  size_t cases = 0;
+  for (pugi::xml_node tc : suite.children("testcase")) {
+    ++cases;
+    EXPECT_THAT(std::string(tc.child("system-out").text().get()), HasSubstr("[[ATTACHMENT|/ci/out/run.html]]\n"))
+        << tc.attribute("name").value();
+  }
+  EXPECT_EQ(cases, 5u);
+  pugi::xml_node first = suite.child("testcase");
+  // Figures first, then the attachment, then the log.
+  EXPECT_EQ(std::string(first.child("system-out").text().get()),
+            "[[PROPERTY|victims=web-1]]\n[[ATTACHMENT|/ci/out/run.html]]\n\ndeleting pod web-1\npod web-1 deleted\n");
+  EXPECT_TRUE(std::string(suite.child("system-out").text().get()).starts_with("[[ATTACHMENT|/ci/out/run.html]]\n"));
+  EXPECT_THAT(RenderJunit(SampleReport()), Not(HasSubstr("ATTACHMENT")));
+}
+
 TEST_F(JunitReporterTest, WriteIsAtomic) {
   std::filesystem::create_directories(dir_.path() / "out/nested");
   std::string path = dir_.File("out/nested/junit.xml");
