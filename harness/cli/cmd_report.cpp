@@ -7,7 +7,7 @@
 #include "harness/cli/flag_checks.h"
 #include "harness/cli/report_paths.h"
 #include "harness/core/regular_file.h"
-#include "reports/html_report.h"
+#include "reports/html_reporter.h"
 #include "reports/json_reporter.h"
 
 namespace kdrill::cli {

@@ -21,7 +21,7 @@
 #include "harness/runner/registry_catalog.h"
 #include "harness/runner/runner.h"
 #include "reports/console_reporter.h"
-#include "reports/html_report.h"
+#include "reports/html_reporter.h"
 #include "reports/json_reporter.h"
 #include "reports/junit_reporter.h"
 

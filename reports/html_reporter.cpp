@@ -1,4 +1,4 @@
-#include "reports/html_report.h"
+#include "reports/html_reporter.h"
 
 #include <cmath>
 

@@ -1,7 +1,7 @@
 // The HTML page: self-contained, every case in the verdict table, failures
 // with their detail, text escaped, a note instead of a picture when the
 // report holds no recording, and the picture of a recorded run.
-#include "reports/html_report.h"
+#include "reports/html_reporter.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
