@@ -4,6 +4,8 @@
 #include <cmath>
 #include <iterator>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -310,13 +312,23 @@ void Renderer::Marks(double top, double axis_y) {
   const M marks[] = {{p_.baseline_at, "baseline", "baseline taken: the drill's steps begin"},
                      {p_.checks_at, "checks", "final snapshot taken; assertions checked"},
                      {p_.cleanup_at, "cleanup", "cleanup: the first undo"}};
+  // Labels of marks closer than a label's width go to either side of their
+  // lines instead of centred on them (checks and cleanup often are).
+  constexpr double kLabelRoom = 50;
+  std::vector<std::pair<double, const M*>> shown;
   for (const auto& m : marks) {
-    if (!m.at) continue;
-    const double x = X(*m.at);
+    if (m.at) shown.emplace_back(X(*m.at), &m);
+  }
+  for (size_t i = 0; i < shown.size(); ++i) {
+    const auto [x, m] = shown[i];
     Out("<line class=\"mark\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\">{3}</line>\n", N(x), N(top), N(axis_y),
-        Title(fmt::format("{} at {} s", m.about, N(*m.at))));
-    Out("<text class=\"mark-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", N(x), N(axis_y + 29),
-        m.label);
+        Title(fmt::format("{} at {} s", m->about, N(*m->at))));
+    const bool near_next = i + 1 < shown.size() && shown[i + 1].first - x < kLabelRoom;
+    const bool near_prev = i > 0 && x - shown[i - 1].first < kLabelRoom;
+    const char* anchor = near_next ? "end" : near_prev ? "start" : "middle";
+    const double lx = near_next ? x - 2 : near_prev ? x + 2 : x;
+    Out("<text class=\"mark-label\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>\n", N(lx), N(axis_y + 29),
+        anchor, m->label);
   }
 }
 

@@ -39,6 +39,12 @@ std::string ServerVersion(kube::KubeApi& api) {
   return j.at("gitVersion").get<std::string>();
 }
 
+std::string AbsolutePath(const std::string& path) {
+  std::error_code ec;
+  auto abs = std::filesystem::absolute(path, ec);
+  return ec ? path : abs.lexically_normal().string();
+}
+
 struct RunFlags {
   std::vector<std::string> drills;
   std::string junit;
@@ -63,6 +69,7 @@ std::vector<ReportPath> ReportsOf(const RunFlags& flags, const std::vector<drill
     const auto& file = flags.drills[i];
     if (!drills[i].reports.junit.empty()) out.push_back({"spec.reports.junit of " + file, drills[i].reports.junit});
     if (!drills[i].reports.json.empty()) out.push_back({"spec.reports.json of " + file, drills[i].reports.json});
+    if (!drills[i].reports.html.empty()) out.push_back({"spec.reports.html of " + file, drills[i].reports.html});
   }
   if (flags.junit_given) out.push_back({"--junit", flags.junit});
   if (flags.json_given) out.push_back({"--json", flags.json});
@@ -135,12 +142,7 @@ int RunDrills(const RunFlags& flags, std::optional<uint64_t> seed, const GlobalO
 
   const std::string server_version = ServerVersion(*conn->api);
   // JUnit cases link the HTML report ([[ATTACHMENT|path]]) by its absolute path.
-  std::string attachment;
-  if (!flags.html.empty()) {
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(flags.html, ec);
-    attachment = ec ? flags.html : abs.lexically_normal().string();
-  }
+  const std::string attachment = flags.html.empty() ? std::string() : AbsolutePath(flags.html);
   std::vector<reports::RunReport> done;
   RunEnd end = RunEnd::kPassed;
   for (const auto& d : drills) {
@@ -151,7 +153,15 @@ int RunDrills(const RunFlags& flags, std::optional<uint64_t> seed, const GlobalO
     end = Worse(end, outcome.end);
     outcome.report.properties["kdrillVersion"] = KDRILL_VERSION;
     if (!server_version.empty()) outcome.report.properties["serverVersion"] = server_version;
-    outcome.report.attachment = attachment;
+    // A drill's own JUnit links its own page, else the combined one.
+    outcome.report.attachment = d.reports.html.empty() ? attachment : AbsolutePath(d.reports.html);
+    if (!d.reports.html.empty()) {
+      if (auto st = reports::WriteHtmlFile(std::span<const reports::RunReport>(&outcome.report, 1), d.reports.html);
+          !st) {
+        std::cerr << "kdrill: writing " << d.reports.html << ": " << st.error().message << "\n";
+        end = Worse(end, RunEnd::kBroken);
+      }
+    }
     if (!d.reports.junit.empty()) {
       if (auto st = reports::WriteJunitFile(outcome.report, d.reports.junit); !st) {
         std::cerr << "kdrill: writing " << d.reports.junit << ": " << st.error().message << "\n";
@@ -164,6 +174,7 @@ int RunDrills(const RunFlags& flags, std::optional<uint64_t> seed, const GlobalO
         end = Worse(end, RunEnd::kBroken);
       }
     }
+    outcome.report.attachment = attachment;  // the combined JUnit links the combined page
     done.push_back(std::move(outcome.report));
   }
   reports::ConsoleStyle style = reports::DetectConsoleStyle(STDOUT_FILENO);

@@ -125,6 +125,7 @@ struct SetupItem {
 struct ReportSpec {
   std::string junit;  // path; empty = not written unless --junit
   std::string json;
+  std::string html;   // this drill's HTML page (reports/html_reporter.h)
 };
 
 struct Drill {

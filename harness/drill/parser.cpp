@@ -19,7 +19,7 @@ const std::vector<std::string> kMetadataKeys = {"name", "description"};
 const std::vector<std::string> kSpecKeys = {"target", "seed",       "settleTimeout", "setup",
                                             "steps",  "assertions", "reports"};
 const std::vector<std::string> kTargetKeys = {"namespace", "statefulSet", "deployment"};
-const std::vector<std::string> kReportKeys = {"junit", "json"};
+const std::vector<std::string> kReportKeys = {"junit", "json", "html"};
 
 void RequireExact(const MapReader& map, const char* key, std::string_view expected,
                   Diagnostics& diag) {
@@ -104,6 +104,9 @@ void ParseReports(const Field& field, Drill& drill, ParseState& state) {
   }
   if (const Field* json = map.Find("json")) {
     drill.reports.json = ReadString(*json, state.diag).value_or("");
+  }
+  if (const Field* html = map.Find("html")) {
+    drill.reports.html = ReadString(*html, state.diag).value_or("");
   }
 }
 

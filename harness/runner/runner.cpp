@@ -37,6 +37,7 @@ std::string ReportDirFor(const RunOptions& opts, const drill::Drill& drill) {
   if (!opts.report_dir.empty()) return opts.report_dir;
   if (!drill.reports.junit.empty()) return dir_of(drill.reports.junit);
   if (!drill.reports.json.empty()) return dir_of(drill.reports.json);
+  if (!drill.reports.html.empty()) return dir_of(drill.reports.html);
   return opts.journal_dir.empty() ? std::string(".") : opts.journal_dir;
 }
 

@@ -8,7 +8,8 @@
 #   web-0 force-deleted. The replacement starts on the other node with the
 #   same claim while the old container, which no kubelet stops, goes on
 #   writing until the kubelet is thawed (SIGCONT). at-most-one-per-ordinal
-#   must fail naming both UIDs, both nodes and the overlap in ms.
+#   must fail naming both UIDs, both nodes and the overlap in ms, and the
+#   HTML report must draw the overlap in web-0's lane.
 # Node-level: freezes a kubelet, so it runs alone.
 source "$(dirname "$0")/lib.sh"
 
@@ -36,7 +37,7 @@ thaw() { if [[ -n "$frozen" ]]; then kill -CONT "$frozen" 2>/dev/null; e2e_log "
 trap thaw EXIT
 
 start_kdrill "$E2E_OUT/twoinc.out" run "$E2E_REPO/tests/e2e/drills/two-incarnations.yaml" -n "$ns" \
-  --junit "$E2E_OUT/twoinc.xml" --json "$E2E_OUT/twoinc.json"
+  --junit "$E2E_OUT/twoinc.xml" --json "$E2E_OUT/twoinc.json" --html "$E2E_OUT/two-incarnations.html"
 if wait_for_line "$E2E_OUT/twoinc.out" 'step 2/5: partition' 180; then
   node="$(kubectl -n "$ns" get pod web-0 -o jsonpath='{.spec.nodeName}')"
   frozen="$(kubelet_pid "$node")"
@@ -70,6 +71,8 @@ if jq -e '[.items[0].timeline[] | select(.kind == "note" and .event == "overlap"
 else
   fail "no overlap note on the timeline"
 fi
+# The HTML report draws the overlap inside web-0's lane, as a browser lays it out.
+expect_html_shown "$E2E_OUT/two-incarnations.html" FAILED --failed-case at-most-one-per-ordinal --overlap 0
 expect_namespace_gone "$ns"
 expect_no_pending_journal
 e2e_finish

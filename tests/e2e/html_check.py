@@ -3,7 +3,8 @@
 page, not its source: what a person would see.
 
   html_check.py REPORT.html --verdict PASSED|FAILED [--victim ORDINAL]
-                [--failed-case NAME] [--claim-break ORDINAL] [--screenshot FILE.png]
+                [--failed-case NAME] [--claim-break ORDINAL] [--overlap ORDINAL]
+                [--screenshot FILE.png]
 
 Checks, for the first drill on the page:
   - the drill's verdict is the one expected, and its verdict rows are shown;
@@ -17,6 +18,8 @@ Checks, for the first drill on the page:
     the incarnation it killed and the start of the next one, at the x its
     recorded time gives (x = left + t * px_per_s of the SVG);
   - with --claim-break N: lane N draws two claim UIDs with a break;
+  - with --overlap N: lane N draws, inside it, two incarnations writing to its
+    claim at once (what the volume-level check of at-most-one-per-ordinal read);
   - then takes a screenshot of the whole page.
 Prints one "ok:" line per check; exits 1 on the first group that fails, 2
 when the browser cannot be started.
@@ -65,6 +68,7 @@ def main():
     ap.add_argument("--victim", type=int)
     ap.add_argument("--failed-case")
     ap.add_argument("--claim-break", type=int)
+    ap.add_argument("--overlap", type=int)
     ap.add_argument("--screenshot")
     ap.add_argument("--width", type=int, default=1280)
     a = ap.parse_args()
@@ -158,6 +162,16 @@ def main():
                 bx = box(breaks[0])[0] + box(breaks[0])[2] / 2
                 check(box(c1[0])[0] <= bx <= box(c1[-1])[0] + box(c1[-1])[2],
                       "the break lies between the old claim and the new one")
+
+        if a.overlap is not None:
+            lane = [g for g in lanes if int(g.get_attribute("data-ordinal")) == a.overlap]
+            spans = lane[0].find_elements(By.CSS_SELECTOR, "rect.overlap") if lane else []
+            shown = [o for o in spans if o.is_displayed() and box(o)[2] > 0 and box(o)[3] > 0]
+            if check(len(shown) >= 1, f"lane {a.overlap} draws {len(shown)} overlap(s) of two incarnations on its claim"):
+                ox, oy, ow, oh = box(shown[0])
+                lx, ly, lw, lh = box(lane[0])
+                check(oy >= ly - 1 and oy + oh <= ly + lh + 1,
+                      f"the overlap lies inside lane {a.overlap} (y {oy:.0f}..{oy + oh:.0f} in {ly:.0f}..{ly + lh:.0f})")
 
         if a.screenshot:
             height = driver.execute_script("return document.documentElement.scrollHeight")

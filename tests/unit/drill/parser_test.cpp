@@ -55,6 +55,7 @@ spec:
   reports:
     junit: reports/pod-kill.xml
     json: reports/pod-kill.json
+    html: reports/pod-kill.html
 )";
 
 constexpr const char* kWebManifest = R"(apiVersion: v1
@@ -98,6 +99,7 @@ TEST_F(ParserTest, FullDrillFillsTheModel) {
   EXPECT_EQ(drill->settle_timeout, std::chrono::seconds(180));
   EXPECT_EQ(drill->reports.junit, "reports/pod-kill.xml");
   EXPECT_EQ(drill->reports.json, "reports/pod-kill.json");
+  EXPECT_EQ(drill->reports.html, "reports/pod-kill.html");
 
   ASSERT_EQ(drill->setup.size(), 2u);
   EXPECT_EQ(drill->setup[0].source, "scenarios/manifests/web.yaml");

@@ -275,6 +275,24 @@ TEST(LanesSvg, NotRecoveredIsSaid) {
   EXPECT_EQ(std::string(rec[0].child_value()), "not recovered");
 }
 
+TEST(LanesSvg, LabelsOfMarksCloseTogetherGoEitherSideOfTheirLines) {
+  RecordingBuilder b;
+  b.Sts(0, "SYNC", 1)
+      .Pod(0, "SYNC", 0, "a", testing::Ready())
+      .Mark(1, "note", "baseline", "web", "baseline taken")
+      .Mark(10, "note", "checks", "web", "final snapshot taken; assertions checked")
+      .Mark(10.05, "undo", "done", "setup", "delete StatefulSet");
+  Svg svg;
+  ASSERT_NO_FATAL_FAILURE(Parse(RenderLanesSvg(BuildRunPicture(b.Report(60))), svg));
+  const auto labels = WithClass(svg.root, "mark-label");
+  ASSERT_EQ(labels.size(), 3u);
+  EXPECT_STREQ(labels[0].attribute("text-anchor").value(), "middle");  // baseline, far from the others
+  EXPECT_STREQ(labels[1].attribute("text-anchor").value(), "end");     // checks, left of its line
+  EXPECT_STREQ(labels[2].attribute("text-anchor").value(), "start");   // cleanup, right of its line
+  EXPECT_LT(D(labels[1], "x"), svg.left + 10 * svg.px);
+  EXPECT_GT(D(labels[2], "x"), svg.left + 10.05 * svg.px);
+}
+
 TEST(LanesSvg, NoLanesNoSvg) {
   RunPicture p;
   p.missing = "this report holds no recording";
