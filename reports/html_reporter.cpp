@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/api_stats.h"
 #include "reports/atomic_file.h"
 #include "reports/html_style.h"
 #include "reports/lanes_svg.h"
@@ -140,6 +141,24 @@ void Properties(std::string& out, const RunReport& r) {
   out += "</tbody>\n</table>\n";
 }
 
+void ApiTraffic(std::string& out, const RunReport& r) {
+  auto rows = ReadApiStats(r.api_stats);
+  if (rows.empty()) return;
+  out += "<h3>kdrill's own API traffic</h3>\n<table class=\"api-stats\">\n<thead><tr><th>phase</th><th>requests</th>"
+         "<th>failed</th><th>watches</th><th>watch events</th><th>execs</th><th>time in API</th><th>verbs</th>"
+         "</tr></thead>\n<tbody>\n";
+  for (const auto& row : rows) {
+    out += fmt::format(
+        "<tr class=\"phase-{0}\"><td>{0}</td><td class=\"num\">{1}</td><td class=\"num\">{2}</td>"
+        "<td class=\"num\">{3}</td><td class=\"num\">{4}</td><td class=\"num\">{5}</td><td class=\"num\">{6}</td>"
+        "<td>{7}</td></tr>\n",
+        HtmlEscape(row.phase), row.requests, row.failed, row.watches, row.watch_events, row.execs, Secs(row.seconds),
+        HtmlEscape(TopVerbs(row)));
+  }
+  out += "</tbody>\n</table>\n<p class=\"note\">Each exec runs kubectl, which makes its own requests (not counted "
+         "above).</p>\n";
+}
+
 void TimelineTable(std::string& out, const RunReport& r) {
   if (r.timeline.empty()) return;
   out += fmt::format("<details class=\"timeline\">\n<summary>All {} timeline lines</summary>\n<table>\n<tbody>\n",
@@ -171,6 +190,7 @@ void Drill(std::string& out, const RunReport& r, size_t index) {
   Recovery(out, picture);
   Failures(out, r);
   Properties(out, r);
+  ApiTraffic(out, r);
   TimelineTable(out, r);
   out += "</section>\n";
 }

@@ -9,6 +9,7 @@
 //   - each failure and error with its one-line verdict, its detail (the
 //     diagnosis, expected versus seen) and the step's explain:;
 //   - the run's properties (seed, cluster, context, versions, run id);
+//   - kdrill's own API traffic per phase, when counted (reports/api_stats.h);
 //   - the whole timeline, folded (<details>).
 // Text from the cluster is escaped and made XML-safe (xml_text.h).
 

@@ -178,6 +178,7 @@ RunReport ReportFrom(const Json& j) {
     r.timeline.push_back(EntryFrom(timeline[i], "$.timeline[" + std::to_string(i) + "]"));
   }
   if (j.contains("recording")) r.recording = j.at("recording");
+  if (j.contains("apiStats")) r.api_stats = j.at("apiStats");
   return r;
 }
 
@@ -221,6 +222,7 @@ OJson RunReportToJson(const RunReport& r) {
     timeline.push_back(EntryToJson(e));
   }
   out["timeline"] = timeline;
+  if (!r.api_stats.is_null()) out["apiStats"] = r.api_stats;
   if (!r.recording.is_null()) out["recording"] = r.recording;
   return out;
 }

@@ -9,7 +9,9 @@
 //  "properties": {...sorted by key},
 //  "cases": [{"kind", "name", "outcome", "seconds", "message", "details",
 //             "properties", "log"}],
-//  "timeline": [{"t", "wall", "kind", "name", "event", "summary"}]}
+//  "timeline": [{"t", "wall", "kind", "name", "event", "summary"}],
+//  "apiStats": {...}   (reports/api_stats.h; only when counted),
+//  "recording": {...}  (harness/runner/recording.h; only with a baseline)}
 //
 // Several runs: {"apiVersion", "kind": "RunReportList", "schemaVersion", "items": [...]}.
 // "schemaVersion" (kReportSchemaVersion, run_report.h) is absent from reports

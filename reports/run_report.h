@@ -40,7 +40,7 @@ struct TimelineEntry {
 
 // The JSON report's schemaVersion this build writes. 1: reports written
 // before the field existed (no schemaVersion key). 2: adds schemaVersion and
-// the properties kdrillVersion and serverVersion; the HTML report draws its
+// the properties kdrillVersion and serverVersion, and apiStats; the HTML report draws its
 // picture from the recording, which both versions hold when the run took a
 // baseline.
 inline constexpr int kReportSchemaVersion = 2;
@@ -62,6 +62,9 @@ struct RunReport {
   // What the assertions saw, for judging the run again offline
   // (harness/runner/recording.h); null when the run took no baseline.
   nlohmann::json recording;
+  // kdrill's own API requests, watches and execs per phase of the run
+  // (reports/api_stats.h); null when not counted.
+  nlohmann::json api_stats;
 
   int failures() const;
   int errors() const;

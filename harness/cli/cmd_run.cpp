@@ -20,6 +20,7 @@
 #include "harness/undo/journal.h"
 #include "harness/runner/registry_catalog.h"
 #include "harness/runner/runner.h"
+#include "reports/api_stats.h"
 #include "reports/console_reporter.h"
 #include "reports/html_reporter.h"
 #include "reports/json_reporter.h"
@@ -59,6 +60,7 @@ struct RunFlags {
   bool dry_run = false;
   bool step = false;  // --step: ask before each step (stdin is a terminal)
   bool plain = false;  // --plain: no live view even on a terminal
+  bool stats = false;  // --stats: kdrill's own API traffic per phase after the verdicts
 };
 
 // Every report the run will write: each drill's spec.reports, then the
@@ -181,6 +183,9 @@ int RunDrills(const RunFlags& flags, std::optional<uint64_t> seed, const GlobalO
   style.timeline = flags.timeline;
   std::cout << "\n";
   reports::PrintConsoleSummary(std::cout, done, style);
+  if (flags.stats) {
+    for (const auto& r : done) std::cout << "\n" << reports::RenderApiStatsText(r.drill_name, r.api_stats);
+  }
   if (!flags.html.empty()) {
     if (auto st = reports::WriteHtmlFile(std::span<const reports::RunReport>(done), flags.html); !st) {
       std::cerr << "kdrill: writing " << flags.html << ": " << st.error().message << "\n";
@@ -227,6 +232,9 @@ std::function<int()> SetupRun(CLI::App& app, GlobalOptions& global) {
   auto* journal_dir = cmd->add_option("--journal-dir", flags->journal_dir,
                                       "Where undo journals go (default: $KDRILL_STATE_DIR or ~/.local/state/kdrill)");
   cmd->add_flag("--timeline", flags->timeline, "Print the timeline of watched changes after the verdicts");
+  cmd->add_flag("--stats", flags->stats,
+                "After the verdicts, print kdrill's own API requests, watches and execs per phase of each drill "
+                "(always in the JSON and HTML reports)");
   cmd->add_flag("--plain", flags->plain,
                 "No live table of the target on a terminal: only the progress lines, as in CI logs");
   cmd->add_flag("--step", flags->step,

@@ -119,9 +119,12 @@ void DrillRun::StopLive() {
 
 void DrillRun::RunPhases() {
   SetActivity("setup");
+  EnterPhase("setup");
   if (!ApplySetup()) return;
   SetActivity("settling before the baseline");
+  EnterPhase("settle");
   if (!StartWatchesAndSettle()) return;
+  EnterPhase("baseline");
   auto base = cluster::TakeSnapshot(api_, drill_.ns, drill_.statefulset, drill_.target_kind);
   if (!base) {
     AddErrorCase("setup", "baseline", "taking the baseline: " + base.error().ToString());
@@ -141,6 +144,7 @@ void DrillRun::RunPhases() {
     prepare_errors_.push_back(prep ? std::string() : prep.error().message);
     checks_.push_back(std::move(a));
   }
+  EnterPhase("steps");
   RunSteps();
   // Assertions judge the state after recovery: give the StatefulSet its
   // settle time (not a verdict by itself; the assertions say what is wrong).
@@ -151,6 +155,7 @@ void DrillRun::RunPhases() {
                       drill_.settle_timeout, settle, false);
     if (!st) Say("the StatefulSet did not settle after the steps: " + st.error().message + "; checking anyway");
   }
+  EnterPhase("assertions");
   auto fin = cluster::TakeSnapshot(api_, drill_.ns, drill_.statefulset, drill_.target_kind, &*baseline_);
   if (!fin) {
     AddErrorCase("assertion", "final snapshot", "taking the final snapshot: " + fin.error().ToString());
@@ -185,6 +190,7 @@ RunOutcome DrillRun::Run() {
     if (a) a->StopObserving();
   }
   SetActivity("cleanup");
+  EnterPhase("cleanup");
   Cleanup();
   StopLive();
   if (recorder_) recorder_->Stop();

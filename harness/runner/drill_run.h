@@ -20,6 +20,7 @@
 #include "assertions/assertion.h"
 #include "harness/backup/session.h"
 #include "harness/cluster/snapshot.h"
+#include "harness/kube/call_ledger.h"
 #include "harness/runner/case_scope.h"
 #include "harness/runner/recorder.h"
 #include "harness/runner/recording.h"
@@ -35,8 +36,13 @@ using reports::Outcome;
 
 class DrillRun {
  public:
-  DrillRun(kube::KubeApi& api, PodExecutor& exec, Clock& clock, const RunOptions& opts, const drill::Drill& drill)
-      : api_(api),
+  // ledger (may be null): where api and exec count kdrill's own calls; the
+  // run names the phase it is in (setup, settle, baseline, steps,
+  // assertions, cleanup) so the counts are per phase.
+  DrillRun(kube::KubeApi& api, PodExecutor& exec, Clock& clock, const RunOptions& opts, const drill::Drill& drill,
+           kube::CallLedger* ledger = nullptr)
+      : ledger_(ledger),
+        api_(api),
         exec_(exec),
         clock_(clock),
         opts_(opts),
@@ -87,10 +93,14 @@ class DrillRun {
   // The live view (opts_.on_live): what the run is doing now, and the thread
   // that draws frames from the Timeline.
   void SetActivity(std::string activity);
+  void EnterPhase(const char* phase) {
+    if (ledger_ != nullptr) ledger_->SetPhase(phase);
+  }
   void StartLive();
   void StopLive();
   void EmitLiveFrame();
 
+  kube::CallLedger* ledger_;
   kube::KubeApi& api_;
   PodExecutor& exec_;
   Clock& clock_;

@@ -3,6 +3,9 @@
 
 #include <filesystem>
 
+#include "harness/exec/counting_executor.h"
+#include "harness/kube/call_ledger.h"
+#include "harness/kube/counting_kube_api.h"
 #include "harness/kube/resource_mapper.h"
 #include "harness/runner/drill_run.h"
 
@@ -46,8 +49,14 @@ Runner::Runner(kube::KubeApi& api, PodExecutor& exec, Clock& clock, RunOptions o
 
 RunOutcome Runner::Run(const drill::Drill& drill) {
   std::string ns = opts_.ns_override.empty() ? drill.ns : opts_.ns_override;
-  run_internal::DrillRun run(api_, exec_, clock_, opts_, RetargetDrill(drill, ns));
-  return run.Run();
+  // kdrill's own calls, counted per phase for the report (--stats, apiStats).
+  kube::CallLedger ledger;
+  kube::CountingKubeApi api(api_, ledger, clock_);
+  CountingExecutor exec(exec_, ledger, clock_);
+  run_internal::DrillRun run(api, exec, clock_, opts_, RetargetDrill(drill, ns), &ledger);
+  RunOutcome outcome = run.Run();
+  outcome.report.api_stats = kube::CallLedgerToJson(ledger);
+  return outcome;
 }
 
 }  // namespace kdrill

@@ -158,6 +158,38 @@ TEST_F(RunnerTest, SelectorMatchingNothingIsAnErrorNotAPass) {
   for (const auto& call : api_.calls) EXPECT_EQ(call.rfind("delete pods", 0), std::string::npos) << call;
 }
 
+TEST_F(RunnerTest, KdrillsOwnCallsAreCountedPerPhase) {
+  auto o = Run(R"(  steps:
+    - fault: pod-kill
+      target: {ordinals: [1]}
+      params: {force: true}
+    - wait: statefulset-settled
+      timeout: 5s
+  assertions:
+    - type: same-pvc
+)");
+  EXPECT_EQ(o.end, RunEnd::kPassed);
+  const auto& stats = o.report.api_stats;
+  ASSERT_TRUE(stats.is_object()) << stats.dump();
+  std::vector<std::string> phases;
+  int sum = 0;
+  for (const auto& p : stats["phases"]) {
+    phases.push_back(p["phase"].get<std::string>());
+    sum += p["requests"].get<int>();
+  }
+  EXPECT_EQ(phases, (std::vector<std::string>{"setup", "settle", "baseline", "steps", "assertions", "cleanup"}));
+  // Every call the fake API answered is one counted request (watches apart).
+  int answered = 0;
+  for (const auto& call : api_.calls) answered += call.starts_with("watch ") ? 0 : 1;
+  EXPECT_EQ(stats["total"]["requests"].get<int>(), answered);
+  EXPECT_EQ(sum, answered);
+  EXPECT_GT(stats["total"]["watches"].get<int>(), 0);
+  // The kill is a delete during the steps; the markers are execs.
+  const auto& steps = stats["phases"][3];
+  EXPECT_GE(steps["byVerb"]["delete"].get<int>(), 1) << steps.dump();
+  EXPECT_GT(stats["total"]["execs"].get<int>(), 0);
+}
+
 TEST_F(RunnerTest, ProtectedNamespaceIsRefusedBeforeAnyRequest) {
   RunOptions opts;
   opts.ns_override = "kube-system";
