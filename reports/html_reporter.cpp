@@ -13,23 +13,6 @@
 
 namespace kdrill::reports {
 
-std::string HtmlEscape(std::string_view text) {
-  std::string safe = XmlSafeText(text);
-  std::string out;
-  out.reserve(safe.size());
-  for (char ch : safe) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
-
 namespace {
 
 std::string Secs(double s) {
@@ -61,8 +44,8 @@ void VerdictTable(std::string& out, const RunReport& r) {
     out += fmt::format(
         "<tr class=\"case outcome-{}\" data-outcome=\"{}\" data-kind=\"{}\"><td class=\"verdict\">{}</td>"
         "<td>{}</td><td class=\"name\">{}</td><td class=\"num\">{}</td><td class=\"message\">{}</td></tr>\n",
-        outcome, outcome, HtmlEscape(c.kind), OutcomeLabel(c.outcome), HtmlEscape(c.kind), HtmlEscape(c.name),
-        Secs(c.seconds), HtmlEscape(c.message));
+        outcome, outcome, XmlEscape(c.kind), OutcomeLabel(c.outcome), XmlEscape(c.kind), XmlEscape(c.name),
+        Secs(c.seconds), XmlEscape(c.message));
   }
   if (r.cases.empty()) out += "<tr><td colspan=\"5\">no cases ran</td></tr>\n";
   out += "</tbody>\n</table>\n";
@@ -77,7 +60,7 @@ void Picture(std::string& out, const RunReport& r, const RunPicture& picture) {
       why += fmt::format(" (an older kdrill wrote this report: schema version {}, this one reads up to {})",
                          r.schema_version, kReportSchemaVersion);
     }
-    out += "<p class=\"missing\">No picture: " + HtmlEscape(why) + ".</p>\n";
+    out += "<p class=\"missing\">No picture: " + XmlEscape(why) + ".</p>\n";
     return;
   }
   out += "<figure class=\"lanes\">\n" + svg + "\n<figcaption>" + kLegendHtml + "</figcaption>\n</figure>\n";
@@ -100,8 +83,8 @@ void Recovery(std::string& out, const RunPicture& picture) {
                          : lane.recovery_seconds     ? Secs(*lane.recovery_seconds)
                                                      : "-";
     out += fmt::format("<tr data-ordinal=\"{}\"><td>{}-{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-                       lane.ordinal, HtmlEscape(picture.target), lane.ordinal, lane.incarnations.size(),
-                       HtmlEscape(figure));
+                       lane.ordinal, XmlEscape(picture.target), lane.ordinal, lane.incarnations.size(),
+                       XmlEscape(figure));
   }
   out += "</tbody>\n</table>\n";
 }
@@ -113,10 +96,10 @@ void Failures(std::string& out, const RunReport& r) {
     if (!any) out += "<h3>What went wrong</h3>\n";
     any = true;
     out += fmt::format("<article class=\"failure outcome-{}\">\n<h4>{} {}: {}</h4>\n", OutcomeName(c.outcome),
-                       OutcomeLabel(c.outcome), HtmlEscape(c.kind), HtmlEscape(c.name));
-    out += "<p class=\"message\">" + HtmlEscape(c.message) + "</p>\n";
-    if (!c.details.empty()) out += "<pre class=\"details\">" + HtmlEscape(c.details) + "</pre>\n";
-    if (!c.explain.empty()) out += "<p class=\"explain\"><b>What it checks:</b> " + HtmlEscape(c.explain) + "</p>\n";
+                       OutcomeLabel(c.outcome), XmlEscape(c.kind), XmlEscape(c.name));
+    out += "<p class=\"message\">" + XmlEscape(c.message) + "</p>\n";
+    if (!c.details.empty()) out += "<pre class=\"details\">" + XmlEscape(c.details) + "</pre>\n";
+    if (!c.explain.empty()) out += "<p class=\"explain\"><b>What it checks:</b> " + XmlEscape(c.explain) + "</p>\n";
     out += "</article>\n";
   }
 }
@@ -125,7 +108,7 @@ void Properties(std::string& out, const RunReport& r) {
   out += "<h3>The run</h3>\n<table class=\"properties\">\n<tbody>\n";
   auto row = [&out](const std::string& k, const std::string& v) {
     if (v.empty()) return;
-    out += "<tr><th>" + HtmlEscape(k) + "</th><td>" + HtmlEscape(v) + "</td></tr>\n";
+    out += "<tr><th>" + XmlEscape(k) + "</th><td>" + XmlEscape(v) + "</td></tr>\n";
   };
   row("drill file", r.drill_file);
   row("target", r.ns + "/" + r.statefulset);
@@ -152,8 +135,8 @@ void ApiTraffic(std::string& out, const RunReport& r) {
         "<tr class=\"phase-{0}\"><td>{0}</td><td class=\"num\">{1}</td><td class=\"num\">{2}</td>"
         "<td class=\"num\">{3}</td><td class=\"num\">{4}</td><td class=\"num\">{5}</td><td class=\"num\">{6}</td>"
         "<td>{7}</td></tr>\n",
-        HtmlEscape(row.phase), row.requests, row.failed, row.watches, row.watch_events, row.execs, Secs(row.seconds),
-        HtmlEscape(TopVerbs(row)));
+        XmlEscape(row.phase), row.requests, row.failed, row.watches, row.watch_events, row.execs, Secs(row.seconds),
+        XmlEscape(TopVerbs(row)));
   }
   out += "</tbody>\n</table>\n<p class=\"note\">Each exec runs kubectl, which makes its own requests (not counted "
          "above).</p>\n";
@@ -166,8 +149,8 @@ void TimelineTable(std::string& out, const RunReport& r) {
   for (const auto& e : r.timeline) {
     out += fmt::format(
         "<tr class=\"kind-{}\"><td class=\"num\">{:.2f}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-        HtmlEscape(e.kind), e.t_seconds, HtmlEscape(e.kind), HtmlEscape(e.name), HtmlEscape(e.event),
-        HtmlEscape(e.summary));
+        XmlEscape(e.kind), e.t_seconds, XmlEscape(e.kind), XmlEscape(e.name), XmlEscape(e.event),
+        XmlEscape(e.summary));
   }
   out += "</tbody>\n</table>\n</details>\n";
 }
@@ -178,11 +161,11 @@ void Drill(std::string& out, const RunReport& r, size_t index) {
   out += fmt::format("<section class=\"drill verdict-{}\" id=\"drill-{}\" data-verdict=\"{}\">\n", Slug(verdict),
                      index, verdict);
   out += fmt::format("<h2><span class=\"badge verdict-{}\">{}</span> {}</h2>\n", Slug(verdict), verdict,
-                     HtmlEscape(r.drill_name));
+                     XmlEscape(r.drill_name));
   out += fmt::format(
       "<p class=\"summary\">StatefulSet <b>{}/{}</b>: {} checks, {} passed, {} failed, {} errors, {} skipped in "
       "{}</p>\n",
-      HtmlEscape(r.ns), HtmlEscape(r.statefulset), total, total - r.failures() - r.errors() - r.skipped(),
+      XmlEscape(r.ns), XmlEscape(r.statefulset), total, total - r.failures() - r.errors() - r.skipped(),
       r.failures(), r.errors(), r.skipped(), Secs(r.seconds));
   VerdictTable(out, r);
   RunPicture picture = BuildRunPicture(r);
@@ -211,7 +194,7 @@ std::string RenderHtml(std::span<const RunReport> reports) {
   std::string out;
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  out += "<title>kdrill " + overall + ": " + HtmlEscape(title) + "</title>\n";
+  out += "<title>kdrill " + overall + ": " + XmlEscape(title) + "</title>\n";
   out += "<style>\n";
   out += kReportCss;
   out += "</style>\n</head>\n<body>\n";
@@ -221,7 +204,7 @@ std::string RenderHtml(std::span<const RunReport> reports) {
   for (size_t i = 0; i < reports.size(); ++i) {
     const auto& r = reports[i];
     out += fmt::format("<li><a href=\"#drill-{}\">{}</a> <span class=\"badge verdict-{}\">{}</span> {}</li>\n", i,
-                       HtmlEscape(r.drill_name), Slug(r.verdict()), r.verdict(), HtmlEscape(r.started_at));
+                       XmlEscape(r.drill_name), Slug(r.verdict()), r.verdict(), XmlEscape(r.started_at));
   }
   out += "</ul>\n</header>\n<main>\n";
   for (size_t i = 0; i < reports.size(); ++i) Drill(out, reports[i], i);

@@ -11,7 +11,7 @@
 //   - the run's properties (seed, cluster, context, versions, run id);
 //   - kdrill's own API traffic per phase, when counted (reports/api_stats.h);
 //   - the whole timeline, folded (<details>).
-// Text from the cluster is escaped and made XML-safe (xml_text.h).
+// Text from the cluster is escaped and made XML-safe (XmlEscape, xml_text.h).
 
 #include <span>
 #include <string>
@@ -25,9 +25,5 @@ std::string RenderHtml(std::span<const RunReport> reports);
 
 // Renders and writes atomically (atomic_file.h). Errors: kIo naming the path.
 Status WriteHtmlFile(std::span<const RunReport> reports, const std::string& path);
-
-// `text` escaped for HTML element content and attribute values (& < > " '),
-// after XmlSafeText.
-std::string HtmlEscape(std::string_view text);
 
 }  // namespace kdrill::reports

@@ -57,31 +57,13 @@ svg.lanes .recovery.not-recovered{fill:#b71c1c}
 svg.lanes .key-label{fill:#444;font-size:10px}
 )css";
 
-// Text for an XML attribute or element: XML-safe characters, markup escaped.
-std::string Esc(std::string_view text) {
-  const std::string safe = XmlSafeText(text);
-  std::string out;
-  out.reserve(safe.size());
-  for (char c : safe) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 // A coordinate or a time, two decimals ("-0.00" never appears).
 std::string N(double v) { return fmt::format("{:.2f}", std::abs(v) < 0.005 ? 0.0 : v); }
 
 // A time in a data- attribute, to the millisecond.
 std::string T(double t) { return fmt::format("{:.3f}", std::abs(t) < 0.0005 ? 0.0 : t); }
 
-std::string Title(std::string_view text) { return "<title>" + Esc(text) + "</title>"; }
+std::string Title(std::string_view text) { return "<title>" + XmlEscape(text) + "</title>"; }
 
 // 1, 2 or 5 times a power of ten, giving about `target` ticks over `span`.
 double NiceStep(double span, int target = 8) {
@@ -182,10 +164,10 @@ void Renderer::Incarnations(const reports::Lane& lane, double y0) {
     if (!inc.node.empty()) about += ", node " + inc.node;
     if (inc.ready_at) about += ", Ready at " + N(*inc.ready_at) + " s";
     about += inc.deleted ? ", deleted at " + N(inc.to) + " s" : ", still there when the recording ended";
-    Out("<g class=\"incarnation\" data-uid=\"{}\" data-from=\"{}\" data-to=\"{}\">{}\n", Esc(inc.uid), T(inc.from),
+    Out("<g class=\"incarnation\" data-uid=\"{}\" data-from=\"{}\" data-to=\"{}\">{}\n", XmlEscape(inc.uid), T(inc.from),
         T(inc.to), Title(about));
     for (const PhaseSpan& s : inc.spans) {
-      Out("<rect class=\"span state-{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">{}</rect>\n", Esc(s.state),
+      Out("<rect class=\"span state-{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">{}</rect>\n", XmlEscape(s.state),
           N(X(s.from)), N(y), N(std::max(0.0, (s.to - s.from) * px_)), N(bar_h_),
           Title(fmt::format("{} {} from {} s to {} s", inc.pod, s.state, N(s.from), N(s.to))));
     }
@@ -205,7 +187,7 @@ void Renderer::Claims(const reports::Lane& lane, double y0) {
     if (!c.pv.empty()) about += ", volume " + c.pv;
     if (c.deleted) about += ", deleted";
     Out("<rect class=\"claim\" data-claim=\"{}\" data-uid=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">{}</rect>\n",
-        Esc(c.claim), Esc(c.uid), N(X(c.from)), N(y), N(std::max(0.0, (c.to - c.from) * px_)), N(claim_h_),
+        XmlEscape(c.claim), XmlEscape(c.uid), N(X(c.from)), N(y), N(std::max(0.0, (c.to - c.from) * px_)), N(claim_h_),
         Title(about));
     if (i == 0) continue;
     const ClaimSpan& prev = lane.claims[i - 1];
@@ -222,10 +204,10 @@ void Renderer::Lane(const reports::Lane& lane, double y0) {
       Title(fmt::format("{}: {} incarnation(s){}", pod, lane.incarnations.size(),
                         claim.empty() ? "" : ", claim " + claim)));
   Out("<text class=\"lane-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", N(kLeftGutter - 8),
-      N(y0 + pad_ + bar_h_ / 2 + 4), Esc(pod));
+      N(y0 + pad_ + bar_h_ / 2 + 4), XmlEscape(pod));
   if (!claim.empty()) {
     Out("<text class=\"claim-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", N(kLeftGutter - 8),
-        N(y0 + claim_dy_ + claim_h_), Esc(claim));
+        N(y0 + claim_dy_ + claim_h_), XmlEscape(claim));
   }
   Incarnations(lane, y0);
   Claims(lane, y0);
@@ -238,7 +220,7 @@ void Renderer::Lane(const reports::Lane& lane, double y0) {
   for (const FaultMark& f : p_.faults) {
     if (std::ranges::find(f.ordinals, lane.ordinal) == f.ordinals.end()) continue;
     const double x = X(f.t);
-    Out("<path class=\"victim\" data-fault=\"{}\" d=\"M{} {}L{} {}L{} {}Z\">{}</path>\n", Esc(f.name), N(x - 4),
+    Out("<path class=\"victim\" data-fault=\"{}\" d=\"M{} {}L{} {}L{} {}Z\">{}</path>\n", XmlEscape(f.name), N(x - 4),
         N(y0 + 1), N(x + 4), N(y0 + 1), N(x), N(y0 + 8), Title(fmt::format("{} hit {}", f.name, pod)));
   }
   const double mid = y0 + pad_ + bar_h_ / 2 + 4;
@@ -265,7 +247,7 @@ void Renderer::Faults(double label_top, double bottom) {
     if (!f.victims.empty()) about += ", victims: " + fmt::format("{}", fmt::join(f.victims, ", "));
     Out("<g class=\"fault\" data-t=\"{}\" data-ordinals=\"{}\">{}\n", T(f.t), ords, Title(about));
     Out("<line x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>\n", N(x), N(label_y - 10), N(bottom));
-    Out("<text x=\"{}\" y=\"{}\">{}</text>\n", N(x + 3), N(label_y), Esc(f.name));
+    Out("<text x=\"{}\" y=\"{}\">{}</text>\n", N(x + 3), N(label_y), XmlEscape(f.name));
     Out("</g>\n");
   }
 }
@@ -283,10 +265,10 @@ void Renderer::Waits(double top) {
     const std::string end = w.end.empty() ? "never ended" : w.end;
     Out("<rect class=\"wait\" data-from=\"{}\" data-to=\"{}\" data-end=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" "
         "height=\"{}\">{}</rect>\n",
-        T(w.from), T(w.to), Esc(w.end), N(x), N(y), N(width), N(kRowHeight - 2),
+        T(w.from), T(w.to), XmlEscape(w.end), N(x), N(y), N(width), N(kRowHeight - 2),
         Title(fmt::format("wait: {}: {} after {}", w.name, end, Secs(w.to - w.from))));
     if (width >= w.name.size() * kCharWidth * 0.85 + 6) {
-      Out("<text class=\"wait-label\" x=\"{}\" y=\"{}\">{}</text>\n", N(x + 3), N(y + 9), Esc(w.name));
+      Out("<text class=\"wait-label\" x=\"{}\" y=\"{}\">{}</text>\n", N(x + 3), N(y + 9), XmlEscape(w.name));
     }
   }
 }

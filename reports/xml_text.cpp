@@ -99,4 +99,21 @@ std::string XmlSafeText(std::string_view text) {
   return out;
 }
 
+std::string XmlEscape(std::string_view text) {
+  const std::string safe = XmlSafeText(text);
+  std::string out;
+  out.reserve(safe.size());
+  for (char ch : safe) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
 }  // namespace kdrill::reports

@@ -14,4 +14,9 @@ namespace kdrill::reports {
 // bytes replaced by U+FFFD. Tab, newline and carriage return are kept.
 std::string XmlSafeText(std::string_view text);
 
+// XmlSafeText(text) with & < > " ' written as entities (&#39; for the
+// apostrophe): safe as element text and as a quoted attribute value, in XML
+// (the SVG) and in HTML alike.
+std::string XmlEscape(std::string_view text);
+
 }  // namespace kdrill::reports

@@ -7,6 +7,11 @@
 namespace kdrill::reports {
 namespace {
 
+TEST(XmlEscapeTest, EscapesMarkupForXmlAndHtml) {
+  EXPECT_EQ(XmlEscape("<script>alert('x')</script>"), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+  EXPECT_EQ(XmlEscape("a & \"b\"\x1b[31m\x01"), "a &amp; &quot;b&quot;\\x01");
+}
+
 TEST(XmlSafeTextTest, KeepsValidText) {
   EXPECT_EQ(XmlSafeText("plain <&> \"text\"\n\ttab\r"), "plain <&> \"text\"\n\ttab\r");
   EXPECT_EQ(XmlSafeText("\xE2\x9C\x93 \xF0\x9F\x9A\x80"), "\xE2\x9C\x93 \xF0\x9F\x9A\x80");
