@@ -26,8 +26,12 @@ struct ReplayResult {
 // or the error).
 using UndoReport = std::function<void(const UndoRecord& rec, const Result<std::string>& result)>;
 
-// Replays journal.Pending() in order against api/exec (waits on clock). stop reaches each undo
-// (cleanup passes a token that is never stopped: it runs to the end).
+// Replays journal.Pending() in order against api/exec (waits on clock), as
+// planned by PlanReplay (harness/undo/replay_plan.h): a merge patch that the
+// next undo overwrites is skipped ("skipped: the next undo (...) sets the same
+// fields ..."), marked done
+// and reported like any other. stop reaches
+// each undo (cleanup passes a token that is never stopped: it runs to the end).
 ReplayResult ReplayPending(Journal& journal, kube::KubeApi& api, PodExecutor& exec, Clock& clock,
                            std::stop_token stop, const UndoReport& report = {});
 

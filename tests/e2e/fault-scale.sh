@@ -15,6 +15,11 @@ expect_grep 'web settled at 5 replicas .*pods added: web-3 .*web-4' "$E2E_OUT/sc
 expect_grep 'web settled at 3 replicas .*pods removed: web-3, web-4' "$E2E_OUT/scale.out" "scaled down by 2"
 expect_verdict scale 'stable-identity' passed
 expect_verdict scale 'same-pvc' passed
+# Cleanup restores replicas 3 once: the undo of the scale-down (back to 5) is
+# skipped, so web-3 and web-4 are not created again only to be removed.
+expect_grep 'undo restore replicas of StatefulSet web to 5: skipped: the next undo \(restore replicas of StatefulSet web to 3\)' \
+  "$E2E_OUT/scale.out" "cleanup skipped the intermediate scale"
+expect_grep 'undo restore replicas of StatefulSet web to 3: restored' "$E2E_OUT/scale.out" "cleanup restored 3 replicas"
 expect_namespace_gone "$drill_ns"
 expect_no_pending_journal
 

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 nlohmann::json EnsureConfigMap(const std::string& name) {
   return {{"kind", "ensure-object"},
-          {"ref", RefToJson(kube::ResourceRef{"v1", "configmaps", "demo", name})},
+          {"ref", RefToJson(kube::ResourceRef{"v1", "configmaps", "demo", name, ""})},
           {"object", {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}}}}}};
 }
 
@@ -56,7 +56,7 @@ TEST_F(ReplayTest, ReplaysNewestFirstMarksEachDoneAndEndsTheJournal) {
   EXPECT_EQ(seen, (std::vector<std::string>{"recreate configmap b: ok", "recreate configmap a: ok"}));
   EXPECT_TRUE(j.Pending().empty());
   EXPECT_TRUE(j.Ended());
-  EXPECT_FALSE(api_.Peek(kube::ResourceRef{"v1", "configmaps", "demo", "a"}).is_null());
+  EXPECT_FALSE(api_.Peek(kube::ResourceRef{"v1", "configmaps", "demo", "a", ""}).is_null());
 }
 
 TEST_F(ReplayTest, AFailedUndoStaysPendingAndTheJournalIsNotEnded) {
@@ -74,6 +74,32 @@ TEST_F(ReplayTest, AFailedUndoStaysPendingAndTheJournalIsNotEnded) {
   auto again = ReplayPending(j, api_, exec_, clock_, {});
   EXPECT_EQ(again.pending, 1u);
   EXPECT_FALSE(again.ok());
+}
+
+TEST_F(ReplayTest, AScaleOverwrittenByAnOlderUndoIsNotApplied) {
+  const auto sts = kube::StatefulSets("demo", "web");
+  api_.Put(kube::StatefulSets("demo", ""), {{"metadata", {{"name", "web"}}}, {"spec", {{"replicas", 4}}}});
+  auto scale = [&](int n) {
+    return nlohmann::json{{"kind", "patch"}, {"ref", RefToJson(sts)}, {"patchType", "merge"},
+                          {"patch", {{"spec", {{"replicas", n}}}}}};
+  };
+  auto j = NewJournal();
+  ASSERT_TRUE(j.RecordUndo("scale up", "restore replicas of StatefulSet web to 3", scale(3)));
+  ASSERT_TRUE(j.RecordUndo("scale down", "restore replicas of StatefulSet web to 5", scale(5)));
+  std::vector<std::string> seen;
+  auto r = ReplayPending(j, api_, exec_, clock_, {}, [&](const UndoRecord& rec, const Result<std::string>& res) {
+    seen.push_back(rec.description + ": " + (res ? *res : res.error().message));
+  });
+  EXPECT_TRUE(r.ok());
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], "restore replicas of StatefulSet web to 5: skipped: the next undo (restore replicas of "
+                     "StatefulSet web to 3) sets the same fields to their earlier values");
+  EXPECT_EQ(seen[1], "restore replicas of StatefulSet web to 3: restored");
+  int patches = 0;
+  for (const auto& c : api_.calls) patches += c.rfind("patch ", 0) == 0;
+  EXPECT_EQ(patches, 1) << "replicas never went back to 5";
+  EXPECT_EQ(api_.Peek(sts)["spec"]["replicas"], 3);
+  EXPECT_TRUE(j.Ended());
 }
 
 }  // namespace
