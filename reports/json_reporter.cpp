@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "reports/atomic_file.h"
+#include "reports/run_picture.h"
 
 namespace kdrill::reports {
 
@@ -223,7 +224,22 @@ OJson RunReportToJson(const RunReport& r) {
   }
   out["timeline"] = timeline;
   if (!r.api_stats.is_null()) out["apiStats"] = r.api_stats;
-  if (!r.recording.is_null()) out["recording"] = r.recording;
+  if (!r.recording.is_null()) {
+    // Derived from the recording (reports/run_picture.h), for tools that want
+    // the figure without replaying the events.
+    OJson recovery = OJson::array();
+    for (const auto& lane : BuildRunPicture(r).lanes) {
+      if (!lane.went_down) continue;
+      OJson o = OJson::object();
+      o["ordinal"] = lane.ordinal;
+      o["fault"] = lane.recovery_fault;
+      o["recovered"] = lane.recovered;
+      o["seconds"] = lane.recovery_seconds ? OJson(Finite(*lane.recovery_seconds)) : OJson(nullptr);
+      recovery.push_back(o);
+    }
+    out["recovery"] = recovery;
+    out["recording"] = r.recording;
+  }
   return out;
 }
 

@@ -11,6 +11,10 @@
 //             "properties", "log"}],
 //  "timeline": [{"t", "wall", "kind", "name", "event", "summary"}],
 //  "apiStats": {...}   (reports/api_stats.h; only when counted),
+//  "recovery": [{"ordinal", "fault", "recovered", "seconds"}]  (each ordinal
+//      a fault took down, from the recording as the HTML picture measures it
+//      (reports/run_picture.h Lane); seconds null when not recovered; only
+//      with a recording; not read back: derived),
 //  "recording": {...}  (harness/runner/recording.h; only with a baseline)}
 //
 // Several runs: {"apiVersion", "kind": "RunReportList", "schemaVersion", "items": [...]}.

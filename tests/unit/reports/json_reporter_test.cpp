@@ -5,6 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "tests/unit/reports/recording_builder.h"
 #include "tests/unit/reports/sample_reports.h"
 #include "tests/unit/reports/temp_dir.h"
 
@@ -87,6 +90,30 @@ TEST(JsonReporterTest, KeysComeInTheDocumentedOrder) {
   EXPECT_EQ(j["cases"][2]["outcome"], "failed");
   EXPECT_EQ(j["cases"][3]["outcome"], "error");
   EXPECT_EQ(j["cases"][4]["outcome"], "skipped");
+}
+
+TEST(JsonReporterTest, RecoveryPerOrdinalIsDerivedFromTheRecording) {
+  // The pod-kill fixture: web-1 killed at 5.8 s and Ready again at 6.49 s; web-0 and web-2 never went down.
+  RunReport r = SampleReport();
+  r.recording = testing::FixtureReport(
+                    (std::filesystem::path(KDRILL_SOURCE_DIR) / "tests/fixtures/recordings/pod-kill.json").string())
+                    .recording;
+  ASSERT_FALSE(r.recording.is_null());
+  nlohmann::ordered_json j = RunReportToJson(r);
+  ASSERT_TRUE(j.contains("recovery"));
+  ASSERT_EQ(j["recovery"].size(), 1u) << j["recovery"].dump();
+  const auto& web1 = j["recovery"][0];
+  EXPECT_EQ(web1["ordinal"], 1);
+  EXPECT_EQ(web1["fault"], "kill web-1");
+  EXPECT_EQ(web1["recovered"], true);
+  ASSERT_TRUE(web1["seconds"].is_number());
+  EXPECT_GT(web1["seconds"].get<double>(), 0.5);
+  EXPECT_LT(web1["seconds"].get<double>(), 1.0);
+  // Derived, so not read back; a report without a recording has no such key.
+  EXPECT_FALSE(RunReportToJson(SampleReport()).contains("recovery"));
+  auto back = RunReportFromJson(j);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(RunReportToJson(*back)["recovery"], j["recovery"]);
 }
 
 TEST(JsonReporterTest, OddTextIsEscapedOrReplacedNotThrown) {
