@@ -128,18 +128,21 @@ void ApiTraffic(std::string& out, const RunReport& r) {
   auto rows = ReadApiStats(r.api_stats);
   if (rows.empty()) return;
   out += "<h3>kdrill's own API traffic</h3>\n<table class=\"api-stats\">\n<thead><tr><th>phase</th><th>requests</th>"
-         "<th>failed</th><th>watches</th><th>watch events</th><th>execs</th><th>time in API</th><th>verbs</th>"
-         "</tr></thead>\n<tbody>\n";
+         "<th>failed</th><th>relists</th><th>watches</th><th>watch events</th><th>execs</th><th>KiB received</th>"
+         "<th>KiB sent</th><th>time in API</th><th>verbs</th><th>answers</th></tr></thead>\n<tbody>\n";
   for (const auto& row : rows) {
     out += fmt::format(
         "<tr class=\"phase-{0}\"><td>{0}</td><td class=\"num\">{1}</td><td class=\"num\">{2}</td>"
         "<td class=\"num\">{3}</td><td class=\"num\">{4}</td><td class=\"num\">{5}</td><td class=\"num\">{6}</td>"
-        "<td>{7}</td></tr>\n",
-        XmlEscape(row.phase), row.requests, row.failed, row.watches, row.watch_events, row.execs, Secs(row.seconds),
-        XmlEscape(TopVerbs(row)));
+        "<td class=\"num\">{7}</td><td class=\"num\">{8}</td><td class=\"num\">{9}</td><td>{10}</td>"
+        "<td>{11}</td></tr>\n",
+        XmlEscape(row.phase), row.requests, row.failed, row.relists, row.watches, row.watch_events, row.execs,
+        Kib(row.bytes_received), Kib(row.bytes_sent), Secs(row.seconds), XmlEscape(TopVerbs(row)),
+        XmlEscape(CountList(row.by_status)));
   }
   out += "</tbody>\n</table>\n<p class=\"note\">Each exec runs kubectl, which makes its own requests (not counted "
-         "above).</p>\n";
+         "above). Bytes are HTTP body bytes after decompression; a relist is a list made again to recover a watch "
+         "(also counted as a request); answers counts requests by HTTP status (none: no answer came).</p>\n";
 }
 
 void TimelineTable(std::string& out, const RunReport& r) {

@@ -42,7 +42,9 @@ struct TimelineEntry {
 // before the field existed (no schemaVersion key). 2: adds schemaVersion and
 // the properties kdrillVersion and serverVersion, and apiStats; the HTML report draws its
 // picture from the recording, which both versions hold when the run took a
-// baseline.
+// baseline. Keys added inside an object a version already has (apiStats'
+// bytes, relists and byStatus) keep the version: readers take a missing one
+// as zero. A key removed or changed in meaning needs the next version.
 inline constexpr int kReportSchemaVersion = 2;
 
 struct RunReport {

@@ -17,6 +17,12 @@ void AddInto(PhaseCounts& sum, const PhaseCounts& c) {
   sum.execs += c.execs;
   sum.failed_execs += c.failed_execs;
   sum.exec_seconds += c.exec_seconds;
+  sum.bytes_received += c.bytes_received;
+  sum.bytes_sent += c.bytes_sent;
+  sum.watch_bytes_received += c.watch_bytes_received;
+  sum.relists += c.relists;
+  for (const auto& [k, n] : c.relists_by_resource) sum.relists_by_resource[k] += n;
+  for (const auto& [k, n] : c.by_status) sum.by_status[k] += n;
 }
 
 PhaseCounts Sum(const std::vector<std::pair<std::string, PhaseCounts>>& phases) {
@@ -54,19 +60,42 @@ std::string CallLedger::Phase() const {
 
 PhaseCounts& CallLedger::CurrentLocked() { return phases_[current_].second; }
 
-void CallLedger::AddRequest(std::string verb, std::string resource, bool ok, std::chrono::nanoseconds took) {
+void CallLedger::AddRequest(RequestRecord r) {
   std::lock_guard lock(mu_);
   PhaseCounts& c = CurrentLocked();
   ++c.requests;
-  if (!ok) ++c.failed;
-  c.seconds += Seconds(took);
-  ++c.by_verb[std::move(verb)];
-  ++c.by_resource[std::move(resource)];
+  if (!r.ok) ++c.failed;
+  c.seconds += Seconds(r.took);
+  ++c.by_verb[std::move(r.verb)];
+  if (r.relist) {
+    ++c.relists;
+    ++c.relists_by_resource[r.resource];
+  }
+  ++c.by_resource[std::move(r.resource)];
+  ++c.by_status[std::move(r.status)];
+  c.bytes_sent += r.bytes.sent;
+  c.bytes_received += r.bytes.received;
+}
+
+void CallLedger::AddRequest(std::string verb, std::string resource, bool ok, std::chrono::nanoseconds took) {
+  AddRequest(RequestRecord{.verb = std::move(verb),
+                           .resource = std::move(resource),
+                           .ok = ok,
+                           .took = took,
+                           .status = ok ? "2xx" : "none"});
 }
 
 void CallLedger::AddWatch(std::string /*resource*/) {
   std::lock_guard lock(mu_);
   ++CurrentLocked().watches;
+}
+
+void CallLedger::AddWatchBytes(std::string /*resource*/, WireBytes bytes) {
+  std::lock_guard lock(mu_);
+  PhaseCounts& c = CurrentLocked();
+  c.bytes_sent += bytes.sent;
+  c.bytes_received += bytes.received;
+  c.watch_bytes_received += bytes.received;
 }
 
 void CallLedger::AddWatchEvent(std::string /*resource*/) {
@@ -104,6 +133,12 @@ nlohmann::ordered_json PhaseCountsToJson(const PhaseCounts& c) {
   j["execs"] = c.execs;
   j["failedExecs"] = c.failed_execs;
   j["execSeconds"] = c.exec_seconds;
+  j["bytesReceived"] = c.bytes_received;
+  j["bytesSent"] = c.bytes_sent;
+  j["watchBytesReceived"] = c.watch_bytes_received;
+  j["relists"] = c.relists;
+  j["relistsByResource"] = CountMap(c.relists_by_resource);
+  j["byStatus"] = CountMap(c.by_status);
   return j;
 }
 

@@ -26,6 +26,28 @@
 // - resource is the ResourceRef's plural resource ("pods", "statefulsets"),
 //   never a name; for GetRaw the path's first two segments, without query
 //   ("/version", "/api/v1", "/apis/apps"): see RawPathResource.
+// - Bytes are HTTP body bytes, the request's and its retries' together (see
+//   harness/kube/wire_bytes.h): received = response bodies (non-2xx ones
+//   too) and watch stream bytes, counted AFTER libcurl's chunked decoding
+//   and Content-Encoding decompression, i.e. the JSON kdrill reads, not the
+//   compressed size on the wire; sent = request bodies as libcurl uploaded
+//   them, so a request that failed with an answer (409, 422, ...) still
+//   counts what it sent. Headers, TLS and TCP overhead are never counted.
+//   A request's bytes count in the phase current when it returns; a watch's
+//   bytes in the phase current when each event is handed on (the bytes that
+//   brought it and anything before it), the rest when the watch returns.
+//   Execs move no counted bytes (kubectl makes its own requests).
+// - A relist is a List made again to recover a watch: a Reflector's list
+//   after a 410 Gone (resourceVersion too old) and the await loop's list
+//   after its watch ended with 410 or was cut (harness/watch/await_object):
+//   ListOptions::relist marks it. A relist is also a request (and a list);
+//   a first list, and a periodic re-read of an await, are not relists.
+// - Status: each request by its answer: "2xx" when it returned a value (the
+//   KubeApi answer does not say which 2xx; GetRaw's non-2xx answer counts
+//   under its code), the HTTP status of an error that came from the API
+//   server ("404", "409", "503" after the retries), "none" for an error with
+//   no HTTP answer (network, timeout, cancelled, credentials). by_status
+//   sums to requests.
 //
 // Thread-safe: every method takes the ledger's mutex.
 
@@ -37,6 +59,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "harness/kube/wire_bytes.h"
 
 namespace kdrill::kube {
 
@@ -51,6 +75,23 @@ struct PhaseCounts {
   int execs = 0;
   int failed_execs = 0;                // could not run (not: exited non-zero)
   double exec_seconds = 0;             // summed duration of the execs
+  uint64_t bytes_received = 0;         // response bodies and watch streams
+  uint64_t bytes_sent = 0;             // request bodies
+  uint64_t watch_bytes_received = 0;   // of bytes_received, what watch streams brought
+  int relists = 0;                     // of requests, lists made again to recover a watch
+  std::map<std::string, int> relists_by_resource;  // "pods" -> n; sums to relists
+  std::map<std::string, int> by_status;  // "2xx", "404", "none" -> n; sums to requests
+};
+
+// One request as CountingKubeApi records it.
+struct RequestRecord {
+  std::string verb;      // get, list, create, patch, replace, delete, evict, getraw
+  std::string resource;  // as for CallLedger::AddRequest
+  bool ok = true;
+  std::chrono::nanoseconds took{0};
+  std::string status = "2xx";  // "2xx", the HTTP code ("404"), or "none"
+  WireBytes bytes;
+  bool relist = false;
 };
 
 class CallLedger {
@@ -62,10 +103,15 @@ class CallLedger {
   void SetPhase(std::string phase);
   std::string Phase() const;
 
-  // verb: get, list, create, patch, replace, delete, evict, getraw.
+  void AddRequest(RequestRecord request);
+  // verb: get, list, create, patch, replace, delete, evict, getraw. Status
+  // "2xx" when ok, else "none"; no bytes, not a relist.
   void AddRequest(std::string verb, std::string resource, bool ok, std::chrono::nanoseconds took);
   // A watch opened (resource as for AddRequest).
   void AddWatch(std::string resource);
+  // Bytes a watch on `resource` moved since its last AddWatchBytes (counted
+  // in bytes_sent/bytes_received, and the received ones in watch_bytes_received).
+  void AddWatchBytes(std::string resource, WireBytes bytes);
   // One event of a watch on `resource`. (Watch events are counted per phase,
   // not broken down by resource.)
   void AddWatchEvent(std::string resource);
@@ -88,7 +134,11 @@ class CallLedger {
 // The ledger for a report, keys in this order:
 // {"phases": [{"phase", "requests", "failed", "seconds", "byVerb",
 //   "byResource", "watches", "watchEvents", "execs", "failedExecs",
-//   "execSeconds"}, ...], "total": {the same without "phase"}}.
+//   "execSeconds", "bytesReceived", "bytesSent", "watchBytesReceived",
+//   "relists", "relistsByResource", "byStatus"}, ...],
+//  "total": {the same without "phase"}}.
+// The keys from "bytesReceived" on were added later inside schemaVersion 2
+// (reports/run_report.h): readers take a missing one as zero.
 nlohmann::ordered_json CallLedgerToJson(const CallLedger& ledger);
 nlohmann::ordered_json PhaseCountsToJson(const PhaseCounts& counts);
 

@@ -22,12 +22,40 @@ std::string RawPathResource(std::string_view path) {
   return out.empty() ? "/" : out;
 }
 
+namespace {
+
+// How a request's answer is counted in by_status (call_ledger.h).
+std::string StatusKey(const Error& e) { return e.http_status != 0 ? std::to_string(e.http_status) : "none"; }
+
+template <class T>
+std::string StatusKey(const Result<T>& answer) {
+  return answer ? std::string("2xx") : StatusKey(answer.error());
+}
+
+std::string StatusKey(const Status& answer) { return answer ? std::string("2xx") : StatusKey(answer.error()); }
+
+std::string StatusKey(const Result<RawResponse>& answer) {
+  if (!answer) return StatusKey(answer.error());
+  const int code = answer->status;
+  return code >= 200 && code < 300 ? std::string("2xx") : std::to_string(code);
+}
+
+}  // namespace
+
 template <class F>
-auto CountingKubeApi::Timed(const char* verb, std::string resource, F&& call) -> decltype(call()) {
+auto CountingKubeApi::Timed(const char* verb, std::string resource, F&& call, bool relist) -> decltype(call()) {
   const MonoTime start = clock_.Now();
+  const WireBytes before = ThreadWireBytes();
   auto answer = call();
+  const WireBytes moved = ThreadWireBytes() - before;
   const auto took = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.Now() - start);
-  ledger_.AddRequest(verb, std::move(resource), answer.has_value(), took);
+  ledger_.AddRequest(RequestRecord{.verb = verb,
+                                   .resource = std::move(resource),
+                                   .ok = answer.has_value(),
+                                   .took = took,
+                                   .status = StatusKey(answer),
+                                   .bytes = moved,
+                                   .relist = relist});
   return answer;
 }
 
@@ -36,7 +64,7 @@ Result<Json> CountingKubeApi::Get(const ResourceRef& ref) {
 }
 
 Result<Json> CountingKubeApi::List(const ResourceRef& ref, const ListOptions& opts) {
-  return Timed("list", ref.resource, [&] { return inner_.List(ref, opts); });
+  return Timed("list", ref.resource, [&] { return inner_.List(ref, opts); }, opts.relist);
 }
 
 Result<Json> CountingKubeApi::Create(const ResourceRef& ref, const Json& body) {
@@ -63,11 +91,26 @@ Status CountingKubeApi::Evict(const std::string& ns, const std::string& pod, con
 Status CountingKubeApi::Watch(const ResourceRef& ref, const WatchOptions& opts, const WatchHandler& handler,
                               std::stop_token stop) {
   ledger_.AddWatch(ref.resource);
-  WatchHandler counted = [&](const WatchEvent& event) {
-    ledger_.AddWatchEvent(ref.resource);
-    return handler(event);
+  // The stream's bytes go to the phase current when they are handed on: at
+  // each event the bytes since the last one, at the end the rest. What the
+  // handler itself moves (a request it makes) is that request's, not the
+  // watch's: the mark moves past it.
+  WireBytes mark = ThreadWireBytes();
+  auto add_bytes = [&] {
+    const WireBytes now = ThreadWireBytes();
+    if (const WireBytes moved = now - mark; !moved.empty()) ledger_.AddWatchBytes(ref.resource, moved);
+    mark = now;
   };
-  return inner_.Watch(ref, opts, counted, std::move(stop));
+  WatchHandler counted = [&](const WatchEvent& event) {
+    add_bytes();
+    ledger_.AddWatchEvent(ref.resource);
+    const bool more = handler(event);
+    mark = ThreadWireBytes();
+    return more;
+  };
+  Status watched = inner_.Watch(ref, opts, counted, std::move(stop));
+  add_bytes();
+  return watched;
 }
 
 Result<RawResponse> CountingKubeApi::GetRaw(const std::string& path) {

@@ -5,9 +5,16 @@
 // answers out, the same watch events to the handler.
 //
 // Each request is timed with the injected Clock and recorded when it returns,
-// ok when its Result/Status holds a value. Watch records one watch when it is
-// called and one watch event for each event the handler gets (not timed).
+// ok when its Result/Status holds a value, with its answer's status ("2xx",
+// the HTTP code of an API error, "none"), the body bytes the call moved on
+// this thread (ThreadWireBytes before and after it, wire_bytes.h), and as a
+// relist when its ListOptions say so. Watch records one watch when it is
+// called, one watch event for each event the handler gets (not timed), and
+// the stream's bytes as events arrive and when it returns.
 // DefaultNamespace and ServerUrl are not requests: not counted.
+//
+// REQUIRES of `inner`: it moves the bytes of a call on the calling thread and
+// calls a watch handler there (RealKubeApi does); otherwise bytes read as 0.
 
 #include <string>
 #include <string_view>
@@ -46,7 +53,7 @@ class CountingKubeApi final : public KubeApi {
  private:
   // Runs call() timed and records it as one request.
   template <class F>
-  auto Timed(const char* verb, std::string resource, F&& call) -> decltype(call());
+  auto Timed(const char* verb, std::string resource, F&& call, bool relist = false) -> decltype(call());
 
   KubeApi& inner_;
   CallLedger& ledger_;

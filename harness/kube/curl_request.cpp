@@ -3,7 +3,8 @@
 // timeouts (the connect timeout never beyond the request's), keep-alive,
 // compression for plain requests only, TLS and proxy (curl_tls.h), and the
 // callbacks that fill the Exchange (curl_exchange.h): headers with lower-cased
-// names, the body or a 2xx body's chunks to on_chunk, and a stop request
+// names, the body or a 2xx body's chunks to on_chunk (every body byte added
+// to the calling thread's WireBytes, wire_bytes.h), and a stop request
 // aborting the transfer.
 #include "harness/kube/curl_transport.h"
 
@@ -16,6 +17,7 @@
 
 #include "harness/kube/curl_exchange.h"
 #include "harness/kube/curl_tls.h"
+#include "harness/kube/wire_bytes.h"
 
 namespace kdrill::kube {
 namespace {
@@ -54,6 +56,8 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
   auto* ex = static_cast<CurlTransport::Exchange*>(user);
   const size_t len = size * n;
+  // Body bytes as libcurl hands them over (decoded), on the caller's thread.
+  AddThreadWireBytes({.received = len});
   long status = 0;
   curl_easy_getinfo(ex->easy, CURLINFO_RESPONSE_CODE, &status);
   if (ex->on_chunk != nullptr && status >= 200 && status < 300) {

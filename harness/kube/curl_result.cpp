@@ -1,4 +1,5 @@
-// What a finished transfer means (CurlTransport::Finish): any HTTP status,
+// What a finished transfer means (CurlTransport::Finish): the request body
+// bytes it uploaded go to the calling thread's WireBytes; any HTTP status,
 // or a stream its handler ended, is the response; otherwise kCancelled (stop
 // requested), kTimeout (request.timeout passed) or kUnavailable with libcurl's
 // detail and, for a TLS failure, which kubeconfig setting to check. Messages
@@ -12,6 +13,7 @@
 
 #include "harness/core/redact.h"
 #include "harness/kube/curl_exchange.h"
+#include "harness/kube/wire_bytes.h"
 
 namespace kdrill::kube {
 namespace {
@@ -42,6 +44,11 @@ Result<HttpResponse> CurlTransport::Finish(int curl_code, const HttpRequest& req
   long status = 0;
   curl_easy_getinfo(ex.easy, CURLINFO_RESPONSE_CODE, &status);
   ex.response.status = static_cast<int>(status);
+  // The request body bytes that went out, whatever the outcome (wire_bytes.h).
+  curl_off_t uploaded = 0;
+  if (curl_easy_getinfo(ex.easy, CURLINFO_SIZE_UPLOAD_T, &uploaded) == CURLE_OK && uploaded > 0) {
+    AddThreadWireBytes({.sent = static_cast<uint64_t>(uploaded)});
+  }
   if (code == CURLE_OK || (code == CURLE_WRITE_ERROR && ex.handler_stopped)) {
     return std::move(ex.response);
   }

@@ -3,6 +3,10 @@
 // CurlTransport (curl_transport.h) is the real one; tests wrap it to inject
 // 429s, 5xx and resets (tests/fakes/kube_faulty_transport.h) or replace it
 // with a script.
+//
+// Byte accounting: an implementation adds the body bytes of each exchange to
+// the calling thread's WireBytes (wire_bytes.h says exactly which bytes);
+// CurlTransport does, test transports need not.
 
 #include <chrono>
 #include <functional>

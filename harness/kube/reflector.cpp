@@ -181,6 +181,7 @@ void Reflector::Run(std::stop_token stop) {
       ListOptions lo;
       lo.label_selector = options_.label_selector;
       lo.field_selector = options_.field_selector;
+      lo.relist = Lists() > 0;  // after a 410: counted as a relist (call_ledger.h)
       Result<Json> list = api_.List(options_.collection, lo);
       if (stop.stop_requested()) {
         return;

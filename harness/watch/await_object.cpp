@@ -42,14 +42,19 @@ Status Loop(Clock& clock, const AwaitOptions& opts, std::stop_token stop, Reader
   auto begin = clock.Now();
   auto deadline = begin + opts.timeout;
   auto next_progress = begin + opts.progress_every;
+  // The last watch ended with 410 Gone or was cut, so the next read is a
+  // relist (kube::ListOptions::relist), until one succeeds.
+  bool relist = false;
   while (true) {
     std::string rv;
-    if (auto s = read(&rv); !s) {
+    if (auto s = read(&rv, relist); !s) {
       if (s.error().code != ErrorCode::kUnavailable) {
         return s;
       }
       clock.SleepFor(std::chrono::milliseconds(500));
       rv.clear();
+    } else {
+      relist = false;
     }
     if (check()) {
       return Ok();
@@ -87,6 +92,9 @@ Status Loop(Clock& clock, const AwaitOptions& opts, std::stop_token stop, Reader
         st.error().code != ErrorCode::kTimeout && st.error().code != ErrorCode::kCancelled) {
       return st;
     }
+    if (!st && (st.error().code == ErrorCode::kGone || st.error().code == ErrorCode::kUnavailable)) {
+      relist = true;
+    }
     if (!st && st.error().code == ErrorCode::kUnavailable) {
       clock.SleepFor(std::chrono::milliseconds(500));
     }
@@ -102,7 +110,7 @@ Status AwaitObject(kube::KubeApi& api, Clock& clock, const kube::ResourceRef& re
   coll.name.clear();
   kube::WatchOptions wo;
   wo.field_selector = "metadata.name=" + ref.name;
-  auto read = [&](std::string* rv) -> Status {
+  auto read = [&](std::string* rv, bool relist) -> Status {
     auto got = api.Get(ref);
     if (!got) {
       if (got.error().code != ErrorCode::kNotFound) {
@@ -110,7 +118,10 @@ Status AwaitObject(kube::KubeApi& api, Clock& clock, const kube::ResourceRef& re
       }
       current = nullptr;
       // Watch the collection from now to see the object appear.
-      auto list = api.List(coll, kube::ListOptions{"", wo.field_selector, "", 0});
+      kube::ListOptions lo;
+      lo.field_selector = wo.field_selector;
+      lo.relist = relist;
+      auto list = api.List(coll, lo);
       if (!list) {
         return std::unexpected(list.error());
       }
@@ -149,8 +160,10 @@ Status AwaitItems(kube::KubeApi& api, Clock& clock, const kube::ResourceRef& col
   kube::WatchOptions wo;
   wo.label_selector = list.label_selector;
   wo.field_selector = list.field_selector;
-  auto read = [&](std::string* rv) -> Status {
-    auto got = api.List(collection, list);
+  auto read = [&](std::string* rv, bool relist) -> Status {
+    kube::ListOptions lo = list;
+    lo.relist = relist;
+    auto got = api.List(collection, lo);
     if (!got) {
       return std::unexpected(got.error());
     }

@@ -33,6 +33,8 @@ struct AwaitOptions {
 // error that ended the watch for good (network errors and 410 are retried).
 // Deadlines, progress ticks and pauses are read from and spent on clock; each
 // watch request ends when clock.WaitFor runs out at the next deadline or tick.
+// The list read again after a watch ended with 410 or was cut is marked
+// ListOptions::relist (counted as a relist); a get of the one object is not.
 Status AwaitObject(kube::KubeApi& api, Clock& clock, const kube::ResourceRef& ref, const ObjectDone& done,
                    const AwaitOptions& opts, std::stop_token stop, const ObjectProgress& progress = {},
                    kube::Json* last = nullptr);

@@ -105,9 +105,11 @@ TEST(CallLedgerTest, JsonHasTheDocumentedKeysInOrder) {
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
   EXPECT_EQ(keys, top);
 
+  // The keys of the first apiStats stay first and in place; later ones follow.
   const std::vector<std::string> phase_keys = {"phase",   "requests",    "failed", "seconds",     "byVerb",
                                                "byResource", "watches", "watchEvents", "execs", "failedExecs",
-                                               "execSeconds"};
+                                               "execSeconds", "bytesReceived", "bytesSent", "watchBytesReceived",
+                                               "relists", "relistsByResource", "byStatus"};
   ASSERT_TRUE(j["phases"].is_array());
   ASSERT_EQ(j["phases"].size(), 2u);
   for (const auto& p : j["phases"]) {
@@ -144,6 +146,63 @@ TEST(CallLedgerTest, JsonHasTheDocumentedKeysInOrder) {
   EXPECT_DOUBLE_EQ(total["seconds"].get<double>(), 0.75);
   EXPECT_EQ(total["byVerb"], nlohmann::ordered_json({{"get", 1}, {"getraw", 1}}));
   EXPECT_EQ(total["execs"], 1);
+}
+
+TEST(CallLedgerTest, BytesRelistsAndStatusesPerPhaseSummedInTheTotal) {
+  CallLedger ledger;
+  ledger.AddRequest(RequestRecord{.verb = "list", .resource = "pods", .bytes = {.sent = 0, .received = 4000}});
+  ledger.AddWatch("pods");
+  ledger.AddWatchBytes("pods", {.sent = 0, .received = 300});
+  ledger.SetPhase("steps");
+  ledger.AddRequest(RequestRecord{.verb = "list",
+                                  .resource = "pods",
+                                  .bytes = {.sent = 0, .received = 5000},
+                                  .relist = true});
+  // A failed request still counts what it sent (and the Status it got back).
+  ledger.AddRequest(RequestRecord{.verb = "create",
+                                  .resource = "pods",
+                                  .ok = false,
+                                  .status = "409",
+                                  .bytes = {.sent = 120, .received = 200}});
+  ledger.AddRequest("get", "pods", false, milliseconds(1));  // short form: no answer, no bytes
+  ledger.AddWatchBytes("pods", {.sent = 0, .received = 700});
+
+  auto phases = ledger.Phases();
+  ASSERT_EQ(phases.size(), 2u);
+  const PhaseCounts& setup = phases[0].second;
+  EXPECT_EQ(setup.bytes_received, 4300u);
+  EXPECT_EQ(setup.bytes_sent, 0u);
+  EXPECT_EQ(setup.watch_bytes_received, 300u);
+  EXPECT_EQ(setup.relists, 0);
+  EXPECT_EQ(setup.by_status, (std::map<std::string, int>{{"2xx", 1}}));
+  const PhaseCounts& steps = phases[1].second;
+  EXPECT_EQ(steps.requests, 3);
+  EXPECT_EQ(steps.failed, 2);
+  EXPECT_EQ(steps.bytes_received, 5900u);
+  EXPECT_EQ(steps.bytes_sent, 120u);
+  EXPECT_EQ(steps.watch_bytes_received, 700u);
+  EXPECT_EQ(steps.relists, 1);
+  EXPECT_EQ(steps.relists_by_resource, (std::map<std::string, int>{{"pods", 1}}));
+  EXPECT_EQ(steps.by_verb, (std::map<std::string, int>{{"create", 1}, {"get", 1}, {"list", 1}}));
+  EXPECT_EQ(steps.by_status, (std::map<std::string, int>{{"2xx", 1}, {"409", 1}, {"none", 1}}));
+
+  PhaseCounts total = ledger.Total();
+  EXPECT_EQ(total.bytes_received, 10200u);
+  EXPECT_EQ(total.bytes_sent, 120u);
+  EXPECT_EQ(total.watch_bytes_received, 1000u);
+  EXPECT_EQ(total.relists, 1);
+  EXPECT_EQ(total.relists_by_resource, (std::map<std::string, int>{{"pods", 1}}));
+  EXPECT_EQ(total.by_status, (std::map<std::string, int>{{"2xx", 2}, {"409", 1}, {"none", 1}}));
+
+  nlohmann::ordered_json j = CallLedgerToJson(ledger);
+  EXPECT_EQ(j["phases"][1]["bytesReceived"], 5900);
+  EXPECT_EQ(j["phases"][1]["bytesSent"], 120);
+  EXPECT_EQ(j["phases"][1]["watchBytesReceived"], 700);
+  EXPECT_EQ(j["phases"][1]["relists"], 1);
+  EXPECT_EQ(j["phases"][1]["relistsByResource"], nlohmann::ordered_json({{"pods", 1}}));
+  EXPECT_EQ(j["total"]["bytesReceived"], 10200);
+  EXPECT_EQ(j["total"]["byStatus"], nlohmann::ordered_json({{"2xx", 2}, {"409", 1}, {"none", 1}}));
+  EXPECT_TRUE(j["phases"][0]["relistsByResource"].is_object());
 }
 
 TEST(CallLedgerTest, EmptyMapsAreEmptyObjects) {

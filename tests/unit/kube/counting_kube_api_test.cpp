@@ -5,7 +5,10 @@
 #include <chrono>
 #include <stop_token>
 #include <string>
+#include <thread>
 
+#include "harness/kube/reflector.h"
+#include "harness/kube/wire_bytes.h"
 #include "tests/fakes/fake_kube_api.h"
 #include "tests/fakes/kube_test_clock.h"
 
@@ -38,6 +41,47 @@ class SlowKubeApi final : public FakeKubeApi {
  private:
   KubeTestClock& clock_;
   milliseconds delay_;
+};
+
+// A FakeKubeApi that moves body bytes on the calling thread as a transport
+// would: a Create sends its body (whatever the answer) and receives the
+// answer's JSON or a 200-byte Status; a List receives its JSON; a Watch
+// receives `line_bytes` before each event and `tail_bytes` after the last.
+// A Get also makes another thread move bytes meanwhile (not the call's).
+class WireKubeApi final : public FakeKubeApi {
+ public:
+  uint64_t line_bytes = 100;
+  uint64_t tail_bytes = 0;
+
+  Result<Json> Get(const ResourceRef& ref) override {
+    std::thread([] { AddThreadWireBytes({.sent = 1000, .received = 1000}); }).join();
+    auto got = FakeKubeApi::Get(ref);
+    if (got) AddThreadWireBytes({.received = got->dump().size()});
+    return got;
+  }
+  Result<Json> List(const ResourceRef& ref, const ListOptions& opts) override {
+    auto got = FakeKubeApi::List(ref, opts);
+    if (got) AddThreadWireBytes({.received = got->dump().size()});
+    return got;
+  }
+  Result<Json> Create(const ResourceRef& ref, const Json& body) override {
+    AddThreadWireBytes({.sent = body.dump().size()});
+    auto made = FakeKubeApi::Create(ref, body);
+    AddThreadWireBytes({.received = made ? made->dump().size() : 200});
+    return made;
+  }
+  Status Watch(const ResourceRef& ref, const WatchOptions& opts, const WatchHandler& handler,
+               std::stop_token stop) override {
+    Status st = FakeKubeApi::Watch(
+        ref, opts,
+        [&](const WatchEvent& e) {
+          AddThreadWireBytes({.received = line_bytes});
+          return handler(e);
+        },
+        std::move(stop));
+    AddThreadWireBytes({.received = tail_bytes});
+    return st;
+  }
 };
 
 class CountingKubeApiTest : public ::testing::Test {
@@ -181,6 +225,178 @@ TEST_F(CountingKubeApiTest, AWatchThatReconnectsCountsAsAnotherWatch) {
   EXPECT_TRUE(api_.Watch(Pods("demo"), {}, handler, stopped.get_token()));
   EXPECT_EQ(ledger_.Total().watches, 2);
   EXPECT_EQ(ledger_.Total().watch_events, 0);
+}
+
+TEST(CountingKubeApiBytesTest, ARequestCountsTheBytesItMovedInThePhaseItReturnsIn) {
+  WireKubeApi fake;
+  CallLedger ledger;
+  KubeTestClock clock;
+  CountingKubeApi api(fake, ledger, clock);
+  const Json web0 = fake.Put(Pods("demo"), Pod("web-0"));
+
+  auto got = api.Get(Pods("demo", "web-0"));  // another thread's 1000 bytes are not the call's
+  ASSERT_TRUE(got);
+  ledger.SetPhase("steps");
+  auto list = api.List(Pods("demo"), {});
+  ASSERT_TRUE(list);
+  auto made = api.Create(Pods("demo"), Pod("web-1"));
+  ASSERT_TRUE(made);
+
+  auto phases = ledger.Phases();
+  ASSERT_EQ(phases.size(), 2u);
+  EXPECT_EQ(phases[0].second.bytes_received, got->dump().size());
+  EXPECT_EQ(phases[0].second.bytes_sent, 0u);
+  EXPECT_EQ(phases[1].second.bytes_received, list->dump().size() + made->dump().size());
+  EXPECT_EQ(phases[1].second.bytes_sent, Pod("web-1").dump().size());
+  EXPECT_EQ(phases[1].second.watch_bytes_received, 0u);
+  const PhaseCounts total = ledger.Total();
+  EXPECT_EQ(total.bytes_received, got->dump().size() + list->dump().size() + made->dump().size());
+  EXPECT_EQ(total.bytes_sent, Pod("web-1").dump().size());
+  EXPECT_EQ(total.by_status, (std::map<std::string, int>{{"2xx", 3}}));
+}
+
+TEST(CountingKubeApiBytesTest, AFailedRequestStillCountsTheBytesItSent) {
+  WireKubeApi fake;
+  CallLedger ledger;
+  KubeTestClock clock;
+  CountingKubeApi api(fake, ledger, clock);
+  fake.Put(Pods("demo"), Pod("web-0"));
+
+  auto dup = api.Create(Pods("demo"), Pod("web-0"));  // the fake answers 409 AlreadyExists
+  ASSERT_FALSE(dup);
+  ASSERT_EQ(dup.error().http_status, 409);
+
+  const PhaseCounts total = ledger.Total();
+  EXPECT_EQ(total.requests, 1);
+  EXPECT_EQ(total.failed, 1);
+  EXPECT_EQ(total.bytes_sent, Pod("web-0").dump().size());
+  EXPECT_EQ(total.bytes_received, 200u);
+  EXPECT_EQ(total.by_status, (std::map<std::string, int>{{"409", 1}}));
+}
+
+TEST(CountingKubeApiBytesTest, WatchBytesCountInThePhaseEachEventArrivesIn) {
+  WireKubeApi fake;
+  fake.line_bytes = 100;
+  fake.tail_bytes = 7;  // e.g. a bookmark's bytes before the server ended the watch
+  CallLedger ledger;
+  KubeTestClock clock;
+  CountingKubeApi api(fake, ledger, clock);
+  fake.Put(Pods("demo"), Pod("web-0"));  // rv 101..103
+  fake.Put(Pods("demo"), Pod("web-1"));
+  fake.Put(Pods("demo"), Pod("web-2"));
+  ledger.SetPhase("settle");
+
+  int events = 0;
+  WatchOptions opts;
+  opts.resource_version = "100";
+  auto st = api.Watch(Pods("demo"), opts,
+                      [&](const WatchEvent&) {
+                        if (++events == 1) ledger.SetPhase("steps");
+                        return events < 3;
+                      },
+                      std::stop_token{});
+  ASSERT_TRUE(st);
+
+  auto phases = ledger.Phases();
+  ASSERT_EQ(phases.size(), 3u);
+  EXPECT_EQ(phases[1].first, "settle");
+  EXPECT_EQ(phases[1].second.watches, 1);
+  EXPECT_EQ(phases[1].second.bytes_received, 100u);  // the first event's
+  EXPECT_EQ(phases[1].second.watch_bytes_received, 100u);
+  EXPECT_EQ(phases[2].first, "steps");
+  EXPECT_EQ(phases[2].second.bytes_received, 207u);  // two events and the tail
+  EXPECT_EQ(phases[2].second.watch_bytes_received, 207u);
+  EXPECT_EQ(phases[2].second.requests, 0);  // still not a request
+  EXPECT_EQ(ledger.Total().bytes_received, 307u);
+  EXPECT_EQ(ledger.Total().watch_bytes_received, 307u);
+}
+
+TEST(CountingKubeApiBytesTest, ARequestMadeInsideAWatchHandlerIsNotAlsoWatchBytes) {
+  WireKubeApi fake;
+  fake.line_bytes = 100;
+  CallLedger ledger;
+  KubeTestClock clock;
+  CountingKubeApi api(fake, ledger, clock);
+  fake.Put(Pods("demo"), Pod("web-0"));  // rv 101..102
+  fake.Put(Pods("demo"), Pod("web-1"));
+  uint64_t listed = 0;
+  int events = 0;
+  WatchOptions opts;
+  opts.resource_version = "100";
+  ASSERT_TRUE(api.Watch(Pods("demo"), opts,
+                        [&](const WatchEvent&) {
+                          auto list = api.List(Pods("demo"), {});
+                          listed += list->dump().size();
+                          return ++events < 2;
+                        },
+                        std::stop_token{}));
+  const PhaseCounts total = ledger.Total();
+  EXPECT_EQ(total.watch_bytes_received, 200u);
+  EXPECT_EQ(total.bytes_received, 200u + listed);
+}
+
+TEST_F(CountingKubeApiTest, AnswersAreCountedByStatus) {
+  fake_.Put(Pods("demo"), Pod("web-0"));
+  EXPECT_TRUE(api_.Get(Pods("demo", "web-0")));
+  EXPECT_FALSE(api_.Get(Pods("demo", "nope")));  // 404 from the fake
+  fake_.inject_errors["list"] = {Error(ErrorCode::kUnavailable, "connection reset")};
+  EXPECT_FALSE(api_.List(Pods("demo"), {}));  // no HTTP answer
+  Error throttled(ErrorCode::kTooManyRequests, "pdb");
+  throttled.http_status = 429;
+  fake_.inject_errors["evict"] = {throttled};
+  EXPECT_FALSE(api_.Evict("demo", "web-0"));
+  fake_.on_get_raw = [](const std::string&) -> Result<RawResponse> { return RawResponse{503, "", "down"}; };
+  EXPECT_TRUE(api_.GetRaw("/api/v1/namespaces/demo/services/web:80/proxy/"));  // an answer, under its code
+  EXPECT_EQ(ledger_.Total().by_status,
+            (std::map<std::string, int>{{"2xx", 1}, {"404", 1}, {"429", 1}, {"503", 1}, {"none", 1}}));
+}
+
+TEST_F(CountingKubeApiTest, AListMarkedRelistIsARelistAndARequest) {
+  ASSERT_TRUE(api_.List(Pods("demo"), {}));
+  ledger_.SetPhase("steps");
+  ListOptions again;
+  again.relist = true;
+  ASSERT_TRUE(api_.List(Pods("demo"), again));
+  ASSERT_TRUE(api_.List(StatefulSets("demo"), again));
+  auto phases = ledger_.Phases();
+  EXPECT_EQ(phases[0].second.relists, 0);
+  EXPECT_EQ(phases[1].second.relists, 2);
+  EXPECT_EQ(phases[1].second.requests, 2);
+  EXPECT_EQ(phases[1].second.relists_by_resource,
+            (std::map<std::string, int>{{"pods", 1}, {"statefulsets", 1}}));
+  EXPECT_EQ(ledger_.Total().relists, 2);
+  EXPECT_EQ(ledger_.Total().by_verb, (std::map<std::string, int>{{"list", 3}}));
+}
+
+TEST_F(CountingKubeApiTest, AReflectorsListAfter410IsCountedAsARelistByResource) {
+  fake_.Put(Pods("demo"), Pod("web-0"));
+  fake_.inject_errors["watch"] = {Error(ErrorCode::kGone, "too old resource version")};
+  ReflectorOptions options;
+  options.collection = Pods("demo");
+  std::stop_source stop;
+  std::vector<bool> synced;
+  CallbackSink sink;
+  sink.on_synced = [&](const SyncInfo& info) {
+    synced.push_back(info.relist);
+    if (!info.relist) {
+      ledger_.SetPhase("steps");  // the first list was in setup; the 410 comes in steps
+    } else {
+      stop.request_stop();
+    }
+  };
+  Reflector reflector(api_, clock_, options, sink);
+  reflector.Run(stop.get_token());
+  ASSERT_EQ(synced, (std::vector<bool>{false, true}));
+
+  auto phases = ledger_.Phases();
+  ASSERT_EQ(phases.size(), 2u);
+  EXPECT_EQ(phases[0].second.by_verb, (std::map<std::string, int>{{"list", 1}}));
+  EXPECT_EQ(phases[0].second.relists, 0);  // the first list is not a relist
+  EXPECT_EQ(phases[1].second.by_verb, (std::map<std::string, int>{{"list", 1}}));
+  EXPECT_EQ(phases[1].second.relists, 1);
+  EXPECT_EQ(phases[1].second.relists_by_resource, (std::map<std::string, int>{{"pods", 1}}));
+  EXPECT_EQ(ledger_.Total().relists, 1);
+  EXPECT_EQ(ledger_.Total().requests, 2);
 }
 
 TEST_F(CountingKubeApiTest, GetRawIsCountedUnderThePathsFirstTwoSegments) {

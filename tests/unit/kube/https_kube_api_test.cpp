@@ -8,6 +8,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "harness/kube/call_ledger.h"
+#include "harness/kube/counting_kube_api.h"
 #include "harness/kube/curl_transport.h"
 #include "harness/kube/exec_credential.h"
 #include "harness/kube/real_kube_api.h"
@@ -343,6 +345,56 @@ TEST_F(KubeHttpsTest, WatchReassemblesEventsSplitAcrossChunks) {
   EXPECT_EQ(req.Param("allowWatchBookmarks"), "true");
   EXPECT_EQ(req.Param("resourceVersion"), "10");
   EXPECT_EQ(req.Param("timeoutSeconds"), "300");
+}
+
+// The bytes CurlTransport hands to the ledger through CountingKubeApi: body
+// bytes only, a refused request's body and its Status answer included, and a
+// watch stream's bytes in the phase each event arrives in.
+TEST_F(KubeHttpsTest, CountsBodyBytesOfAnswersRefusalsAndWatchStreams) {
+  const std::string pod = TestObject("demo", "a", "7").dump();
+  const std::string dup = StatusBody(409, "AlreadyExists", "pods \"dup\" already exists");
+  const std::string a = WatchLine("ADDED", TestObject("demo", "a", "11"));
+  const std::string b = WatchLine("MODIFIED", TestObject("demo", "a", "12"));
+  std::atomic<int> handled{0};
+  server_.http().Get(std::string(kPodsPath) + "/a",
+                     [&](const httplib::Request&, httplib::Response& res) { ReplyJson(res, 200, pod); });
+  server_.http().Post(kPodsPath, [&](const httplib::Request&, httplib::Response& res) { ReplyJson(res, 409, dup); });
+  server_.http().Get(kPodsPath, [&](const httplib::Request&, httplib::Response& res) {
+    testing::ServeStream(res, {WriteStep(a), AwaitStep([&] { return handled.load() >= 1; }), WriteStep(b)},
+                         server_.stopping());
+  });
+  server_.Start();
+  auto real = Api(Transport(TrustingTls()));
+  CallLedger ledger;
+  CountingKubeApi api(*real, ledger, clock_);
+
+  ASSERT_TRUE(api.Get(Pods("demo", "a")));
+  const Json body = {{"metadata", {{"name", "dup"}}}};
+  Result<Json> refused = api.Create(Pods("demo"), body);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().http_status, 409);
+  ledger.SetPhase("settle");
+  Status watched = api.Watch(Pods("demo"), {},
+                             [&](const WatchEvent&) {
+                               if (++handled == 1) ledger.SetPhase("steps");
+                               testing::StreamProgressed();
+                               return true;
+                             },
+                             {});
+  ASSERT_TRUE(watched) << watched.error().ToString();
+
+  auto phases = ledger.Phases();
+  ASSERT_EQ(phases.size(), 3u);
+  const PhaseCounts& setup = phases[0].second;
+  EXPECT_EQ(setup.requests, 2);
+  EXPECT_EQ(setup.failed, 1);
+  EXPECT_EQ(setup.bytes_received, pod.size() + dup.size());
+  EXPECT_EQ(setup.bytes_sent, body.dump().size());  // refused, but sent
+  EXPECT_EQ(setup.by_status, (std::map<std::string, int>{{"2xx", 1}, {"409", 1}}));
+  EXPECT_EQ(phases[1].second.watch_bytes_received, a.size());
+  EXPECT_EQ(phases[2].second.watch_bytes_received, b.size());
+  EXPECT_EQ(ledger.Total().bytes_received, pod.size() + dup.size() + a.size() + b.size());
+  EXPECT_EQ(ledger.Total().bytes_sent, body.dump().size());
 }
 
 TEST_F(KubeHttpsTest, WatchStopsPromptlyOnStopRequest) {
