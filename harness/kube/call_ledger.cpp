@@ -82,7 +82,9 @@ void CallLedger::AddRequest(std::string verb, std::string resource, bool ok, std
                            .resource = std::move(resource),
                            .ok = ok,
                            .took = took,
-                           .status = ok ? "2xx" : "none"});
+                           .status = ok ? "2xx" : "none",
+                           .bytes = {},
+                           .relist = false});
 }
 
 void CallLedger::AddWatch(std::string /*resource*/) {
