@@ -4,14 +4,16 @@
 // recorded; after recovery every file must read back byte-identical (same
 // SHA-256, or MD5 where the image has no sha256sum) from the pod that now
 // holds the ordinal. Missing files and changed checksums are named one by one.
-// The dataset is removed after the check; its removal is journaled before it
-// is written, so an interrupted run's `kdrill recover` removes it too.
+// The dataset is removed after the check, in the exec that reads it back; its
+// removal is journaled before it is written, so an interrupted run's `kdrill
+// recover` removes it too.
 // Needs sh, head, sync and sha256sum (or md5sum) in the container (busybox,
 // Debian and most distro images have them).
 
 #include <fmt/format.h>
 
 #include "assertions/assertion.h"
+#include "assertions/exec_batch.h"
 #include "assertions/seeded_dataset.h"
 #include "harness/core/text.h"
 
@@ -65,8 +67,14 @@ class DataIntact final : public Assertion {
         problems.push_back(fmt::format("{}: cannot read the dataset, the pod is missing", pod));
         continue;
       }
-      auto r = ctx.exec.Exec({fin.spec.ns, pod, ds.container, {"sh", "-c", kReadScript, "sh", ds.dir, ds.algo},
-                              std::nullopt});
+      // One exec checksums the dataset, then removes it (the journal's undo
+      // covers a crash before this). The removal runs whatever the read
+      // answered, and its own answer never changes what was read.
+      ExecBatch batch(ctx.exec, {fin.spec.ns, pod, ds.container, {}, std::nullopt},
+                      {{"read", {"sh", "-c", kReadScript, "sh", ds.dir, ds.algo}},
+                       {"remove", {"rm", "-rf", ds.dir}, /*rerun_if_unanswered=*/true}});
+      auto r = batch.Part("read");
+      (void)batch.Part("remove");
       if (!r) {
         problems.push_back(fmt::format("{}: reading the dataset failed: {}", pod, r.error().message));
         continue;
@@ -103,13 +111,6 @@ class DataIntact final : public Assertion {
       if (missing.empty() && changed.empty()) {
         v.details.push_back(fmt::format("{}: {} file(s) in {} read back identical ({})", pod, ds.sums.size(), ds.dir,
                                         ds.algo));
-      }
-    }
-    // The dataset is removed now; the journal's undo covers a crash before this.
-    for (const auto& [ord, ds] : datasets_) {
-      auto it = fin.ordinals.find(ord);
-      if (it != fin.ordinals.end() && it->second.pod_exists) {
-        (void)ctx.exec.Exec({fin.spec.ns, it->second.pod, ds.container, {"rm", "-rf", ds.dir}, std::nullopt});
       }
     }
     for (int id : undo_ids_) (void)ctx.journal->MarkDone(id, "dataset removed after check");

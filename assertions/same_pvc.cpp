@@ -1,12 +1,14 @@
 // same-pvc: after recovery, each ordinal's pod mounts the claim
 // <template>-<sts>-<ordinal> with the SAME claim UID and the SAME bound PV as
 // in the baseline; and (marker: true, the default) a marker file written
-// through exec before the first fault reads back unchanged afterwards.
+// through exec before the first fault reads back unchanged afterwards (one
+// exec per pod writes it; one reads and removes it).
 
 #include <fmt/format.h>
 
 
 #include "assertions/assertion.h"
+#include "assertions/exec_batch.h"
 #include "harness/core/json_fields.h"
 #include "harness/cluster/mount_paths.h"
 #include "harness/core/text.h"
@@ -135,8 +137,14 @@ class SamePvc final : public Assertion {
           problems.push_back(fmt::format("{}: cannot read the marker, the pod is missing", now.pod));
           continue;
         }
-        ExecRequest req{fin.spec.ns, now.pod, m->second.first, {"cat", m->second.second}, std::nullopt};
-        auto r = ctx.exec.Exec(req);
+        // One exec reads the marker, then removes it (the journal's undo
+        // covers a crash before this). The removal runs whatever the read
+        // answered, and its own answer never changes what was read.
+        const std::string& path = m->second.second;
+        ExecBatch batch(ctx.exec, {fin.spec.ns, now.pod, m->second.first, {}, std::nullopt},
+                        {{"read", {"cat", path}}, {"remove", {"rm", "-f", path}, /*rerun_if_unanswered=*/true}});
+        auto r = batch.Part("read");
+        (void)batch.Part("remove");
         if (!r) {
           problems.push_back(fmt::format("{}: reading marker failed: {}", now.pod, r.error().message));
         } else if (r->exit_code != 0) {
@@ -148,13 +156,6 @@ class SamePvc final : public Assertion {
         } else {
           v.details.push_back(fmt::format("{}: marker {} reads back unchanged", now.pod, m->second.second));
         }
-      }
-    }
-    // Remove the markers now; the journal's undo covers a crash before this.
-    for (const auto& [ord, m] : marker_paths_) {
-      auto it = fin.ordinals.find(ord);
-      if (it != fin.ordinals.end() && it->second.pod_exists) {
-        (void)ctx.exec.Exec({fin.spec.ns, it->second.pod, m.first, {"rm", "-f", m.second}, std::nullopt});
       }
     }
     for (int id : undo_ids_) (void)ctx.journal->MarkDone(id, "marker removed after check");

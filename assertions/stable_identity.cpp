@@ -28,6 +28,7 @@
 #include <fmt/ranges.h>
 
 #include "assertions/assertion.h"
+#include "assertions/exec_batch.h"
 #include "assertions/identity_probes.h"
 #include "harness/core/text.h"
 #include "harness/diagnose/fields.h"
@@ -135,9 +136,20 @@ class StableIdentity final : public Assertion {
                                            // verdict, not judged
   };
 
+  // The answer to resolving `name` that a pod's one exec already gave.
+  struct Resolution {
+    std::string name;
+    Result<ExecResult> answer;
+  };
+
   // The identity every pod shows: its subdomain, its hostname from inside,
   // its stable DNS name and its EndpointSlice entries. DNS and slices are
-  // retried until they agree or params.timeout passes.
+  // retried until they agree or params.timeout passes. Each pod is asked
+  // everything in one exec (ExecBatch): its hostname, its stable name
+  // resolved, and for the first pod /etc/resolv.conf (the cluster domain,
+  // when nothing else names it). The name is resolved in the domain known so
+  // far (cluster.local for the first pod when nothing names it yet); when the
+  // domain turns out otherwise, that pod is asked again with the right name.
   void CheckIdentity(AssertionContext& ctx, Findings& out, std::vector<std::string>& details) {
     const auto& p = ctx.spec.params;
     const auto& fin = *ctx.final_state;
@@ -145,7 +157,10 @@ class StableIdentity final : public Assertion {
     std::string domain = p.GetString("clusterDomain", "").value_or("");
     std::string domain_source = domain.empty() ? "" : "params.clusterDomain";
     std::vector<std::string> host_network;
-    const bool network_checks = p.GetBool("dns", true).value_or(true) || p.GetBool("endpointSlices", true).value_or(true);
+    const bool hostname = p.GetBool("hostname", true).value_or(true);
+    bool dns = p.GetBool("dns", true).value_or(true);
+    const bool slices = p.GetBool("endpointSlices", true).value_or(true);
+    const bool network_checks = dns || slices;
     for (const auto& [ord, o] : fin.ordinals) {  // the subdomain names the pod in DNS and in the slices
       const InsideIdentity id = ReadInsideIdentity(o.object);
       if (network_checks && fin.spec.kind == "StatefulSet" && !fin.spec.service_name.empty() &&
@@ -155,60 +170,142 @@ class StableIdentity final : public Assertion {
                                          o.pod, id.subdomain, fin.spec.service_name));
       }
     }
-    if (p.GetBool("hostname", true).value_or(true)) {
-      for (const auto& [ord, o] : fin.ordinals) {
-        const InsideIdentity id = ReadInsideIdentity(o.object);
-        if (id.host_network) {  // the pod shares its node's UTS namespace
-          host_network.push_back(o.pod);
-          continue;
-        }
-        auto r = ctx.exec.Exec({fin.spec.ns, o.pod, container, {"hostname"}, std::nullopt});
-        if (!r) {
-          out.unchecked.push_back(fmt::format("{}: running hostname failed: {}", o.pod, r.error().message));
-          continue;
-        }
-        if (r->exit_code == 126 || r->exit_code == 127) {
-          out.unchecked.push_back(fmt::format("{}: the container cannot run hostname (exit {}: {})", o.pod,
-                                              r->exit_code, OneLine(r->stderr_data)));
-          continue;
-        }
-        const std::string seen = TrimEnd(r->stdout_data);
-        const HostnameMatch m = MatchHostname(id, fin.spec.ns, seen, domain);
-        if (r->exit_code != 0 || !m.ok) {
-          out.broken.push_back(fmt::format("{}: hostname inside the pod is \"{}\"{}, expected {}", o.pod, seen,
-                                           r->exit_code != 0 ? fmt::format(" (exit {})", r->exit_code) : "",
-                                           m.expected));
-        } else {
-          details.push_back(fmt::format("{}: hostname inside the pod is {}", o.pod, seen));
-          if (domain.empty() && !m.domain_seen.empty()) {
-            domain = m.domain_seen;
-            domain_source = "the FQDN hostname of " + o.pod;
-          }
+    // The Service (read before any exec, so that each pod answers at once
+    // whether its name resolves); its findings follow the hostnames', as ever.
+    Findings service;
+    std::vector<std::string> service_details;
+    const bool network = network_checks && CheckService(ctx, service, service_details, dns);
+    std::map<int, Resolution> first_answers;  // by ordinal
+    std::optional<Result<ExecResult>> resolv_conf;
+    std::string resolv_domain;  // what the first pod's resolv.conf names
+    for (const auto& [ord, o] : fin.ordinals) {
+      const InsideIdentity id = ReadInsideIdentity(o.object);
+      if (hostname && id.host_network) host_network.push_back(o.pod);  // it shares its node's UTS namespace
+      const bool ask_hostname = hostname && !id.host_network;
+      // An FQDN hostname names the domain by itself.
+      const bool ask_resolv = network && dns && domain.empty() && ord == fin.ordinals.begin()->first &&
+                              !(ask_hostname && id.fqdn_hostname);
+      std::vector<BatchPart> parts;
+      if (ask_hostname) parts.push_back({"hostname", {"hostname"}});
+      if (ask_resolv) parts.push_back({"resolv", {"cat", "/etc/resolv.conf"}});
+      std::string name;
+      if (network && dns) {
+        const std::string& known = !domain.empty() ? domain : resolv_domain;
+        name = StableDnsName(o.pod, fin.spec.service_name, fin.spec.ns, known.empty() ? "cluster.local" : known);
+        parts.push_back({"resolve", ResolveCommand(name)});
+      }
+      if (parts.empty()) continue;
+      ExecBatch batch(ctx.exec, {fin.spec.ns, o.pod, container, {}, std::nullopt, std::chrono::seconds(60)},
+                      std::move(parts));
+      if (ask_hostname) JudgeHostname(o, id, fin.spec.ns, batch.Part("hostname"), domain, domain_source, out, details);
+      if (ask_resolv) {
+        resolv_conf = batch.Part("resolv");
+        if (*resolv_conf && (*resolv_conf)->exit_code == 0) {
+          resolv_domain = ClusterDomainFromResolvConf((*resolv_conf)->stdout_data, fin.spec.ns).value_or("");
         }
       }
+      if (!name.empty()) first_answers.emplace(ord, Resolution{name, batch.Part("resolve")});
     }
     if (!host_network.empty()) {
       out.not_checked.push_back(fmt::format("hostname not checked in {}: hostNetwork pods carry their node's hostname",
                                             fmt::join(host_network, ", ")));
     }
-    bool dns = p.GetBool("dns", true).value_or(true);
-    const bool slices = p.GetBool("endpointSlices", true).value_or(true);
-    if (!dns && !slices) return;
+    for (auto list : {&Findings::broken, &Findings::unchecked, &Findings::not_checked}) {
+      (out.*list).insert((out.*list).end(), (service.*list).begin(), (service.*list).end());
+    }
+    details.insert(details.end(), service_details.begin(), service_details.end());
+    if (!network) return;
+    if (dns) {  // the cluster domain: the param, an FQDN hostname, else the first pod's resolv.conf
+      if (domain.empty() && !fin.ordinals.empty()) {
+        const auto& first = fin.ordinals.begin()->second;
+        if (!resolv_conf) {  // not asked: an FQDN hostname was expected to name it, and did not
+          resolv_conf = ctx.exec.Exec({fin.spec.ns, first.pod, container, {"cat", "/etc/resolv.conf"}, std::nullopt});
+        }
+        if (*resolv_conf && (*resolv_conf)->exit_code == 0) {
+          if (auto d = ClusterDomainFromResolvConf((*resolv_conf)->stdout_data, fin.spec.ns)) {
+            domain = *d;
+            domain_source = "/etc/resolv.conf in " + first.pod;
+          }
+        }
+      }
+      if (domain.empty()) {
+        domain = "cluster.local";
+        domain_source = "assumed";
+      }
+      details.push_back(fmt::format("cluster domain {} ({})", domain, domain_source));
+    }
+    const auto timeout = p.GetDuration("timeout", std::chrono::seconds(30)).value_or(std::chrono::seconds(30));
+    const MonoTime deadline = ctx.clock ? ctx.clock->Now() + timeout : MonoTime{};
+    Findings network_findings;
+    std::vector<std::string> network_details;
+    while (true) {
+      network_findings = Findings{};
+      network_details.clear();
+      CheckNetwork(ctx, domain, dns, slices, network_findings, network_details, first_answers);
+      if (network_findings.broken.empty() || !ctx.clock || ctx.clock->Now() >= deadline || ctx.stop.stop_requested()) {
+        break;
+      }
+      ctx.clock->SleepFor(std::chrono::seconds(2));
+    }
+    if (!network_findings.broken.empty() && domain_source == "assumed") {
+      network_findings.broken.back() +=
+          " (the cluster domain was assumed to be cluster.local: set params.clusterDomain)";
+    }
+    for (auto list : {&Findings::broken, &Findings::unchecked}) {
+      (out.*list).insert((out.*list).end(), (network_findings.*list).begin(), (network_findings.*list).end());
+    }
+    details.insert(details.end(), network_details.begin(), network_details.end());
+    for (const auto& line : network_details) ctx.log(line);  // what was proven, for the console
+  }
+
+  // What `hostname` answered in pod o, judged by the form its spec asks for;
+  // a matching FQDN names the cluster domain when nothing did yet.
+  static void JudgeHostname(const cluster::OrdinalState& o, const InsideIdentity& id, const std::string& ns,
+                            const Result<ExecResult>& r, std::string& domain, std::string& domain_source,
+                            Findings& out, std::vector<std::string>& details) {
+    if (!r) {
+      out.unchecked.push_back(fmt::format("{}: running hostname failed: {}", o.pod, r.error().message));
+      return;
+    }
+    if (r->exit_code == 126 || r->exit_code == 127) {
+      out.unchecked.push_back(fmt::format("{}: the container cannot run hostname (exit {}: {})", o.pod, r->exit_code,
+                                          OneLine(r->stderr_data)));
+      return;
+    }
+    const std::string seen = TrimEnd(r->stdout_data);
+    const HostnameMatch m = MatchHostname(id, ns, seen, domain);
+    if (r->exit_code != 0 || !m.ok) {
+      out.broken.push_back(fmt::format("{}: hostname inside the pod is \"{}\"{}, expected {}", o.pod, seen,
+                                       r->exit_code != 0 ? fmt::format(" (exit {})", r->exit_code) : "", m.expected));
+      return;
+    }
+    details.push_back(fmt::format("{}: hostname inside the pod is {}", o.pod, seen));
+    if (domain.empty() && !m.domain_seen.empty()) {
+      domain = m.domain_seen;
+      domain_source = "the FQDN hostname of " + o.pod;
+    }
+  }
+
+  // The governing Service, and whether the pods resolve its names through
+  // the cluster DNS (dns is cleared when the names cannot be resolved from
+  // inside). False when the network checks stop here (no Service to check).
+  static bool CheckService(AssertionContext& ctx, Findings& out, std::vector<std::string>& details, bool& dns) {
+    const auto& fin = *ctx.final_state;
     if (fin.spec.service_name.empty()) {
       details.push_back("no spec.serviceName: DNS and EndpointSlice checks skipped");
       out.not_checked.push_back("no spec.serviceName: the pods have no stable DNS names to check");
-      return;
+      return false;
     }
     auto svc = ctx.api.Get(kube::ResourceRef{"v1", "services", fin.spec.ns, fin.spec.service_name, ""});
     if (!svc && svc.error().code == ErrorCode::kNotFound) {
       out.broken.push_back(fmt::format("spec.serviceName {} names no Service in namespace {}: the pods have no stable "
                                        "DNS names (create the headless Service)",
                                        fin.spec.service_name, fin.spec.ns));
-      return;
+      return false;
     }
     if (!svc) {
       out.unchecked.push_back(fmt::format("reading Service {}: {}", fin.spec.service_name, svc.error().message));
-      return;
+      return false;
     }
     const std::string cip = diagnose::Str(*svc, "/spec/clusterIP");
     if (dns && cip != "None") {
@@ -218,64 +315,23 @@ class StableIdentity final : public Assertion {
           fin.spec.service_name, cip.empty() ? std::string("unset") : cip, fin.spec.service_name, fin.spec.ns));
       dns = false;
     }
-    if (dns) dns = ResolvablePods(ctx, out, domain, domain_source, details);
-    const auto timeout = p.GetDuration("timeout", std::chrono::seconds(30)).value_or(std::chrono::seconds(30));
-    const MonoTime deadline = ctx.clock ? ctx.clock->Now() + timeout : MonoTime{};
-    Findings network;
-    std::vector<std::string> network_details;
-    while (true) {
-      network = Findings{};
-      network_details.clear();
-      CheckNetwork(ctx, domain, dns, slices, network, network_details);
-      if (network.broken.empty() || !ctx.clock || ctx.clock->Now() >= deadline || ctx.stop.stop_requested()) break;
-      ctx.clock->SleepFor(std::chrono::seconds(2));
-    }
-    if (!network.broken.empty() && domain_source == "assumed") {
-      network.broken.back() += " (the cluster domain was assumed to be cluster.local: set params.clusterDomain)";
-    }
-    for (auto list : {&Findings::broken, &Findings::unchecked}) {
-      (out.*list).insert((out.*list).end(), (network.*list).begin(), (network.*list).end());
-    }
-    details.insert(details.end(), network_details.begin(), network_details.end());
-    for (const auto& line : network_details) ctx.log(line);  // what was proven, for the console
-  }
-
-  // Whether the stable names can be resolved from inside the pods (they use
-  // the cluster DNS), and the cluster domain to resolve them in: the
-  // param, the FQDN hostname, else the first pod's /etc/resolv.conf.
-  static bool ResolvablePods(AssertionContext& ctx, Findings& out, std::string& domain, std::string& domain_source,
-                             std::vector<std::string>& details) {
-    const auto& fin = *ctx.final_state;
-    const std::string container = ctx.spec.params.GetString("container", "").value_or("");
     for (const auto& [ord, o] : fin.ordinals) {
+      if (!dns) break;
       const InsideIdentity id = ReadInsideIdentity(o.object);
       if (!id.cluster_dns) {  // one template: what holds for one pod holds for all
         out.not_checked.push_back(fmt::format("DNS not resolved from inside the pods: {}; the EndpointSlices the "
                                               "cluster DNS serves from are still checked",
                                               id.no_cluster_dns));
-        return false;
+        dns = false;
       }
     }
-    if (domain.empty() && !fin.ordinals.empty()) {
-      const auto& first = fin.ordinals.begin()->second;
-      auto r = ctx.exec.Exec({fin.spec.ns, first.pod, container, {"cat", "/etc/resolv.conf"}, std::nullopt});
-      if (r && r->exit_code == 0) {
-        if (auto d = ClusterDomainFromResolvConf(r->stdout_data, fin.spec.ns)) {
-          domain = *d;
-          domain_source = "/etc/resolv.conf in " + first.pod;
-        }
-      }
-    }
-    if (domain.empty()) {
-      domain = "cluster.local";
-      domain_source = "assumed";
-    }
-    details.push_back(fmt::format("cluster domain {} ({})", domain, domain_source));
     return true;
   }
 
+  // One round of the DNS and EndpointSlice checks. A pod's answer in
+  // first_answers is used (and dropped) when it resolved the same name.
   static void CheckNetwork(AssertionContext& ctx, const std::string& domain, bool dns, bool slices, Findings& out,
-                           std::vector<std::string>& details) {
+                           std::vector<std::string>& details, std::map<int, Resolution>& first_answers) {
     const auto& fin = *ctx.final_state;
     const std::string container = ctx.spec.params.GetString("container", "").value_or("");
     Result<kube::Json> list = kube::Json::object();
@@ -294,7 +350,11 @@ class StableIdentity final : public Assertion {
       const std::string own = fmt::format("{}", fmt::join(id.ips, " or "));
       if (dns) {
         std::string name = StableDnsName(o.pod, fin.spec.service_name, fin.spec.ns, domain);
-        auto r = ctx.exec.Exec({fin.spec.ns, o.pod, container, ResolveCommand(name), std::nullopt});
+        auto first = first_answers.find(ord);
+        Result<ExecResult> r = first != first_answers.end() && first->second.name == name
+                                   ? std::move(first->second.answer)
+                                   : ctx.exec.Exec({fin.spec.ns, o.pod, container, ResolveCommand(name), std::nullopt});
+        if (first != first_answers.end()) first_answers.erase(first);
         auto ips = r ? ParseResolvedAddresses(r->stdout_data) : std::vector<std::string>{};
         if (!r) {
           out.unchecked.push_back(fmt::format("{}: resolving {} failed: {}", o.pod, name, r.error().message));

@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "assertions/exec_batch.h"
 #include "harness/cluster/mount_paths.h"
 #include "harness/cluster/ownership.h"
 #include "harness/cluster/statefulset.h"
@@ -68,6 +69,12 @@ while [ "$i" -lt 50 ] && ! grep -q "^$2 " "$1/beats" 2>/dev/null; do sleep 0.1 2
 echo "heartbeat $pid")sh";
 
 using json::Str;
+
+// The exec that starts the writer loop in one incarnation.
+std::vector<std::string> WriterArgv(const std::string& dir, const std::string& uid, const std::string& node) {
+  return {"sh", "-c", kLauncherScript, "sh", kLoopScript, dir, uid, node.empty() ? "?" : node,
+          std::to_string(kMaxBeats), kEvery};
+}
 
 std::optional<int64_t> ParseInt(const std::string& s) {
   int64_t v = 0;
@@ -166,14 +173,12 @@ HeartbeatWitness::~HeartbeatWitness() { Stop(); }
 bool HeartbeatWitness::StartWriter(const std::string& pod, const std::string& uid, const std::string& node,
                                    const std::string& dir, const std::string& container, std::string* why,
                                    bool* cannot_run) {
-  ExecRequest req{target_->spec.ns,
-                  pod,
-                  container,
-                  {"sh", "-c", kLauncherScript, "sh", kLoopScript, dir, uid, node.empty() ? "?" : node,
-                   std::to_string(kMaxBeats), kEvery},
-                  std::nullopt,
-                  std::chrono::seconds(20)};
-  auto r = target_->exec->Exec(req);
+  ExecRequest req{target_->spec.ns, pod, container, WriterArgv(dir, uid, node), std::nullopt, std::chrono::seconds(20)};
+  return WriterStarted(uid, target_->exec->Exec(req), why, cannot_run);
+}
+
+bool HeartbeatWitness::WriterStarted(const std::string& uid, const Result<ExecResult>& r, std::string* why,
+                                     bool* cannot_run) {
   if (cannot_run) *cannot_run = ExecCannotRun(r);
   if (!r) {
     *why = r.error().message;
@@ -225,7 +230,11 @@ Status HeartbeatWitness::Start(AssertionContext& ctx) {
                                          {"podReadySeconds", 180}});
     if (!undo) return std::unexpected(undo.error());
     v.undo_id = *undo;
-    auto mk = ctx.exec.Exec({sts.ns, o.pod, mount->container, {"mkdir", "-p", v.dir}, std::nullopt});
+    // One exec makes the directory, then starts the writer in it (the
+    // launcher refuses a missing directory: a failed mkdir starts nothing).
+    ExecBatch batch(ctx.exec, {sts.ns, o.pod, mount->container, {}, std::nullopt, std::chrono::seconds(30)},
+                    {{"mkdir", {"mkdir", "-p", v.dir}}, {"start", WriterArgv(v.dir, o.uid, o.node)}});
+    auto mk = batch.Part("mkdir");
     if (ExecCannotRun(mk) || (mk && mk->exit_code != 0)) {
       // Nothing was made: the removal has nothing to undo (and an image
       // without mkdir has no rm to run it with). An exec that failed
@@ -246,7 +255,7 @@ Status HeartbeatWitness::Start(AssertionContext& ctx) {
     volumes_[ord] = v;
     std::string why;
     bool cannot_run = false;
-    if (!StartWriter(o.pod, o.uid, o.node, v.dir, mount->container, &why, &cannot_run)) {
+    if (!WriterStarted(o.uid, batch.Part("start"), &why, &cannot_run)) {
       if (cannot_run) {
         return MakeError(ErrorCode::kNotFound,
                          fmt::format("the container of {} cannot run the heartbeat writer (it needs sh, date and "
@@ -362,18 +371,22 @@ std::vector<OrdinalHeartbeats> HeartbeatWitness::Collect(AssertionContext& ctx) 
       continue;
     }
     const std::string dir = mount->path + "/" + target_->dir_name;
-    auto r = ctx.exec.Exec({fin.spec.ns, h.pod, mount->container,
-                            {"sh", "-c", "cat \"$1/beats\" && rm -rf \"$1\"", "sh", dir}, std::nullopt,
-                            std::chrono::seconds(60)});
+    // One exec reads the file back, then removes the directory (which ends
+    // every writer). The removal runs whatever the read answered, and its own
+    // answer never changes what was read. Once it was tried, the journal's
+    // record is done; an exec that gave no answer leaves it to the cleanup.
+    ExecBatch batch(ctx.exec, {fin.spec.ns, h.pod, mount->container, {}, std::nullopt, std::chrono::seconds(60)},
+                    {{"read", {"cat", dir + "/beats"}}, {"remove", {"rm", "-rf", dir}}});
+    auto r = batch.Part("read");
+    if (batch.Part("remove") && v.undo_id >= 0) {
+      (void)ctx.journal->MarkDone(v.undo_id, "heartbeat directory removed");
+    }
     if (!r) {
       h.note = "reading the heartbeats failed: " + r.error().message;
     } else if (r->exit_code != 0) {
       h.note = fmt::format("the heartbeat file {}/beats is gone from {} (the volume was wiped or the claim replaced)",
                            dir, v.claim);
-      (void)ctx.exec.Exec({fin.spec.ns, h.pod, mount->container, {"rm", "-rf", dir}, std::nullopt});
-      if (v.undo_id >= 0) (void)ctx.journal->MarkDone(v.undo_id, "heartbeat directory removed");
     } else {
-      if (v.undo_id >= 0) (void)ctx.journal->MarkDone(v.undo_id, "heartbeat directory removed");
       auto lines = ParseHeartbeats(r->stdout_data);
       h.read = true;
       h.lines = lines.size();

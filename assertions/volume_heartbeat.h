@@ -6,14 +6,15 @@
 //
 // Before the first fault a directory .kdrill-heartbeat-<run> is made on the
 // chosen claim of every baseline ordinal (its removal journaled first), and a
-// small sh loop is started through exec in each pod: every ~100 ms it appends
-// "<pod uid> <seq> <epoch ms> <node>" to <dir>/beats and syncs it. During the
-// steps every new incarnation of a baseline ordinal (a pod the replay
-// considers: owned or adoptable, cluster/ownership.h) gets its own writer as
-// soon as its container runs. A writer dies with its container and exits as
-// soon as the directory is gone. After the steps the files are read back:
-// when the lines of one incarnation follow the first line of a later one,
-// the two ran at once. The file's own order decides (no clock comparison);
+// small sh loop is started in it (one exec per pod does both): every ~100 ms
+// it appends "<pod uid> <seq> <epoch ms> <node>" to <dir>/beats and syncs it.
+// During the steps every new incarnation of a baseline ordinal (a pod the
+// replay considers: owned or adoptable, cluster/ownership.h) gets its own
+// writer as soon as its container runs. A writer dies with its container and
+// exits as soon as the directory is gone. After the steps each file is read
+// back and its directory removed (one exec per claim does both): when the
+// lines of one incarnation follow the first line of a later one, the two ran
+// at once. The file's own order decides (no clock comparison);
 // the overlap in ms is read from the stamps.
 
 #include <cstdint>
@@ -103,6 +104,8 @@ class HeartbeatWitness {
   // writer runs (no sh): retrying will not help.
   bool StartWriter(const std::string& pod, const std::string& uid, const std::string& node, const std::string& dir,
                    const std::string& container, std::string* why, bool* cannot_run = nullptr);
+  // Judges the answer of the exec that started the writer, as StartWriter.
+  bool WriterStarted(const std::string& uid, const Result<ExecResult>& r, std::string* why, bool* cannot_run);
 
   std::string template_;
   std::string container_;

@@ -1,10 +1,17 @@
 #include "tests/fakes/fake_pod_executor.h"
 
+#include "tests/fakes/fake_exec_batch.h"
+
 namespace kdrill::testing {
 
 Result<ExecResult> FakePodExecutor::Exec(const ExecRequest& req) {
   std::lock_guard lock(mu_);
   calls.push_back(req);
+  if (auto batch = AnswerBatch(req, [this](const ExecRequest& part) { return RunOne(part); })) return *batch;
+  return RunOne(req);
+}
+
+Result<ExecResult> FakePodExecutor::RunOne(const ExecRequest& req) {
   std::string vol = volume_of ? volume_of(req.ns, req.pod) : "";
   if (vol.empty()) {
     return MakeError(ErrorCode::kNotFound, "pods \"" + req.pod + "\" not found");

@@ -3,7 +3,8 @@
 // keyed by an id the test controls (e.g. the claim UID the pod mounts), so a
 // recreated claim really comes back empty. Understands the commands kdrill's
 // assertions run: sh -c 'cat > "$1" ...' sh PATH (stdin -> file), cat PATH,
-// rm -f PATH, hostname (prints the pod's name). Anything else exits 127.
+// rm -f PATH, hostname (prints the pod's name), and batches of these
+// (assertions/exec_batch.h), one call each. Anything else exits 127.
 
 #include <functional>
 #include <map>
@@ -25,6 +26,7 @@ class FakePodExecutor : public PodExecutor {
   std::vector<ExecRequest> calls;
 
  private:
+  Result<ExecResult> RunOne(const ExecRequest& req);  // REQUIRES: mu_ held
   std::mutex mu_;
 };
 

@@ -1,5 +1,6 @@
 #include "tests/replay/replay_answers.h"
 
+#include "assertions/exec_batch.h"
 #include "harness/runner/recording.h"
 
 namespace kdrill::replay {
@@ -47,6 +48,30 @@ std::vector<Json> AnswerBook::Answers(const Json& request) {
 
 Result<ExecResult> ReplayExecutor::Exec(const ExecRequest& req) {
   Json a = book_.Next(ExecKey(req));
+  auto parts = a.is_null() ? assertions::ParseBatchArgv(req.argv) : std::nullopt;
+  if (parts) {
+    // A batch, recorded part by part (RecordingExecutor): each part gets the
+    // answer recorded for it alone, framed as the batch script frames it. A
+    // part without one (an error) is left out, as if the exec had ended
+    // before it; when no part has one, the first error is the exec's.
+    ExecResult whole{0, "", ""};
+    std::optional<Error> first_error;
+    bool answered = false;
+    for (const auto& p : *parts) {
+      ExecRequest one = req;
+      one.argv = p.argv;
+      auto r = Exec(one);
+      if (!r) {
+        if (!first_error) first_error = r.error();
+        continue;
+      }
+      answered = true;
+      whole.stdout_data += assertions::FramePart(p.name, r->stdout_data, r->exit_code);
+      whole.stderr_data += assertions::FramePart(p.name, r->stderr_data, r->exit_code);
+    }
+    if (!answered && first_error) return std::unexpected(*first_error);
+    return whole;
+  }
   if (a.is_null()) {
     return MakeError(ErrorCode::kUnavailable,
                      "exec in " + req.pod + " not in the recording: " + (req.argv.empty() ? "" : req.argv.front()));

@@ -17,6 +17,7 @@
 #include "assertions/assertion.h"
 #include "harness/undo/journal.h"
 #include "harness/watch/timeline.h"
+#include "tests/fakes/fake_exec_batch.h"
 #include "tests/fakes/fake_kube_api.h"
 #include "tests/fakes/kube_test_clock.h"
 
@@ -78,14 +79,24 @@ inline kube::Json MakeTimelineSts(const StsStatus& s, const std::string& policy 
             {"updateRevision", s.update}}}};
 }
 
-// A PodExecutor answering from a function (argv -> result).
+// A PodExecutor answering from a function (argv -> result). A batch
+// (assertions/exec_batch.h) is answered part by part; with no_shell the
+// container has no sh, so a batch cannot run (its parts alone still can).
 class ScriptedExecutor : public PodExecutor {
  public:
   std::function<ExecResult(const ExecRequest&)> answer = [](const ExecRequest&) { return ExecResult{127, "", "not scripted"}; };
-  std::vector<ExecRequest> calls;
+  std::vector<ExecRequest> calls;     // every exec; a batch is one
+  std::vector<ExecRequest> commands;  // every command answered; a batch's parts one by one
+  bool no_shell = false;
   Result<ExecResult> Exec(const ExecRequest& req) override {
     calls.push_back(req);
-    return answer(req);
+    if (no_shell && assertions::ParseBatchArgv(req.argv)) return NoShell(req);
+    auto one = [this](const ExecRequest& part) -> Result<ExecResult> {
+      commands.push_back(part);
+      return answer(part);
+    };
+    if (auto batch = AnswerBatch(req, one)) return *batch;
+    return one(req);
   }
 };
 

@@ -43,6 +43,7 @@ class DataIntactTest : public AssertionTest {
         return {0, out, ""};
       }
       if (argv.size() == 3 && argv[0] == "rm") {
+        if (rm_fails_) return {1, "", "rm: can't remove: Read-only file system"};
         removed_.push_back(req.pod + ":" + argv[2]);
         return {0, "", ""};
       }
@@ -67,6 +68,7 @@ class DataIntactTest : public AssertionTest {
   std::vector<std::string> removed_;
   std::string algo_ = "sha256";
   bool wiped_dirs_ = false;
+  bool rm_fails_ = false;
 };
 
 TEST_F(DataIntactTest, UnchangedDatasetPassesAndIsRemoved) {
@@ -81,6 +83,24 @@ TEST_F(DataIntactTest, UnchangedDatasetPassesAndIsRemoved) {
   EXPECT_EQ(seed.argv[6], "1024");
   EXPECT_EQ(removed_.size(), 3u);
   EXPECT_TRUE(journal_->Pending().empty()) << "dataset undo must be marked done after removal";
+}
+
+TEST_F(DataIntactTest, EachDatasetIsReadBackAndRemovedInOneExec) {
+  size_t before = 0;
+  auto v = PrepareAndCheck({{"files", 2}}, [&] { before = scripted_.calls.size(); });
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  EXPECT_EQ(scripted_.calls.size() - before, 3u) << "one exec per pod";
+  EXPECT_EQ(removed_.size(), 3u);
+}
+
+TEST_F(DataIntactTest, ARemovalThatFailsDoesNotHideWhatWasRead) {
+  auto v = PrepareAndCheck({{"files", 2}}, [this] {
+    rm_fails_ = true;
+    volumes_["web-2"]["file-1"] = "eeeeeeeeeeeeeeeeee";
+  });
+  ASSERT_EQ(v.kind, VerdictKind::kFail) << v.message;
+  EXPECT_NE(v.message.find("web-2: 1 file(s) changed: file-1"), std::string::npos) << v.message;
+  EXPECT_EQ(v.properties["data.files.intact"], "5") << "the other files were read and judged";
 }
 
 TEST_F(DataIntactTest, RemovalIsJournaledBeforeTheWrite) {

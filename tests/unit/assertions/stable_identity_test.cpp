@@ -2,6 +2,8 @@
 // read through exec and the API.
 #include "tests/unit/assertions/assertion_fixture.h"
 
+#include <fmt/format.h>
+
 #include "assertions/identity_probes.h"
 
 namespace kdrill::testing {
@@ -45,16 +47,18 @@ class StableIdentityTest : public AssertionTest {
     scripted_.answer = [this](const ExecRequest& req) -> ExecResult {
       if (req.argv == std::vector<std::string>{"hostname"}) {
         if (no_hostname_command_) return {127, "", "exec: \"hostname\": executable file not found in $PATH"};
-        return {0, (hostnames_.count(req.pod) ? hostnames_[req.pod] : req.pod) + "\n", ""};
+        return {hostname_exit_, (hostnames_.count(req.pod) ? hostnames_[req.pod] : req.pod) + "\n", ""};
       }
       if (req.argv == std::vector<std::string>{"cat", "/etc/resolv.conf"}) {
         return resolv_conf_.empty() ? ExecResult{1, "", "cat: can't open"} : ExecResult{0, resolv_conf_, ""};
       }
       if (req.argv.size() == 5 && req.argv[0] == "sh") {
+        if (scripted_.no_shell) return {127, "", "exec: \"sh\": executable file not found in $PATH"};
         const std::string& name = req.argv[4];
         resolved_.push_back(name);
         std::string pod = name.substr(0, name.find('.'));
         std::string ip = dns_.count(pod) ? dns_[pod] : final_.ordinals[std::stoi(pod.substr(4))].ip;
+        if (ip.empty()) return {1, "", "nslookup: can't resolve '" + name + "'"};
         return {0, "Server: 10.88.0.1\nAddress: 10.88.0.1:53\n\nName: " + name + "\nAddress: " + ip + "\n", ""};
       }
       return {127, "", "unexpected"};
@@ -80,9 +84,10 @@ class StableIdentityTest : public AssertionTest {
     for (const auto& d : v.details) out += d + "\n";
     return out;
   }
+  // Commands run by argv[0], a batch's parts counted one by one.
   int Calls(const std::string& argv0) {
     int n = 0;
-    for (const auto& c : scripted_.calls) n += !c.argv.empty() && c.argv[0] == argv0;
+    for (const auto& c : scripted_.commands) n += !c.argv.empty() && c.argv[0] == argv0;
     return n;
   }
   ScriptedExecutor scripted_;
@@ -90,6 +95,7 @@ class StableIdentityTest : public AssertionTest {
   std::vector<std::string> resolved_;
   std::string resolv_conf_;
   bool no_hostname_command_ = false;
+  int hostname_exit_ = 0;
 };
 
 TEST_F(StableIdentityTest, HealthyPodsPassEveryCheck) {
@@ -281,8 +287,60 @@ TEST_F(StableIdentityTest, TheClusterDomainComesFromResolvConf) {
   resolv_conf_ = "search demo.svc.corp.internal svc.corp.internal corp.internal\nnameserver 10.96.0.10\n";
   auto v = Run("stable-identity", {{"endpointSlices", false}});
   EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
-  EXPECT_EQ(resolved_.front(), "web-0.web.demo.svc.corp.internal");
-  EXPECT_NE(Details(v).find("cluster domain corp.internal (/etc/resolv.conf in web-0)"), std::string::npos);
+  const std::string d = Details(v);
+  EXPECT_NE(d.find("cluster domain corp.internal (/etc/resolv.conf in web-0)"), std::string::npos) << d;
+  for (const char* pod : {"web-0", "web-1", "web-2"}) {
+    EXPECT_NE(d.find(fmt::format("{0}: {0}.web.demo.svc.corp.internal resolves to", pod)), std::string::npos) << d;
+  }
+  EXPECT_EQ(d.find("cluster.local resolves"), std::string::npos) << "only the names in the pods' domain are judged";
+  // web-0 asked in the domain known then (cluster.local) is asked again in its
+  // own; web-1 and web-2 already knew it.
+  EXPECT_EQ(scripted_.calls.size(), 4u);
+  EXPECT_EQ(resolved_.back(), "web-0.web.demo.svc.corp.internal");
+}
+
+TEST_F(StableIdentityTest, EachPodIsAskedEverythingInOneExec) {
+  resolv_conf_ = "search demo.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\n";
+  auto v = Run("stable-identity");
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  ASSERT_EQ(scripted_.calls.size(), 3u) << "hostname, the first pod's resolv.conf and the resolution: one exec a pod";
+  for (const auto& c : scripted_.calls) EXPECT_TRUE(assertions::ParseBatchArgv(c.argv)) << c.argv[0];
+  EXPECT_EQ(Calls("hostname"), 3);
+  EXPECT_EQ(Calls("cat"), 1) << "resolv.conf of the first pod only";
+  EXPECT_EQ(resolved_.size(), 3u);
+  EXPECT_NE(Details(v).find("cluster domain cluster.local (/etc/resolv.conf in web-0)"), std::string::npos);
+}
+
+TEST_F(StableIdentityTest, AHostnameThatExitsNonZeroFailsWhileDnsIsStillJudged) {
+  hostname_exit_ = 1;
+  auto v = Run("stable-identity", {{"endpointSlices", false}});
+  ASSERT_EQ(v.kind, VerdictKind::kFail) << v.message;
+  EXPECT_NE(v.message.find("web-0: hostname inside the pod is \"web-0\" (exit 1), expected web-0"), std::string::npos)
+      << v.message;
+  EXPECT_NE(Details(v).find("web-1: web-1.web.demo.svc.cluster.local resolves to 10.0.0.11"), std::string::npos)
+      << "the resolution answered in the same exec is judged on its own";
+}
+
+TEST_F(StableIdentityTest, ANameThatDoesNotResolveFailsAfterRetries) {
+  dns_["web-2"] = "";  // NXDOMAIN
+  auto v = Run("stable-identity", {{"timeout", "4s"}, {"endpointSlices", false}});
+  ASSERT_EQ(v.kind, VerdictKind::kFail) << v.message;
+  EXPECT_NE(v.message.find("web-2: web-2.web.demo.svc.cluster.local resolves to [] inside the pod, expected its IP "
+                           "10.0.0.12"),
+            std::string::npos)
+      << v.message;
+  EXPECT_GT(resolved_.size(), 3u) << "resolved again alone until the timeout";
+}
+
+TEST_F(StableIdentityTest, AnImageWithoutShStillHasItsHostnameCheckedAndItsDnsUnchecked) {
+  scripted_.no_shell = true;
+  auto v = Run("stable-identity", {{"endpointSlices", false}});
+  ASSERT_EQ(v.kind, VerdictKind::kError) << v.message;
+  EXPECT_NE(v.message.find("web-0: the container cannot resolve names (no sh, getent or nslookup: exit 127"),
+            std::string::npos)
+      << v.message;
+  EXPECT_NE(Details(v).find("web-2: hostname inside the pod is web-2"), std::string::npos)
+      << "hostname runs alone where the batch cannot";
 }
 
 TEST_F(StableIdentityTest, AnAssumedClusterDomainIsNamedWhenDnsFails) {

@@ -51,13 +51,21 @@ TEST(HeartbeatOverlapTest, FileOrderDecidesEvenWhenTheNodesClocksDisagree) {
 }
 
 // A PodExecutor that plays the containers: `mkdir`, the writer script (which
-// "starts" by recording the uid), `cat beats && rm`. Thread-safe: the witness
-// starts writers from its own thread.
+// "starts" by recording the uid), `cat DIR/beats`, `rm -rf DIR`, and batches
+// of them. Thread-safe: the witness starts writers from its own thread.
 class VolumeExecutor : public PodExecutor {
  public:
   Result<ExecResult> Exec(const ExecRequest& req) override {
     std::lock_guard lock(mu_);
     calls.push_back(req);
+    if (no_sh && assertions::ParseBatchArgv(req.argv)) return NoShell(req);
+    auto batch = AnswerBatch(req, [this](const ExecRequest& part) { return One(part); });
+    auto r = batch ? *batch : One(req);
+    cv_.notify_all();
+    return r;
+  }
+  Result<ExecResult> One(const ExecRequest& req) {  // REQUIRES: mu_ held
+    commands.push_back(req);
     ExecResult r{0, "", ""};
     if (no_mkdir && req.argv.front() == "mkdir") {
       return std::unexpected(Error(ErrorCode::kNotFound, "kubectl exec in demo/" + req.pod + " failed: exec: \"mkdir\": "
@@ -65,21 +73,19 @@ class VolumeExecutor : public PodExecutor {
     }
     if (req.argv.size() >= 7 && req.argv[0] == "sh" && req.argv[2].find("heartbeat") != std::string::npos &&
         req.argv[4].find("beats") != std::string::npos) {
-      if (no_sh) {  // as kubectl reports it: an error, not an exit code
-        return std::unexpected(Error(ErrorCode::kNotFound,
-                                     "kubectl exec in demo/" + req.pod + " failed: OCI runtime exec failed: exec "
-                                     "failed: unable to start container process: exec: \"sh\": executable file not "
-                                     "found in $PATH: unknown"));
-      }
+      if (no_sh) return NoShell(req);  // as kubectl reports it: an error, not an exit code
       if (writer_fails) return ExecResult{1, "", "sh: can't create /data/x: Read-only file system"};
       writers.push_back(req.argv[6]);  // the uid
       r.stdout_data = "heartbeat 42\n";
-    } else if (req.argv.size() >= 3 && req.argv[2].find("cat ") != std::string::npos) {
+    } else if (req.argv.size() == 2 && req.argv[0] == "cat" && req.argv[1].ends_with("/beats")) {
+      if (read_fails) return MakeError(ErrorCode::kNotFound, "pods \"" + req.pod + "\" not found");
       auto it = beats.find(req.pod);
       if (it == beats.end()) return ExecResult{1, "", "cat: can't open"};
       r.stdout_data = it->second;
+    } else if (req.argv.size() == 3 && req.argv[0] == "rm" && req.argv[1] == "-rf") {
+      if (rm_fails) return ExecResult{1, "", "rm: can't remove: Read-only file system"};
+      removed.push_back(req.pod);
     }
-    cv_.notify_all();
     return r;
   }
   // Waits (with a generous bound, never a sleep) until n writers started.
@@ -96,7 +102,11 @@ class VolumeExecutor : public PodExecutor {
   bool no_sh = false;
   bool no_mkdir = false;  // with no_sh: an image of one static binary (pause)
   bool writer_fails = false;
-  std::vector<ExecRequest> calls;
+  bool read_fails = false;  // the pod is gone when its file is read
+  bool rm_fails = false;
+  std::vector<ExecRequest> calls;     // every exec; a batch is one
+  std::vector<ExecRequest> commands;  // every command, a batch's parts one by one
+  std::vector<std::string> removed;   // pods whose heartbeat directory was removed
 
  private:
   std::mutex mu_;
@@ -280,6 +290,58 @@ TEST_F(HeartbeatWitnessTest, AWipedVolumeIsNamedNotFailed) {
   EXPECT_NE(details.find("the heartbeat file /data/.kdrill-heartbeat-run1/beats is gone from data-web-1"),
             std::string::npos)
       << details;
+}
+
+TEST_F(HeartbeatWitnessTest, OneExecPerPodMakesTheDirectoryAndStartsItsWriterAndOnePerClaimReadsAndRemovesIt) {
+  InitialState();
+  auto a = Prepared();
+  ASSERT_TRUE(prepared_) << prepared_.error().message;
+  ASSERT_EQ(vexec_.calls.size(), 3u);
+  ASSERT_EQ(vexec_.commands.size(), 6u);
+  EXPECT_EQ(vexec_.commands[0].argv, (std::vector<std::string>{"mkdir", "-p", "/data/.kdrill-heartbeat-run1"}));
+  EXPECT_EQ(vexec_.commands[1].argv[0], "sh") << "the writer starts after the directory is made";
+  EXPECT_EQ(vexec_.Writers(), (std::vector<std::string>{"u0", "u1", "u2"}));
+  vexec_.beats["web-0"] = "u0 1 1000 node-a\n";
+  vexec_.beats["web-1"] = "u1 1 1000 node-a\n";
+  vexec_.beats["web-2"] = "u2 1 1000 node-a\n";
+  final_.ordinals[1].uid = "u1";  // nothing was killed: every writer is already there
+  const size_t before = vexec_.calls.size();
+  auto v = Check(*a);
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  EXPECT_EQ(vexec_.calls.size() - before, 3u) << "one exec per claim";
+  EXPECT_EQ(vexec_.removed, (std::vector<std::string>{"web-0", "web-1", "web-2"}));
+  EXPECT_TRUE(journal_->Pending().empty());
+}
+
+TEST_F(HeartbeatWitnessTest, ARemovalThatFailsAfterAGoodReadStillJudgesWhatWasRead) {
+  InitialState();
+  auto a = Prepared();
+  ASSERT_TRUE(prepared_);
+  Fault(10, "kill web-1", "pod-kill", {"u1"});
+  timeline_.RecordObject("Pod", "DELETED", MakeTimelinePod("web-1", "u1", {}));
+  timeline_.RecordObject("Pod", "ADDED", RunningPod("web-1", "n1"));
+  ASSERT_TRUE(vexec_.WaitForWriters(4));
+  vexec_.rm_fails = true;
+  vexec_.beats["web-0"] = "u0 1 1000 node-a\n";
+  vexec_.beats["web-1"] = "u1 1 1000 node-a\nn1 1 3000 node-b\nu1 2 3100 node-a\n";
+  vexec_.beats["web-2"] = "u2 1 1000 node-a\n";
+  auto v = Check(*a);
+  ASSERT_EQ(v.kind, VerdictKind::kFail) << "the overlap read is judged: " << v.message;
+  EXPECT_NE(v.message.find("two incarnations of ordinal 1 wrote at once"), std::string::npos) << v.message;
+  EXPECT_EQ(v.message.find("is gone"), std::string::npos) << v.message;
+}
+
+TEST_F(HeartbeatWitnessTest, AReadThatGetsNoAnswerIsNamedAndTheRemovalLeftToTheCleanup) {
+  InitialState();
+  auto a = Prepared();
+  ASSERT_TRUE(prepared_);
+  final_.ordinals[1].uid = "u1";
+  vexec_.read_fails = true;
+  auto v = Check(*a);
+  std::string details;
+  for (const auto& d : v.details) details += d + "\n";
+  EXPECT_NE(details.find("reading the heartbeats failed: pods \"web-0\" not found"), std::string::npos) << details;
+  EXPECT_EQ(journal_->Pending().size(), 3u) << "no removal ran: the journal's undo still holds";
 }
 
 TEST_F(HeartbeatWitnessTest, VolumeFalseChecksTheApiOnlyAndExecsNothing) {

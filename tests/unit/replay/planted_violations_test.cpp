@@ -154,7 +154,7 @@ TEST(PlantedViolations, TwoIncarnationsOnOneVolumeFailAtMostOneOnly) {
   auto run = Load("ordered-recovery");
   JudgeOptions planted;
   planted.plant_answers = [](ReplayExecutor& exec, ReplayKubeApi&) {
-    auto reads = exec.Book().Requests("/beats\\\" && rm -rf");
+    auto reads = exec.Book().Requests("/beats\"]");
     for (const auto& r : reads) {
       if (r.value("pod", "") != "web-1") continue;
       exec.Book().Override(r, {Json{{"exitCode", 0},
