@@ -49,6 +49,7 @@ class AtMostOnePerOrdinal final : public Assertion {
       return Ok();
     }
     const bool asked = p.Has("volume");
+    volume_asked_ = asked;
     witness_.emplace(p.GetString("claim", "").value_or(""), p.GetString("container", "").value_or(""));
     auto st = witness_->Start(ctx);
     if (st) return Ok();
@@ -97,6 +98,13 @@ class AtMostOnePerOrdinal final : public Assertion {
     Verdict v;
     v.properties["pods.seen"] = std::to_string(pods_seen);
     std::string volume_summary = CheckVolumes(ctx, names, overlaps, v);
+    if (volume_unread_ && volume_asked_ && overlaps.empty()) {
+      // Asked for (volume: true) and not done: the check could not run, so
+      // the verdict cannot be a pass.
+      v.kind = VerdictKind::kError;
+      v.message = "the volume-level check was asked for (params.volume: true) but could not run: " + volume_summary;
+      return v;
+    }
     if (overlaps.empty() && pods_seen == 0) {  // nothing was judged: never a pass
       bool had_pods = false;
       for (const auto& [ord, o] : ctx.baseline.ordinals) had_pods = had_pods || o.pod_exists;
@@ -141,10 +149,14 @@ class AtMostOnePerOrdinal final : public Assertion {
       auto it = names.find(uid);
       return it == names.end() ? std::string("a pod") : it->second;
     };
-    size_t incarnations = 0, read = 0, lines = 0;
+    size_t incarnations = 0, read = 0, lines = 0, unread = 0;
+    std::string first_unread;
     for (const auto& h : witness_->Collect(ctx)) {
       if (!h.read) {
-        v.details.push_back(fmt::format("volume of {} ({}): {}", h.pod, h.claim, h.note));
+        std::string line = fmt::format("volume of {} ({}): {}", h.pod, h.claim, h.note);
+        if (first_unread.empty()) first_unread = line;
+        ++unread;
+        v.details.push_back(std::move(line));
         continue;
       }
       ++read;
@@ -174,10 +186,24 @@ class AtMostOnePerOrdinal final : public Assertion {
     }
     v.properties["volume.incarnations"] = std::to_string(incarnations);
     v.properties["volume.heartbeats"] = std::to_string(lines);
-    return fmt::format("on {} volume(s), {} incarnation(s) wrote heartbeats, never two at once", read, incarnations);
+    if (read == 0) {
+      // Writers ran but nothing came back: the volume half did not judge
+      // anything, and the message says so rather than "0 volumes, never two".
+      volume_unread_ = true;
+      return fmt::format("no heartbeat could be read back ({}{}): the volume was not checked: checked from the API "
+                         "only",
+                         first_unread.empty() ? "no volume to read" : first_unread,
+                         unread > 1 ? fmt::format(", and {} more", unread - 1) : "");
+    }
+    std::string out =
+        fmt::format("on {} volume(s), {} incarnation(s) wrote heartbeats, never two at once", read, incarnations);
+    if (unread > 0) out += fmt::format(" ({} of {} volume(s) could not be read: see the details)", unread, read + unread);
+    return out;
   }
 
   std::optional<HeartbeatWitness> witness_;
+  bool volume_asked_ = false;   // params.volume given explicitly (true)
+  bool volume_unread_ = false;  // writers ran, yet no heartbeat file was read back
   std::string volume_note_ = "the volume-level check did not run: checked from the API only";
 };
 

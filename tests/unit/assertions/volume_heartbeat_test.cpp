@@ -342,6 +342,43 @@ TEST_F(HeartbeatWitnessTest, AReadThatGetsNoAnswerIsNamedAndTheRemovalLeftToTheC
   for (const auto& d : v.details) details += d + "\n";
   EXPECT_NE(details.find("reading the heartbeats failed: pods \"web-0\" not found"), std::string::npos) << details;
   EXPECT_EQ(journal_->Pending().size(), 3u) << "no removal ran: the journal's undo still holds";
+  // Nothing was read back: the message says the volume was not checked, never "0 volumes, never two at once".
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  EXPECT_EQ(v.message.find("on 0 volume(s)"), std::string::npos) << v.message;
+  EXPECT_NE(v.message.find("no heartbeat could be read back (volume of web-0 (data-web-0): reading the heartbeats "
+                           "failed: pods \"web-0\" not found, and 2 more): the volume was not checked: checked from "
+                           "the API only"),
+            std::string::npos)
+      << v.message;
+}
+
+TEST_F(HeartbeatWitnessTest, AskedForTheVolumeCheckThatReadsNothingBackIsAnError) {
+  InitialState();
+  auto a = Prepared({{"volume", true}});
+  ASSERT_TRUE(prepared_) << prepared_.error().message;
+  final_.ordinals[1].uid = "u1";
+  vexec_.read_fails = true;
+  auto v = Check(*a);
+  EXPECT_EQ(v.kind, VerdictKind::kError) << v.message;
+  EXPECT_NE(v.message.find("the volume-level check was asked for (params.volume: true) but could not run: no "
+                           "heartbeat could be read back"),
+            std::string::npos)
+      << v.message;
+}
+
+TEST_F(HeartbeatWitnessTest, AVolumeThatCannotBeReadIsCountedInTheMessage) {
+  InitialState();
+  auto a = Prepared();
+  ASSERT_TRUE(prepared_);
+  final_.ordinals[1].uid = "u1";
+  vexec_.beats["web-0"] = "u0 1 1000 node-a\n";
+  vexec_.beats["web-2"] = "u2 1 1000 node-a\n";  // web-1's file is missing: cat fails
+  auto v = Check(*a);
+  EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
+  EXPECT_NE(v.message.find("on 2 volume(s), 2 incarnation(s) wrote heartbeats, never two at once (1 of 3 volume(s) "
+                           "could not be read: see the details)"),
+            std::string::npos)
+      << v.message;
 }
 
 TEST_F(HeartbeatWitnessTest, VolumeFalseChecksTheApiOnlyAndExecsNothing) {
