@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include "assertions/assertion.h"
-#include "assertions/exec_batch.h"
+#include "harness/exec/exec_batch.h"
 #include "assertions/seeded_dataset.h"
 #include "harness/core/text.h"
 

@@ -8,7 +8,7 @@
 
 
 #include "assertions/assertion.h"
-#include "assertions/exec_batch.h"
+#include "harness/exec/exec_batch.h"
 #include "harness/core/json_fields.h"
 #include "harness/cluster/mount_paths.h"
 #include "harness/core/text.h"

@@ -28,7 +28,7 @@
 #include <fmt/ranges.h>
 
 #include "assertions/assertion.h"
-#include "assertions/exec_batch.h"
+#include "harness/exec/exec_batch.h"
 #include "assertions/identity_probes.h"
 #include "harness/core/text.h"
 #include "harness/diagnose/fields.h"

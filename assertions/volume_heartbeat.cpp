@@ -7,7 +7,7 @@
 #include <optional>
 #include <sstream>
 
-#include "assertions/exec_batch.h"
+#include "harness/exec/exec_batch.h"
 #include "harness/cluster/mount_paths.h"
 #include "harness/cluster/ownership.h"
 #include "harness/cluster/statefulset.h"

@@ -1,7 +1,7 @@
 #include "harness/runner/recording.h"
 #include "harness/core/json_fields.h"
 
-#include "assertions/exec_batch.h"
+#include "harness/exec/exec_batch.h"
 #include "harness/cluster/snapshot_json.h"
 
 namespace kdrill {
@@ -59,8 +59,8 @@ Json RefToRecordJson(const kube::ResourceRef& ref) {
 Result<ExecResult> RecordingExecutor::Exec(const ExecRequest& req) {
   auto r = inner_.Exec(req);
   std::lock_guard lock(mu_);
-  auto parts = assertions::ParseBatchArgv(req.argv);
-  if (!parts || assertions::BatchCouldNotRun(r)) {  // a batch that never ran is kept whole
+  auto parts = ParseBatchArgv(req.argv);
+  if (!parts || BatchCouldNotRun(r)) {  // a batch that never ran is kept whole
     log_.push_back({{"request", ExecKey(req)}, {"answer", ExecAnswerToJson(r)}});
     return r;
   }
@@ -68,7 +68,7 @@ Result<ExecResult> RecordingExecutor::Exec(const ExecRequest& req) {
     ExecRequest one = req;
     one.argv = part.argv;
     log_.push_back(
-        {{"request", ExecKey(one)}, {"answer", ExecAnswerToJson(assertions::PartFromBatch(r, part, req.pod))}});
+        {{"request", ExecKey(one)}, {"answer", ExecAnswerToJson(PartFromBatch(r, part, req.pod))}});
   }
   return r;
 }

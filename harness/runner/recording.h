@@ -14,7 +14,7 @@
 //   baseline, final        (cluster::SnapshotToJson; final may be null),
 //   events [{t, wall, kind, type, namespace, name, uid, summary, object}],
 //   exec [{request: ExecKey, answer: ExecAnswer}]  (a batch of commands in one
-//        exec, assertions/exec_batch.h, is kept part by part, each as if it
+//        exec, harness/exec/exec_batch.h, is kept part by part, each as if it
 //        had run alone: a recording reads the same batched or not),
 //   api  [{request: {call: get|list|raw, ...}, answer: {object|raw|error}}]
 

@@ -8,7 +8,8 @@ namespace kdrill {
 ReplayResult ReplayPending(Journal& journal, kube::KubeApi& api, PodExecutor& exec, Clock& clock,
                            std::stop_token stop, const UndoReport& report) {
   ReplayResult out;
-  out.pending = journal.Pending().size();
+  const auto pending = journal.Pending();
+  out.pending = pending.size();
   auto finish = [&](const UndoRecord& rec, const Result<std::string>& r) {
     if (r) {
       (void)journal.MarkDone(rec.id, *r);
@@ -17,7 +18,7 @@ ReplayResult ReplayPending(Journal& journal, kube::KubeApi& api, PodExecutor& ex
     }
     if (report) report(rec, r);
   };
-  for (const auto& p : PlanReplay(journal.Pending())) {
+  for (const auto& p : PlanReplay(pending)) {
     if (p.kind == PlannedUndo::Kind::kSuperseded) {
       finish(p.record, "skipped: the next undo (" + p.superseded_by_description +
                            ") sets the same fields to their earlier values");

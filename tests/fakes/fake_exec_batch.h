@@ -1,5 +1,5 @@
 #pragma once
-// Fakes answer a batch (assertions/exec_batch.h) as its script would: every
+// Fakes answer a batch (harness/exec/exec_batch.h) as its script would: every
 // part in order, each answered as if it ran alone, framed with its name and
 // exit status on stdout and stderr. A fake that plays an image without sh
 // refuses the batch itself instead (see ExecCannotRun).
@@ -7,7 +7,7 @@
 #include <functional>
 #include <optional>
 
-#include "assertions/exec_batch.h"
+#include "harness/exec/exec_batch.h"
 #include "harness/exec/pod_executor.h"
 
 namespace kdrill::testing {
@@ -17,7 +17,7 @@ namespace kdrill::testing {
 // any other error fails the whole exec, as kubectl would.
 inline std::optional<Result<ExecResult>> AnswerBatch(const ExecRequest& req,
                                                      const std::function<Result<ExecResult>(const ExecRequest&)>& one) {
-  auto parts = assertions::ParseBatchArgv(req.argv);
+  auto parts = ParseBatchArgv(req.argv);
   if (!parts) return std::nullopt;
   ExecResult whole{0, "", ""};
   for (const auto& p : *parts) {
@@ -26,8 +26,8 @@ inline std::optional<Result<ExecResult>> AnswerBatch(const ExecRequest& req,
     auto r = one(part);
     if (!r && ExecCannotRun(r)) r = ExecResult{127, "", "sh: " + p.argv.front() + ": not found\n"};
     if (!r) return Result<ExecResult>(std::unexpected(r.error()));
-    whole.stdout_data += assertions::FramePart(p.name, r->stdout_data, r->exit_code);
-    whole.stderr_data += assertions::FramePart(p.name, r->stderr_data, r->exit_code);
+    whole.stdout_data += FramePart(p.name, r->stdout_data, r->exit_code);
+    whole.stderr_data += FramePart(p.name, r->stderr_data, r->exit_code);
   }
   return Result<ExecResult>(std::move(whole));
 }

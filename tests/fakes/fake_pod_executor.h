@@ -4,7 +4,7 @@
 // recreated claim really comes back empty. Understands the commands kdrill's
 // assertions run: sh -c 'cat > "$1" ...' sh PATH (stdin -> file), cat PATH,
 // rm -f PATH, hostname (prints the pod's name), and batches of these
-// (assertions/exec_batch.h), one call each. Anything else exits 127.
+// (harness/exec/exec_batch.h), one call each. Anything else exits 127.
 
 #include <functional>
 #include <map>

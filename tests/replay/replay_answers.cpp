@@ -1,6 +1,6 @@
 #include "tests/replay/replay_answers.h"
 
-#include "assertions/exec_batch.h"
+#include "harness/exec/exec_batch.h"
 #include "harness/runner/recording.h"
 
 namespace kdrill::replay {
@@ -48,7 +48,7 @@ std::vector<Json> AnswerBook::Answers(const Json& request) {
 
 Result<ExecResult> ReplayExecutor::Exec(const ExecRequest& req) {
   Json a = book_.Next(ExecKey(req));
-  auto parts = a.is_null() ? assertions::ParseBatchArgv(req.argv) : std::nullopt;
+  auto parts = a.is_null() ? ParseBatchArgv(req.argv) : std::nullopt;
   if (parts) {
     // A batch, recorded part by part (RecordingExecutor): each part gets the
     // answer recorded for it alone, framed as the batch script frames it. A
@@ -66,8 +66,8 @@ Result<ExecResult> ReplayExecutor::Exec(const ExecRequest& req) {
         continue;
       }
       answered = true;
-      whole.stdout_data += assertions::FramePart(p.name, r->stdout_data, r->exit_code);
-      whole.stderr_data += assertions::FramePart(p.name, r->stderr_data, r->exit_code);
+      whole.stdout_data += FramePart(p.name, r->stdout_data, r->exit_code);
+      whole.stderr_data += FramePart(p.name, r->stderr_data, r->exit_code);
     }
     if (!answered && first_error) return std::unexpected(*first_error);
     return whole;

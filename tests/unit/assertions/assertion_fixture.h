@@ -80,7 +80,7 @@ inline kube::Json MakeTimelineSts(const StsStatus& s, const std::string& policy 
 }
 
 // A PodExecutor answering from a function (argv -> result). A batch
-// (assertions/exec_batch.h) is answered part by part; with no_shell the
+// (harness/exec/exec_batch.h) is answered part by part; with no_shell the
 // container has no sh, so a batch cannot run (its parts alone still can).
 class ScriptedExecutor : public PodExecutor {
  public:
@@ -90,7 +90,7 @@ class ScriptedExecutor : public PodExecutor {
   bool no_shell = false;
   Result<ExecResult> Exec(const ExecRequest& req) override {
     calls.push_back(req);
-    if (no_shell && assertions::ParseBatchArgv(req.argv)) return NoShell(req);
+    if (no_shell && ParseBatchArgv(req.argv)) return NoShell(req);
     auto one = [this](const ExecRequest& part) -> Result<ExecResult> {
       commands.push_back(part);
       return answer(part);

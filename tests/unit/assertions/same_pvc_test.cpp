@@ -113,7 +113,7 @@ TEST_F(SamePvcTest, AReadWhoseExecFailsIsAFailureAndTheRemovalIsTriedAlone) {
     std::vector<ExecRequest> alone;
     Result<ExecResult> Exec(const ExecRequest& req) override {
       if (*down && req.pod == "web-1") {
-        if (assertions::ParseBatchArgv(req.argv)) {
+        if (ParseBatchArgv(req.argv)) {
           return MakeError(ErrorCode::kTimeout, "kubectl exec in demo/web-1 timed out after 30s");
         }
         alone.push_back(req);

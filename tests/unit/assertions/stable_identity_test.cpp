@@ -304,7 +304,7 @@ TEST_F(StableIdentityTest, EachPodIsAskedEverythingInOneExec) {
   auto v = Run("stable-identity");
   EXPECT_EQ(v.kind, VerdictKind::kPass) << v.message;
   ASSERT_EQ(scripted_.calls.size(), 3u) << "hostname, the first pod's resolv.conf and the resolution: one exec a pod";
-  for (const auto& c : scripted_.calls) EXPECT_TRUE(assertions::ParseBatchArgv(c.argv)) << c.argv[0];
+  for (const auto& c : scripted_.calls) EXPECT_TRUE(ParseBatchArgv(c.argv)) << c.argv[0];
   EXPECT_EQ(Calls("hostname"), 3);
   EXPECT_EQ(Calls("cat"), 1) << "resolv.conf of the first pod only";
   EXPECT_EQ(resolved_.size(), 3u);

@@ -58,7 +58,7 @@ class VolumeExecutor : public PodExecutor {
   Result<ExecResult> Exec(const ExecRequest& req) override {
     std::lock_guard lock(mu_);
     calls.push_back(req);
-    if (no_sh && assertions::ParseBatchArgv(req.argv)) return NoShell(req);
+    if (no_sh && ParseBatchArgv(req.argv)) return NoShell(req);
     auto batch = AnswerBatch(req, [this](const ExecRequest& part) { return One(part); });
     auto r = batch ? *batch : One(req);
     cv_.notify_all();

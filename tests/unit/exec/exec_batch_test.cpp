@@ -3,7 +3,7 @@
 // run under the local sh (and busybox sh where installed) through
 // KubectlPodExecutor with a stand-in kubectl, and the fallbacks are driven
 // through a scripted executor.
-#include "assertions/exec_batch.h"
+#include "harness/exec/exec_batch.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -18,12 +18,6 @@
 namespace kdrill::testing {
 namespace {
 
-using assertions::BatchArgv;
-using assertions::BatchPart;
-using assertions::ExecBatch;
-using assertions::FindPart;
-using assertions::FramePart;
-using assertions::ParseBatchArgv;
 
 // Counts the execs it passes on; the first `fail_first` of them fail as a
 // kubectl timeout would.

@@ -1,4 +1,4 @@
-#include "assertions/exec_batch.h"
+#include "harness/exec/exec_batch.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 
 #include "harness/core/text.h"
 
-namespace kdrill::assertions {
+namespace kdrill {
 
 namespace {
 
@@ -128,4 +128,4 @@ Result<ExecResult> PartFromBatch(const Result<ExecResult>& whole, const BatchPar
                                                OneLine(err ? err->body : whole->stderr_data)));
 }
 
-}  // namespace kdrill::assertions
+}  // namespace kdrill

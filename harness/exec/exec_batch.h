@@ -22,7 +22,7 @@
 
 #include "harness/exec/pod_executor.h"
 
-namespace kdrill::assertions {
+namespace kdrill {
 
 struct BatchPart {
   std::string name;               // a word without spaces, unique in its batch
@@ -85,4 +85,4 @@ std::optional<PartSection> FindPart(std::string_view framed, std::string_view na
 // A section as the batch script writes it (rc nullopt: no end line), for fakes.
 std::string FramePart(std::string_view name, std::string_view body, std::optional<int> rc);
 
-}  // namespace kdrill::assertions
+}  // namespace kdrill
