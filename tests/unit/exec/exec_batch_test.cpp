@@ -18,7 +18,6 @@
 namespace kdrill::testing {
 namespace {
 
-
 // Counts the execs it passes on; the first `fail_first` of them fail as a
 // kubectl timeout would.
 struct CountingExec : PodExecutor {
