@@ -53,7 +53,8 @@ func builds(c *Config) []Build {
 
 // cacheKey hashes the pins, the Go toolchain version and every go.mod,
 // go.sum and *.go under lab/go except labctl (the orchestrator is cached on
-// its own by lab/lab, so editing it does not rebuild Kubernetes).
+// its own by lab/lab, so editing it does not rebuild Kubernetes) and kwok
+// (built on demand by `kwok up`, reused by its own module key).
 func cacheKey(c *Config) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "go=%s\n", goVersion())
@@ -65,7 +66,7 @@ func cacheKey(c *Config) (string, error) {
 			return err
 		}
 		if d.IsDir() {
-			if p == filepath.Join(root, "labctl") || strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "vendor" {
+			if p == filepath.Join(root, "labctl") || p == filepath.Join(root, "kwok") || strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || d.Name() == "vendor" {
 				return filepath.SkipDir
 			}
 			return nil

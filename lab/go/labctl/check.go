@@ -28,6 +28,9 @@ func checkVersions(c *Config) error {
 			want{"csi", "github.com/kubernetes-csi/external-snapshotter/client/v8", v["CSI_SNAPSHOT_CRD_VERSION"]},
 			want{"csi", "github.com/container-storage-interface/spec", v["CSI_SPEC_VERSION"]})
 	}
+	if fileExists(filepath.Join(c.LabDir, "go", "kwok", "go.mod")) {
+		wants = append(wants, want{"kwok", "sigs.k8s.io/kwok", v["KWOK_VERSION"]})
+	}
 	var errs []string
 	for _, w := range wants {
 		if w.version == "" {
@@ -84,6 +87,9 @@ func cmdCheck(c *Config, args []string) error {
 		fmt.Printf("storage: CSI spec %s, csi-provisioner %s, csi-resizer %s, csi-snapshotter + snapshot-controller %s, VolumeSnapshot CRDs from client/v8 %s\n",
 			c.Versions["CSI_SPEC_VERSION"], c.Versions["CSI_PROVISIONER_VERSION"], c.Versions["CSI_RESIZER_VERSION"],
 			c.Versions["CSI_SNAPSHOTTER_VERSION"], c.Versions["CSI_SNAPSHOT_CRD_VERSION"])
+	}
+	if fileExists(filepath.Join(c.LabDir, "go", "kwok", "go.mod")) {
+		fmt.Printf("bench: KWOK %s (built by lab/lab kwok up)\n", c.Versions["KWOK_VERSION"])
 	}
 	return nil
 }

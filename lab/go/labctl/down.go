@@ -40,6 +40,7 @@ func cmdDown(c *Config, args []string) error {
 	// 1. Workloads go while the kubelets still run (volumes unmounted and
 	//    detached by their owners).
 	deleteWorkloads(c, s)
+	deleteFakeNodes(c, s)
 
 	// 2. Kubelets stop first so they do not restart what we kill next.
 	comps := components(c)

@@ -406,3 +406,63 @@ func TestModuleKeysFollowTheirOwnInputs(t *testing.T) {
 		t.Error("a changed lab/go/csi/go.mod must change the csi binaries' keys and only theirs")
 	}
 }
+
+func TestKwokBadArgumentsTouchNothing(t *testing.T) {
+	c := testConfig(t)
+	for _, args := range [][]string{
+		nil, {"sideways"}, {"up", "--nodes"}, {"up", "--nodes", "0"}, {"up", "--nodes=51"},
+		{"up", "--nodes", "two"}, {"up", "--node", "2"}, {"down", "now"},
+	} {
+		err := cmdKwok(c, args)
+		if err == nil || !strings.Contains(err.Error(), "kwok") {
+			t.Errorf("kwok %v: want a usage error naming kwok, got %v", args, err)
+		}
+	}
+	if fileExists(c.Bin("kwok")) {
+		t.Errorf("a bad argument built kwok")
+	}
+}
+
+func TestFakeNodeIsAnnotatedLabelledAndTainted(t *testing.T) {
+	var n struct {
+		Metadata struct {
+			Name        string            `json:"name"`
+			Annotations map[string]string `json:"annotations"`
+			Labels      map[string]string `json:"labels"`
+		} `json:"metadata"`
+		Spec struct {
+			Taints []struct{ Key, Value, Effect string } `json:"taints"`
+		} `json:"spec"`
+	}
+	if err := json.Unmarshal([]byte(fakeNodeManifest("kwok-3")), &n); err != nil {
+		t.Fatal(err)
+	}
+	if n.Metadata.Name != "kwok-3" || n.Metadata.Annotations[kwokFakeKey] != kwokFakeVal || n.Metadata.Labels[kwokFakeKey] != kwokFakeVal {
+		t.Errorf("fake node not marked for KWOK: %+v", n.Metadata)
+	}
+	if len(n.Spec.Taints) != 1 || n.Spec.Taints[0].Key != kwokFakeKey || n.Spec.Taints[0].Effect != "NoSchedule" {
+		t.Errorf("fake node not tainted: %+v", n.Spec.Taints)
+	}
+}
+
+func TestKwokStagesAndBuildArePinned(t *testing.T) {
+	c := testConfig(t)
+	mf := kwokStages(c)
+	if mf.Version == "" || mf.Version != c.Versions["KWOK_VERSION"] {
+		t.Fatalf("stages version %q, pin %q", mf.Version, c.Versions["KWOK_VERSION"])
+	}
+	args := strings.Join(kwokComponent(c).Args, " ")
+	for _, f := range mf.Files {
+		if !strings.Contains(args, "--config "+stagedFile(c, mf, f)) {
+			t.Errorf("kwok is not given stage %s: %s", f, args)
+		}
+	}
+	if !strings.Contains(args, "--manage-nodes-with-annotation-selector "+kwokFakeKey+"="+kwokFakeVal) {
+		t.Errorf("kwok manages more than the fake nodes: %s", args)
+	}
+	for _, b := range builds(c) {
+		if b.Out == "kwok" {
+			t.Errorf("lab/lab up builds kwok; it is built on demand")
+		}
+	}
+}

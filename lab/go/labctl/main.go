@@ -27,6 +27,7 @@ var commands = []command{
 	{"image", "image build --name N [--from-deb PKG[=VER]]... [--with-deps] [--file SRC:DST]... [--c-source SRC.c:DST]...\n" +
 		"                         [--busybox-links] [--entrypoint ARG]... [--cmd ARG]... [--env K=V]... [--workdir DIR] [--out FILE] [--import]\n" +
 		"                         build an OCI archive (and import it into the running nodes)", true, cmdImage},
+	{"kwok", "kwok up [--nodes N]     fake N nodes (default 2) with KWOK for bench/scale (built on first use); kwok down removes them", true, cmdKwok},
 	{"check", "check                  verify lab/go/*/go.mod agree with lab/versions.env", false, cmdCheck},
 	{"paths", "paths                  print state, cache and binary dirs (KEY=VALUE)", false, cmdPaths},
 }

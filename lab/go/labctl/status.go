@@ -31,6 +31,13 @@ func cmdStatus(c *Config, args []string) error {
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", comp.Name, pid, st, comp.Version, comp.URL)
 	}
+	if p := s.Procs[kwokName]; p != nil { // optional: started by `kwok up`
+		st := "DEAD"
+		if p.alive() {
+			st = "running"
+		}
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\n", kwokName, p.PID, st, c.Versions["KWOK_VERSION"], "(fake nodes: kubectl get nodes -l "+kwokFakeKey+"="+kwokFakeVal+")")
+	}
 	w.Flush()
 	fmt.Printf("\nAPI server:  %s\nkubeconfig:  %s\nstate:       %s\nbinaries:    %s\nlogs:        %s/<component>.log\n",
 		c.APIServer, c.Kubeconfig, c.StateDir, c.BinDir, c.LogDir)
