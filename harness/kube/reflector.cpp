@@ -88,8 +88,9 @@ void Reflector::ApplyList(const Json& list) {
       if (!api_version.empty() && !item.contains("apiVersion")) {
         item["apiVersion"] = api_version;
       }
+      if (options_.transform) options_.transform(item);
       std::string key = KeyOf(item);
-      if (fresh.emplace(key, item).second) {
+      if (fresh.emplace(key, std::move(item)).second) {
         order.push_back(key);
       }
     }
@@ -139,7 +140,16 @@ void Reflector::ApplyList(const Json& list) {
   sink_.OnSynced(SyncInfo{relist, rv, order.size()});
 }
 
-bool Reflector::OnWatchEvent(const WatchEvent& event) {
+bool Reflector::OnWatchEvent(const WatchEvent& delivered) {
+  const WatchEvent* use = &delivered;
+  WatchEvent transformed;
+  if (options_.transform && (delivered.type == "ADDED" || delivered.type == "MODIFIED" || delivered.type == "DELETED")) {
+    transformed.type = delivered.type;
+    transformed.object = delivered.object;
+    options_.transform(transformed.object);
+    use = &transformed;
+  }
+  const WatchEvent& event = *use;
   const std::string rv = ResourceVersionOf(event.object);
   DeltaType type;
   if (event.type == "ADDED") {

@@ -91,6 +91,11 @@ struct ReflectorOptions {
   ResourceRef collection;  // name must be empty; ns empty = all namespaces
   std::string label_selector;
   std::string field_selector;
+  // Applied to every object (list item, watch event) before the store keeps
+  // it and the sink sees it, as client-go's TransformFunc: drop what no
+  // reader needs. Must be deterministic and keep metadata name, namespace,
+  // uid and resourceVersion. Unset: objects as delivered.
+  std::function<void(Json&)> transform;
   int watch_timeout_seconds = 300;
   std::chrono::milliseconds backoff_initial{800};
   std::chrono::milliseconds backoff_max{30000};

@@ -32,7 +32,7 @@ int Restarts(const nlohmann::json& pod) {
 
 }  // namespace
 
-LiveFrame BuildLiveFrame(const std::vector<TimelineEvent>& events, const LiveScope& scope, MonoTime start,
+LiveFrame BuildLiveFrame(const TimelineEvents& events, const LiveScope& scope, MonoTime start,
                          MonoTime now) {
   LiveFrame f;
   f.target = scope.ns + "/" + scope.name;

@@ -43,7 +43,7 @@ struct LiveScope {
 // The frame at `now` from every event so far. Ordinals are 0..replicas-1 of
 // the target's latest spec, plus any ordinal that has a pod; pods of other
 // owners and other namespaces are not shown.
-LiveFrame BuildLiveFrame(const std::vector<TimelineEvent>& events, const LiveScope& scope, MonoTime start,
+LiveFrame BuildLiveFrame(const TimelineEvents& events, const LiveScope& scope, MonoTime start,
                          MonoTime now);
 
 }  // namespace kdrill

@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "harness/cluster/workload.h"
+#include "harness/watch/watch_trim.h"
 
 namespace kdrill {
 
@@ -58,6 +59,9 @@ Status Recorder::Start(std::chrono::milliseconds sync_timeout, std::stop_token s
     kube::ReflectorOptions opts;
     opts.collection = spec.ref;
     opts.field_selector = spec.field_selector;
+    opts.transform = [kind = spec.kind, target = WatchedTarget{kind_, sts_}](kube::Json& obj) {
+      TrimWatchedObject(kind, obj, target);
+    };
     w->reflector = std::make_unique<kube::Reflector>(api_, clock_, opts, w->sink);
     w->thread = std::jthread([raw](std::stop_token st) { raw->reflector->Run(st); });
     watches_.push_back(std::move(w));

@@ -2,6 +2,8 @@
 // The Recorder watches, for the whole drill, the target's pods, claims and
 // StatefulSet, the PVs and nodes, and the namespace's events, and stamps every
 // change into the Timeline. One Reflector per watch, each on its own thread.
+// Objects are trimmed on arrival (harness/watch/watch_trim.h): what no check
+// reads is dropped, and another controller's pods are kept as skeletons.
 
 #include <chrono>
 #include <memory>

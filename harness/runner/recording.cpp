@@ -1,4 +1,6 @@
 #include "harness/runner/recording.h"
+
+#include "harness/watch/watch_trim.h"
 #include "harness/core/json_fields.h"
 
 #include "harness/exec/exec_batch.h"
@@ -124,22 +126,8 @@ Json RecordingKubeApi::Log() const {
 }
 
 Json TrimForRecording(const std::string& kind, const Json& obj) {
-  if (!obj.is_object()) return obj;
   Json out = obj;
-  if (auto m = out.find("metadata"); m != out.end() && m->is_object()) {
-    m->erase("managedFields");
-    if (auto a = m->find("annotations"); a != m->end() && a->is_object()) {
-      a->erase("kubectl.kubernetes.io/last-applied-configuration");
-      if (a->empty()) m->erase("annotations");
-    }
-  }
-  if (kind == "Node" || json::Str(out, "/kind") == "Node") {
-    if (auto s = out.find("status"); s != out.end() && s->is_object()) {
-      s->erase("images");
-      s->erase("nodeInfo");
-      s->erase("daemonEndpoints");
-    }
-  }
+  TrimUnread(kind, out);
   return out;
 }
 

@@ -81,7 +81,7 @@ void Timeline::RecordObject(const std::string& kind, const std::string& type, co
     } else {
       store_[kind][key] = obj;
     }
-    events_.push_back(std::move(ev));
+    events_.push_back(std::make_shared<const TimelineEvent>(std::move(ev)));
   }
   cv_.notify_all();
 }
@@ -89,7 +89,8 @@ void Timeline::RecordObject(const std::string& kind, const std::string& type, co
 void Timeline::Mark(const std::string& kind, const std::string& type, const std::string& name,
                     const std::string& summary, nlohmann::json details) {
   const MonoTime at = clock_.Now();
-  TimelineEvent ev = Marker(at, clock_.WallNow(), kind, type, name, summary, std::move(details));
+  auto ev = std::make_shared<const TimelineEvent>(
+      Marker(at, clock_.WallNow(), kind, type, name, summary, std::move(details)));
   {
     std::lock_guard lock(mu_);
     events_.push_back(std::move(ev));
@@ -100,19 +101,24 @@ void Timeline::Mark(const std::string& kind, const std::string& type, const std:
 void Timeline::MarkAt(WallTime when, const std::string& kind, const std::string& type, const std::string& name,
                       const std::string& summary, nlohmann::json details) {
   const MonoTime at = start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(when - start_wall_);
-  TimelineEvent ev = Marker(at, when, kind, type, name, summary, std::move(details));
+  auto ev = std::make_shared<const TimelineEvent>(Marker(at, when, kind, type, name, summary, std::move(details)));
   {
     std::lock_guard lock(mu_);
-    auto pos = std::upper_bound(events_.begin(), events_.end(), ev.at,
-                                [](MonoTime t, const TimelineEvent& e) { return t < e.at; });
+    auto pos = std::upper_bound(events_.begin(), events_.end(), ev->at,
+                                [](MonoTime t, const TimelineEvents::Ptr& e) { return t < e->at; });
     events_.insert(pos, std::move(ev));
   }
   cv_.notify_all();
 }
 
-std::vector<TimelineEvent> Timeline::Events() const {
+TimelineEvents::TimelineEvents(std::vector<TimelineEvent> events) {
+  events_.reserve(events.size());
+  for (auto& e : events) events_.push_back(std::make_shared<const TimelineEvent>(std::move(e)));
+}
+
+TimelineEvents Timeline::Events() const {
   std::lock_guard lock(mu_);
-  return events_;
+  return TimelineEvents(events_);
 }
 
 ObjectStore Timeline::Store() const {

@@ -9,11 +9,13 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <stop_token>
 #include <string>
 #include <vector>
 
+#include <boost/iterator/indirect_iterator.hpp>
 #include <nlohmann/json.hpp>
 
 #include "harness/core/clock.h"
@@ -32,6 +34,31 @@ struct TimelineEvent {
   std::string uid;
   nlohmann::json object;  // the object as delivered (markers: details)
   std::string summary;    // one human line
+};
+
+// The events of a Timeline at one moment, in order. Copying it shares the
+// events (they never change once recorded), so taking one is cheap however
+// many objects the drill watched; it reads like a vector of TimelineEvent.
+class TimelineEvents {
+ public:
+  using Ptr = std::shared_ptr<const TimelineEvent>;
+  using const_iterator = boost::indirect_iterator<std::vector<Ptr>::const_iterator>;
+
+  TimelineEvents() = default;
+  explicit TimelineEvents(std::vector<Ptr> events) : events_(std::move(events)) {}
+  // A list of events not taken from a Timeline (tests, replays).
+  explicit TimelineEvents(std::vector<TimelineEvent> events);
+
+  const_iterator begin() const { return const_iterator(events_.begin()); }
+  const_iterator end() const { return const_iterator(events_.end()); }
+  size_t size() const { return events_.size(); }
+  bool empty() const { return events_.empty(); }
+  const TimelineEvent& operator[](size_t i) const { return *events_[i]; }
+  const TimelineEvent& front() const { return *events_.front(); }
+  const TimelineEvent& back() const { return *events_.back(); }
+
+ private:
+  std::vector<Ptr> events_;
 };
 
 // Latest objects by kind, keyed "ns/name".
@@ -54,7 +81,8 @@ class Timeline {
   void MarkAt(WallTime when, const std::string& kind, const std::string& type, const std::string& name,
               const std::string& summary, nlohmann::json details = {});
 
-  std::vector<TimelineEvent> Events() const;
+  // The events so far (shared, not copied: see TimelineEvents).
+  TimelineEvents Events() const;
   MonoTime Start() const { return start_; }
   double SecondsSinceStart(MonoTime t) const;
 
@@ -79,7 +107,7 @@ class Timeline {
   WallTime start_wall_;
   mutable std::mutex mu_;
   mutable std::condition_variable_any cv_;
-  std::vector<TimelineEvent> events_;
+  std::vector<TimelineEvents::Ptr> events_;
   ObjectStore store_;
 };
 

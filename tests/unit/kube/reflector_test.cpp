@@ -188,6 +188,32 @@ TEST_F(KubeReflectorTest, WatchEventsUpdateStoreAndBookmarksAdvanceResumePoint) 
   EXPECT_EQ(reflector_.LastResourceVersion(), "16");
 }
 
+TEST(KubeReflectorTransformTest, StoreAndSinkSeeOnlyTheTransformedObjects) {
+  ScriptedListWatch api;
+  KubeTestClock clock;
+  RecordingSink sink;
+  std::vector<Json> delivered;
+  sink.on_delta = [&](const Delta& d) { delivered.push_back(d.object); };
+  ReflectorOptions options;
+  options.collection = Pods("demo");
+  options.transform = [](Json& obj) { obj["metadata"].erase("managedFields"); };
+  Json listed = TestObject("demo", "a", "5");
+  listed["metadata"]["managedFields"] = Json::array({{{"manager", "kubectl"}}});
+  Json watched = TestObject("demo", "b", "11");
+  watched["metadata"]["managedFields"] = Json::array({{{"manager", "kubelet"}}});
+  api.lists.push_back(PodList("10", {listed}));
+  api.watches.push_back({{WatchEvent{"ADDED", watched}, Bookmark("15")}, Ok()});
+  Reflector reflector(api, clock, options, sink);
+  std::stop_source stop;
+  api.stop_when_idle = &stop;
+  reflector.Run(stop.get_token());
+  ASSERT_EQ(delivered.size(), 2u);
+  for (const auto& obj : delivered) EXPECT_FALSE(obj["metadata"].contains("managedFields")) << obj.dump();
+  for (const auto& obj : reflector.Items()) EXPECT_FALSE(obj["metadata"].contains("managedFields")) << obj.dump();
+  EXPECT_EQ(reflector.LastResourceVersion(), "15") << "bookmarks pass the transform by";
+  EXPECT_EQ(delivered[1]["metadata"]["resourceVersion"], "11");
+}
+
 TEST_F(KubeReflectorTest, GoneRelistsAndDiffsAgainstWhatWasSeen) {
   api_.lists.push_back(PodList("10", {TestObject("demo", "a", "5"), TestObject("demo", "b", "6"),
                                       TestObject("demo", "c", "7")}));

@@ -43,7 +43,7 @@ class LiveFrameTest : public ::testing::Test {
             {"spec", {{"volumeName", pv}}},
             {"status", {{"phase", "Bound"}}}};
   }
-  LiveFrame Frame(double now) { return BuildLiveFrame(events_, {"demo", "web", 3}, start_, At(now)); }
+  LiveFrame Frame(double now) { return BuildLiveFrame(TimelineEvents(events_), {"demo", "web", 3}, start_, At(now)); }
 
   MonoTime start_ = MonoTime(std::chrono::seconds(1000));
   std::vector<TimelineEvent> events_;
