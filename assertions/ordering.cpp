@@ -180,7 +180,7 @@ class Ordering final : public Assertion {
   // seen on both sides of the moment.
   class Hindsight {
    public:
-    static Hindsight Of(const Timeline& timeline, const std::vector<TimelineEvent>& events,
+    static Hindsight Of(const Timeline& timeline, const TimelineEvents& events,
                         const cluster::StatefulSetSpec& spec, const cluster::Snapshot* final_state) {
       Hindsight h;
       PodReplay replay(timeline, spec);

@@ -63,7 +63,7 @@ struct Exercise {
 };
 
 Exercise ReadExercise(const cluster::Snapshot& base, const cluster::Snapshot& fin,
-                      const std::vector<TimelineEvent>& events) {
+                      const TimelineEvents& events) {
   Exercise ex;
   ex.baseline_replicas = base.spec.replicas;
   ex.final_replicas = fin.spec.replicas;
