@@ -217,12 +217,12 @@ OJson RunReportToJson(const RunReport& r) {
   for (const auto& c : r.cases) {
     cases.push_back(CaseToJson(c));
   }
-  out["cases"] = cases;
+  out["cases"] = std::move(cases);
   OJson timeline = OJson::array();
   for (const auto& e : r.timeline) {
     timeline.push_back(EntryToJson(e));
   }
-  out["timeline"] = timeline;
+  out["timeline"] = std::move(timeline);
   if (!r.api_stats.is_null()) out["apiStats"] = r.api_stats;
   if (!r.recording.is_null()) {
     // Derived from the recording (reports/run_picture.h), for tools that want
@@ -265,7 +265,7 @@ std::string RenderJson(std::span<const RunReport> reports) {
   for (const auto& r : reports) {
     items.push_back(RunReportToJson(r));
   }
-  out["items"] = items;
+  out["items"] = std::move(items);
   return Dump(out);
 }
 

@@ -183,7 +183,9 @@ void DrillRun::RunPhases() {
 
 RunOutcome DrillRun::Run() {
   Begin();
-  if (!Preflight()) return outcome_;
+  // Run() is called once: the outcome (its report holds the recording) is
+  // moved out, not copied.
+  if (!Preflight()) return std::move(outcome_);
   StartLive();
   RunPhases();
   for (auto& a : checks_) {
@@ -209,7 +211,7 @@ RunOutcome DrillRun::Run() {
   } else if (outcome_.end == RunEnd::kPassed && !rep.ok()) {
     outcome_.end = RunEnd::kBroken;
   }
-  return outcome_;
+  return std::move(outcome_);
 }
 
 }  // namespace kdrill::run_internal

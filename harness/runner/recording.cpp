@@ -140,7 +140,12 @@ Json MakeRecording(const RecordingParts& p) {
     }
   }
   Json events = Json::array();
+  const WatchedTarget target{p.target_kind, p.name};
   for (const auto& ev : p.timeline->Events()) {
+    // Another controller's pods (kept as skeletons on arrival) hold none of
+    // the target's ordinals: the picture never draws them and the report's
+    // timeline lists them, so the recording leaves them out.
+    if (ev.kind == "Pod" && AnotherControllersPod(ev.object, target)) continue;
     Json e = {{"t", p.timeline->SecondsSinceStart(ev.at)},
               {"wallMs", std::chrono::duration_cast<std::chrono::milliseconds>(ev.wall.time_since_epoch()).count()},
               {"kind", ev.kind},

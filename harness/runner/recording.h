@@ -4,7 +4,10 @@
 // RecordingKubeApi (decorators that keep every answer they pass on) and, at
 // the end, writes the recording into the JSON report: the target, the
 // assertion specs, the baseline and final snapshots, every Timeline event
-// with its object (trimmed of what no verdict reads) and those answers.
+// with its object (trimmed of what no verdict reads) and those answers. The
+// events of another controller's pods (harness/watch/watch_trim.h) are left
+// out: they hold none of the target's ordinals, so no verdict and no picture
+// reads them (the report's timeline still lists them).
 // tests/replay re-runs the assertions from it, also under other orders of the
 // watch streams (the interleaving and planted-violation tests).
 //
