@@ -52,6 +52,7 @@ struct ListOptions {
   std::string field_selector;
   std::string resource_version;  // "" = most recent (quorum read)
   int limit = 0;                 // 0 = no paging
+  std::string continue_token;    // the previous page's metadata.continue (sent as "continue")
   // Not sent: marks a list made again to recover a watch (a Reflector's list
   // after 410 Gone; an await's list after its watch ended with 410 or was
   // cut), so that CountingKubeApi counts it as a relist (call_ledger.h).

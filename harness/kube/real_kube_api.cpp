@@ -244,7 +244,8 @@ Result<Json> RealKubeApi::List(const ResourceRef& ref, const ListOptions& opts) 
   Query q;
   q.AddIfSet("labelSelector", opts.label_selector)
       .AddIfSet("fieldSelector", opts.field_selector)
-      .AddIfSet("resourceVersion", opts.resource_version);
+      .AddIfSet("resourceVersion", opts.resource_version)
+      .AddIfSet("continue", opts.continue_token);
   if (opts.limit > 0) {
     q.Add("limit", std::to_string(opts.limit));
   }

@@ -68,27 +68,54 @@ int Reflector::Lists() const {
   return lists_;
 }
 
-void Reflector::ApplyList(const Json& list) {
-  // List items come without kind/apiVersion; give them the ones watch events carry.
-  std::string item_kind = json::Str(list, "/kind");
-  if (item_kind.size() > 4 && item_kind.ends_with("List")) {
-    item_kind.resize(item_kind.size() - 4);
-  } else {
-    item_kind.clear();
+Result<Json> Reflector::ListAll(ListOptions lo) {
+  lo.limit = options_.page_size;
+  Json all = Json::object();
+  Json& items = all["items"] = Json::array();
+  while (true) {
+    Result<Json> page = api_.List(options_.collection, lo);
+    if (!page && page.error().code == ErrorCode::kGone && !lo.continue_token.empty()) {
+      // The continue token expired between pages: start over in one piece.
+      lo.limit = 0;
+      lo.continue_token.clear();
+      items = Json::array();
+      continue;
+    }
+    if (!page) return page;
+    // List items come without kind/apiVersion; give them the ones watch events carry.
+    std::string item_kind = json::Str(*page, "/kind");
+    if (item_kind.size() > 4 && item_kind.ends_with("List")) {
+      item_kind.resize(item_kind.size() - 4);
+    } else {
+      item_kind.clear();
+    }
+    const std::string api_version = json::Str(*page, "/apiVersion");
+    if (lo.continue_token.empty()) {  // the first page's version is the list's
+      all["kind"] = json::Str(*page, "/kind");
+      all["apiVersion"] = api_version;
+      all["metadata"] = {{"resourceVersion", json::Str(*page, "/metadata/resourceVersion")}};
+    }
+    if (auto it = page->find("items"); it != page->end() && it->is_array()) {
+      for (Json& item : *it) {
+        if (!item.is_object()) continue;
+        if (!item_kind.empty() && !item.contains("kind")) item["kind"] = item_kind;
+        if (!api_version.empty() && !item.contains("apiVersion")) item["apiVersion"] = api_version;
+        if (options_.transform) options_.transform(item);
+        items.push_back(std::move(item));
+      }
+    }
+    const std::string next = json::Str(*page, "/metadata/continue");
+    if (next.empty() || lo.limit == 0) return all;
+    lo.continue_token = next;
+    lo.relist = false;  // the next page of one list, not another list
   }
-  const std::string api_version = json::Str(list, "/apiVersion");
+}
 
+void Reflector::ApplyList(Json list) {
   std::map<std::string, Json> fresh;
   std::vector<std::string> order;
   if (auto items = list.find("items"); items != list.end() && items->is_array()) {
-    for (Json item : *items) {
-      if (!item_kind.empty() && !item.contains("kind")) {
-        item["kind"] = item_kind;
-      }
-      if (!api_version.empty() && !item.contains("apiVersion")) {
-        item["apiVersion"] = api_version;
-      }
-      if (options_.transform) options_.transform(item);
+    for (Json& item : *items) {
       std::string key = KeyOf(item);
       if (fresh.emplace(key, std::move(item)).second) {
         order.push_back(key);
@@ -192,7 +219,7 @@ void Reflector::Run(std::stop_token stop) {
       lo.label_selector = options_.label_selector;
       lo.field_selector = options_.field_selector;
       lo.relist = Lists() > 0;  // after a 410: counted as a relist (call_ledger.h)
-      Result<Json> list = api_.List(options_.collection, lo);
+      Result<Json> list = ListAll(lo);
       if (stop.stop_requested()) {
         return;
       }
@@ -202,7 +229,7 @@ void Reflector::Run(std::stop_token stop) {
         SleepUnlessStopped(clock_, wait, stop);
         continue;
       }
-      ApplyList(*list);
+      ApplyList(std::move(*list));
       need_list = false;
       backoff.Reset();
     }

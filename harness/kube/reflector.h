@@ -96,6 +96,11 @@ struct ReflectorOptions {
   // reader needs. Must be deterministic and keep metadata name, namespace,
   // uid and resourceVersion. Unset: objects as delivered.
   std::function<void(Json&)> transform;
+  // Lists in pages of this many objects (limit + continue, as client-go's
+  // pager does with 500), so that a namespace of a thousand pods is never
+  // parsed in one piece: each page is transformed and dropped before the
+  // next. 0: one request.
+  int page_size = 500;
   int watch_timeout_seconds = 300;
   std::chrono::milliseconds backoff_initial{800};
   std::chrono::milliseconds backoff_max{30000};
@@ -117,7 +122,11 @@ class Reflector {
   int Lists() const;  // completed lists, initial included
 
  private:
-  void ApplyList(const Json& list);
+  // The whole collection, page by page, each item given its kind and
+  // apiVersion and transformed; an expired continue token (410) lists again
+  // in one request, as client-go does.
+  Result<Json> ListAll(ListOptions lo);
+  void ApplyList(Json list);
   bool OnWatchEvent(const WatchEvent& event);
 
   KubeApi& api_;

@@ -61,10 +61,16 @@ void TrimWatchedObject(const std::string& kind, Json& obj, const WatchedTarget& 
     if (auto v = obj.find(key); v != obj.end()) skeleton[key] = std::move(*v);
   }
   skeleton["metadata"] = Pick(obj, "metadata",
-                              {"name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp",
-                               "deletionTimestamp", "labels", "ownerReferences"});
+                              {"name", "namespace", "uid", "resourceVersion", "deletionTimestamp", "labels",
+                               "ownerReferences"});
   skeleton["spec"] = Pick(obj, "spec", {"nodeName"});
-  skeleton["status"] = Pick(obj, "status", {"phase", "reason", "conditions", "podIP", "hostIP"});
+  skeleton["status"] = Pick(obj, "status", {"phase", "reason", "podIP", "hostIP"});
+  // Of the conditions only Ready's status: what the summary and the live view show.
+  for (const auto& c : json::Arr(obj, "/status/conditions")) {
+    if (json::Str(c, "/type") == "Ready") {
+      skeleton["status"]["conditions"] = Json::array({{{"type", "Ready"}, {"status", json::Str(c, "/status")}}});
+    }
+  }
   obj = std::move(skeleton);
 }
 

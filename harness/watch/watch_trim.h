@@ -33,10 +33,10 @@ struct WatchedTarget {
 bool AnotherControllersPod(const nlohmann::json& pod, const WatchedTarget& target);
 
 // TrimUnread, and another controller's pod cut to a skeleton: metadata
-// name, namespace, uid, resourceVersion, generation, creationTimestamp,
-// deletionTimestamp, labels and ownerReferences; spec.nodeName; status
-// phase, reason, conditions, podIP and hostIP (what the timeline's summary,
-// the live view and the report's picture read of it).
+// name, namespace, uid, resourceVersion, deletionTimestamp, labels and
+// ownerReferences; spec.nodeName; status phase, reason, podIP, hostIP and
+// the Ready condition's type and status (what the timeline's summary, the
+// live view and cluster::RelationTo read of it).
 void TrimWatchedObject(const std::string& kind, nlohmann::json& obj, const WatchedTarget& target);
 
 }  // namespace kdrill

@@ -32,11 +32,13 @@ class ScriptedListWatch final : public KubeApi {
   std::deque<WatchScript> watches;
   std::vector<WatchOptions> watch_calls;
   int list_calls = 0;
+  std::vector<ListOptions> list_options;
   std::atomic<int> watches_started{0};
   std::stop_source* stop_when_idle = nullptr;
 
-  Result<Json> List(const ResourceRef&, const ListOptions&) override {
+  Result<Json> List(const ResourceRef&, const ListOptions& opts) override {
     ++list_calls;
+    list_options.push_back(opts);
     if (lists.empty()) {
       return MakeError(ErrorCode::kInternal, "no list scripted");
     }
@@ -212,6 +214,30 @@ TEST(KubeReflectorTransformTest, StoreAndSinkSeeOnlyTheTransformedObjects) {
   for (const auto& obj : reflector.Items()) EXPECT_FALSE(obj["metadata"].contains("managedFields")) << obj.dump();
   EXPECT_EQ(reflector.LastResourceVersion(), "15") << "bookmarks pass the transform by";
   EXPECT_EQ(delivered[1]["metadata"]["resourceVersion"], "11");
+}
+
+TEST_F(KubeReflectorTest, ListsInPagesAndStartsOverInOnePieceWhenTheTokenExpires) {
+  Json first = PodList("10", {TestObject("demo", "a", "5")});
+  first["metadata"]["continue"] = "tok-1";
+  Json second = PodList("11", {TestObject("demo", "b", "6")});
+  api_.lists.push_back(first);
+  api_.lists.push_back(second);
+  api_.watches.push_back({{}, std::unexpected(Error(ErrorCode::kGone, "too old resource version"))});
+  api_.lists.push_back(first);
+  api_.lists.push_back(std::unexpected(Error(ErrorCode::kGone, "continue token expired")));
+  api_.lists.push_back(PodList("12", {TestObject("demo", "a", "5"), TestObject("demo", "c", "7")}));
+  RunUntilIdle();
+  EXPECT_THAT(sink_.log, ElementsAre("ADDED/initial a@5", "ADDED/initial b@6", "SYNCED@10", "DELETED/relist b@6",
+                                     "ADDED/relist c@7", "RELISTED@12"));
+  ASSERT_EQ(api_.list_options.size(), 5u);
+  EXPECT_EQ(api_.list_options[0].limit, 500);
+  EXPECT_EQ(api_.list_options[0].continue_token, "");
+  EXPECT_EQ(api_.list_options[1].continue_token, "tok-1") << "the second page continues the first";
+  EXPECT_EQ(api_.list_options[1].label_selector, "app=web");
+  EXPECT_EQ(api_.list_options[3].continue_token, "tok-1");
+  EXPECT_EQ(api_.list_options[4].limit, 0) << "after an expired token, one list in one piece";
+  EXPECT_EQ(api_.list_options[4].continue_token, "");
+  EXPECT_EQ(api_.watch_calls.back().resource_version, "12");
 }
 
 TEST_F(KubeReflectorTest, GoneRelistsAndDiffsAgainstWhatWasSeen) {

@@ -25,7 +25,8 @@ Json PodOf(const std::string& name, const Json& owner) {
               {"status",
                {{"phase", "Running"},
                 {"podIP", "10.250.0.9"},
-                {"conditions", Json::array({{{"type", "Ready"}, {"status", "True"}}})},
+                {"conditions", Json::array({{{"type", "PodScheduled"}, {"status", "True"}},
+                                            {{"type", "Ready"}, {"status", "True"}, {"lastTransitionTime", "t"}}})},
                 {"containerStatuses", Json::array({{{"name", "c"}, {"restartCount", 0}}})}}}};
   if (!owner.is_null()) pod["metadata"]["ownerReferences"] = Json::array({owner});
   return pod;
@@ -62,6 +63,8 @@ TEST(WatchTrimTest, AnotherControllersPodBecomesASkeletonThatStillSummarisesTheS
   EXPECT_EQ(pod["metadata"]["uid"], "u-load-07-3");
   EXPECT_EQ(pod["metadata"]["labels"]["app"], "web");
   EXPECT_EQ(SummarizeObject("Pod", pod), summary);
+  EXPECT_EQ(pod["status"]["conditions"], Json::array({{{"type", "Ready"}, {"status", "True"}}}))
+      << "of the conditions only Ready's status is kept";
   cluster::StatefulSetSpec target;
   target.kind = "StatefulSet";
   target.name = "web";
