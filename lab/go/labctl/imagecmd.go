@@ -6,15 +6,32 @@ import (
 	"strings"
 )
 
-// cmdImage implements `image build`: a generic OCI image from Debian
-// packages, files and C sources, optionally imported into the running nodes.
+// cmdImage implements `image build`: a catalogue image by name (`image
+// build postgres`), or a generic OCI image from Debian packages, files and
+// C sources; optionally imported into the running nodes. `image list`
+// prints the catalogue.
 func cmdImage(c *Config, args []string) error {
+	if len(args) == 1 && args[0] == "list" {
+		for _, n := range catalogNames(c) {
+			fmt.Printf("%s\t%s\n", n, catalogImages(c)[n].Name)
+		}
+		return nil
+	}
 	if len(args) == 0 || args[0] != "build" {
-		return fmt.Errorf("usage: image build --name NAME [options] (see lab/lab help)")
+		return fmt.Errorf("usage: image build CATALOGUE-NAME|--name NAME [options], or image list (see lab/lab help)")
 	}
 	var spec ImageSpec
 	out, doImport := "", false
-	for i := 1; i < len(args); i++ {
+	first := 1
+	if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+		var err error
+		if spec, err = catalogImage(c, args[1]); err != nil {
+			return err
+		}
+		first = 2
+	}
+	catalogue := first == 2
+	for i := first; i < len(args); i++ {
 		a := args[i]
 		val := func() (string, error) {
 			if k, v, ok := strings.Cut(a, "="); ok && strings.HasPrefix(k, "--") {
@@ -42,6 +59,9 @@ func cmdImage(c *Config, args []string) error {
 		}
 		if v, err = val(); err != nil {
 			return err
+		}
+		if catalogue && flag != "--out" {
+			return fmt.Errorf("image build %s: %s does not apply to a catalogue image (only --out and --import)", args[1], flag)
 		}
 		switch flag {
 		case "--name":

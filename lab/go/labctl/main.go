@@ -24,7 +24,8 @@ var commands = []command{
 	{"status", "status                 components, PIDs, alive or not, versions, URLs", false, cmdStatus},
 	{"env", "env                    shell exports: KUBECONFIG and PATH with the pinned binaries", false, cmdEnv},
 	{"build", "build                  build every binary and image into the cache (no cluster)", true, cmdBuild},
-	{"image", "image build --name N [--from-deb PKG[=VER]]... [--with-deps] [--file SRC:DST]... [--c-source SRC.c:DST]...\n" +
+	{"image", "image build NAME [--import] [--out FILE]   build a catalogue image (image list: postgres)\n" +
+		"                         image build --name N [--from-deb PKG[=VER]]... [--with-deps] [--file SRC:DST]... [--c-source SRC.c:DST]...\n" +
 		"                         [--busybox-links] [--entrypoint ARG]... [--cmd ARG]... [--env K=V]... [--workdir DIR] [--out FILE] [--import]\n" +
 		"                         build an OCI archive (and import it into the running nodes)", true, cmdImage},
 	{"kwok", "kwok up [--nodes N]     fake N nodes (default 2) with KWOK for bench/scale (built on first use); kwok down removes them", true, cmdKwok},

@@ -26,8 +26,13 @@ type blob struct {
 
 func (b blob) digest() string { return fmt.Sprintf("sha256:%x", sha256.Sum256(b.data)) }
 
-// layerTar writes rootfs as an uncompressed tar (root-owned, fixed mtimes).
-func layerTar(rootfs string) ([]byte, error) {
+// layerTar writes rootfs as an uncompressed tar (fixed mtimes; root-owned
+// except the owned dirs themselves, not what they contain).
+func layerTar(rootfs string, owned []ownedDir) ([]byte, error) {
+	owners := map[string]ownedDir{}
+	for _, d := range owned {
+		owners[d.Path] = d
+	}
 	var paths []string
 	err := filepath.WalkDir(rootfs, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -65,6 +70,9 @@ func layerTar(rootfs string) ([]byte, error) {
 			hdr.Name += "/"
 		}
 		hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname = 0, 0, "root", "root"
+		if d, ok := owners[rel]; ok {
+			hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname = d.UID, d.GID, "", ""
+		}
 		hdr.ModTime, hdr.AccessTime, hdr.ChangeTime = epoch, time.Time{}, time.Time{}
 		hdr.Format = tar.FormatPAX
 		if err := tw.WriteHeader(hdr); err != nil {
@@ -91,7 +99,11 @@ func layerTar(rootfs string) ([]byte, error) {
 // writeOCIArchive writes an OCI image layout tar (oci-layout, index.json,
 // blobs/sha256/*) with one gzip layer, importable by `ctr images import`.
 func writeOCIArchive(spec ImageSpec, rootfs, out string) error {
-	layer, err := layerTar(rootfs)
+	owned, err := parseOwnedDirs(spec.Dirs)
+	if err != nil {
+		return err
+	}
+	layer, err := layerTar(rootfs, owned)
 	if err != nil {
 		return err
 	}
@@ -119,7 +131,7 @@ func writeOCIArchive(spec ImageSpec, rootfs, out string) error {
 		"created":      epoch.Format(time.RFC3339),
 		"architecture": "amd64",
 		"os":           "linux",
-		"config":       map[string]any{"Env": env, "Entrypoint": spec.Entrypoint, "Cmd": spec.Cmd, "WorkingDir": wd},
+		"config":       imageConfig(spec, env, wd),
 		"rootfs":       map[string]any{"type": "layers", "diff_ids": []string{diffID}},
 		"history":      []map[string]any{{"created": epoch.Format(time.RFC3339), "created_by": "kdrill labctl image build"}},
 	}
@@ -214,4 +226,12 @@ func archiveManifestDigest(archive string) (string, error) {
 		}
 		return idx.Manifests[0].Digest, nil
 	}
+}
+
+func imageConfig(spec ImageSpec, env []string, wd string) map[string]any {
+	cfg := map[string]any{"Env": env, "Entrypoint": spec.Entrypoint, "Cmd": spec.Cmd, "WorkingDir": wd}
+	if spec.User != "" {
+		cfg["User"] = spec.User
+	}
+	return cfg
 }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# PostgreSQL on the lab: localhost/postgres:lab is built from Debian packages
+# (once per lab cache; imported only where missing), the primary-kill drill
+# passes with both replicas streaming again, and the replication check fails
+# on a replica whose primary_conninfo names a wrong host, naming it.
+source "$(dirname "$0")/lib.sh"
+
+start=$SECONDS
+if lab_bounded "$E2E_REPO/lab/lab" image build postgres --import >"$E2E_OUT/image.out" 2>&1; then
+  pass "lab/lab image build postgres --import ($((SECONDS - start)) s): $(tail -1 "$E2E_OUT/image.out")"
+else
+  fail "lab/lab image build postgres --import failed"; tail -20 "$E2E_OUT/image.out" >&2
+  e2e_finish
+fi
+
+ns="$(e2e_ns kdrill-postgres)"
+run_kdrill pg-kill run "$E2E_REPO/scenarios/postgres-primary-kill.yaml" -n "$ns" --json "$E2E_OUT/pg-kill.json" \
+  --junit "$E2E_OUT/pg-kill.xml"
+expect_rc 0 "postgres-primary-kill on a healthy primary with two replicas" pg-kill
+expect_verdict pg-kill 'replicas stream from the primary again' passed 'exited 0 with "caught up"'
+expect_verdict pg-kill 'stable-identity' passed
+expect_verdict pg-kill 'same-pvc' passed
+expect_grep 'victims: postgres-0' "$E2E_OUT/pg-kill.out" "the primary is the victim"
+expect_junit_valid "$E2E_OUT/pg-kill.xml"
+expect_namespace_gone "$ns"
+
+ns="$(e2e_ns kdrill-e2e-pg-wrong-host)"
+run_kdrill pg-wrong run "$E2E_REPO/tests/e2e/drills/postgres-replica-wrong-host.yaml" -n "$ns" --json "$E2E_OUT/pg-wrong.json"
+expect_rc 1 "a replica streaming from a wrong host breaks the drill" pg-wrong
+expect_verdict pg-wrong 'replicas stream from the primary again' failed 'postgres-2: not connected'
+if jq -e '[.items[0].cases[] | select(.name == "replicas stream from the primary again")][0].message
+          | test("postgres-1: not|postgres-1: state")' "$E2E_OUT/pg-wrong.json" >/dev/null; then
+  fail "the control blames postgres-1 too, which streams: $(jq -r '.items[0].cases[] | select(.name == "replicas stream from the primary again") | .message' "$E2E_OUT/pg-wrong.json")"
+else
+  pass "only postgres-2 is named"
+fi
+expect_namespace_gone "$ns"
+expect_no_pending_journal
+e2e_finish
