@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # PostgreSQL on the lab: localhost/postgres:lab is built from Debian packages
-# (once per lab cache; imported only where missing), the primary-kill drill
-# passes with both replicas streaming again, and the replication check fails
-# on a replica whose primary_conninfo names a wrong host, naming it.
+# (once per lab cache; imported only where missing); the primary-kill,
+# replica-kill and all-pods-kill drills pass with both replicas streaming
+# again; the replication check fails on a replica whose primary_conninfo
+# names a wrong host, naming it. (The node drain is e2e_db-postgres-drain:
+# it is serial.)
 source "$(dirname "$0")/lib.sh"
 
 start=$SECONDS
@@ -23,6 +25,23 @@ expect_verdict pg-kill 'same-pvc' passed
 expect_grep 'victims: postgres-0' "$E2E_OUT/pg-kill.out" "the primary is the victim"
 expect_junit_valid "$E2E_OUT/pg-kill.xml"
 expect_namespace_gone "$ns"
+
+# The other pod-level drills, each in its own namespace.
+for drill in postgres-replica-kill postgres-all-pods-kill; do
+  ns="$(e2e_ns "kdrill-$drill")"
+  run_kdrill "$drill" run "$E2E_REPO/scenarios/$drill.yaml" -n "$ns" --json "$E2E_OUT/$drill.json"
+  expect_rc 0 "$drill" "$drill"
+  summary="$(jq -r '.items[0] | [.cases[] | "\(.name)=\(.outcome)"] | join(" ")' "$E2E_OUT/$drill.json")"
+  if [[ "$summary" != *"=failed"* && "$summary" != *"=error"* && "$summary" != *"=skipped"* &&
+        "$summary" == *"replicas stream from the primary again=passed"* && "$summary" == *"same-pvc=passed"* ]]; then
+    pass "$drill: $summary"
+  else
+    fail "$drill: every case must pass, replication and claims checked: $summary"
+  fi
+  e2e_log "$drill: recovery $(jq -c '[.items[0].recovery[] | {ordinal, seconds: (.seconds * 100 | round / 100)}]' "$E2E_OUT/$drill.json")"
+  expect_namespace_gone "$ns"
+done
+expect_verdict postgres-all-pods-kill ordered-recovery passed 'all in order'
 
 ns="$(e2e_ns kdrill-e2e-pg-wrong-host)"
 run_kdrill pg-wrong run "$E2E_REPO/tests/e2e/drills/postgres-replica-wrong-host.yaml" -n "$ns" --json "$E2E_OUT/pg-wrong.json"

@@ -31,8 +31,25 @@ func ensureBridge(c *Config, s *State, n *Node) error {
 			return err
 		}
 	}
+	// A bridge whose MAC was never set takes the lowest MAC of its ports,
+	// so it changes when a pod's veth leaves; every other pod on the node
+	// then holds a stale ARP entry for the gateway (DNS and cross-node
+	// traffic) for up to ~30 s. A MAC set once stays (addr_assign_type 3).
+	if _, err := run(10*time.Second, "ip", "link", "set", "dev", n.Bridge, "address", bridgeMAC(n)); err != nil {
+		return err
+	}
 	_, err = run(10*time.Second, "ip", "link", "set", n.Bridge, "up")
 	return err
+}
+
+// bridgeMAC is the fixed address of a node's pod bridge: locally
+// administered, unicast, and unique per node (from its gateway address).
+func bridgeMAC(n *Node) string {
+	ip := net.ParseIP(n.Gateway).To4()
+	if ip == nil {
+		return "02:6b:64:00:00:01"
+	}
+	return fmt.Sprintf("02:6b:64:%02x:%02x:%02x", ip[1], ip[2], ip[3])
 }
 
 // writeCNIConfig writes the bridge + host-local conflist for one node: pods get

@@ -466,3 +466,20 @@ func TestKwokStagesAndBuildArePinned(t *testing.T) {
 		}
 	}
 }
+
+func TestBridgeMACIsFixedLocalUnicastAndPerNode(t *testing.T) {
+	c := testConfig(t)
+	a, b := bridgeMAC(c.Nodes[0]), bridgeMAC(c.Nodes[1])
+	if a == b {
+		t.Fatalf("both nodes' bridges get %s", a)
+	}
+	for _, mac := range []string{a, b} {
+		hw, err := net.ParseMAC(mac)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hw[0]&0x02 == 0 || hw[0]&0x01 != 0 {
+			t.Fatalf("%s is not a locally administered unicast address", mac)
+		}
+	}
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# PostgreSQL's primary moves with its node drained: postgres-0 is evicted,
+# comes back on the other node with data-postgres-0, and both replicas stream
+# from it again at postgres-0.postgres. Serial: it drains a node.
+source "$(dirname "$0")/lib.sh"
+
+if ! lab_bounded "$E2E_REPO/lab/lab" image build postgres --import >"$E2E_OUT/image.out" 2>&1; then
+  fail "lab/lab image build postgres --import failed"; tail -20 "$E2E_OUT/image.out" >&2
+  e2e_finish
+fi
+ns="$(e2e_ns kdrill-postgres-drain)"
+run_kdrill pg-drain run "$E2E_REPO/scenarios/postgres-primary-node-drain.yaml" -n "$ns" --json "$E2E_OUT/pg-drain.json" \
+  --junit "$E2E_OUT/pg-drain.xml"
+expect_rc 0 "postgres-primary-node-drain" pg-drain
+expect_verdict pg-drain 'replicas stream from the primary again' passed 'exited 0 with "caught up"'
+expect_verdict pg-drain 'stable-identity' passed
+expect_verdict pg-drain 'same-pvc' passed
+drained="$(jq -r '.items[0].cases[] | select(.kind == "fault" or (.message // "" | test("node-drain acted on"))) | .message' "$E2E_OUT/pg-drain.json" | grep -o 'node-drain acted on [0-9.]*' | head -1)"
+if [[ -n "$drained" ]]; then pass "$drained"; else fail "the drain step did not say which node it drained"; fi
+expect_junit_valid "$E2E_OUT/pg-drain.xml"
+expect_namespace_gone "$ns"
+if [[ -z "$(kubectl get nodes -o jsonpath='{range .items[*]}{.spec.unschedulable}{"\n"}{end}' | grep true)" ]]; then
+  pass "no node left cordoned"
+else
+  fail "a node is still cordoned after the drill: $(kubectl get nodes)"
+fi
+expect_no_pending_journal
+e2e_finish
