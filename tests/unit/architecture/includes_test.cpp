@@ -31,6 +31,7 @@ const std::map<std::string, int> kLayers = {
     {"harness/undo", 3}, {"harness/watch", 3},
     {"harness/backup", 4},
     {"harness/faults", 5}, {"assertions", 5}, {"harness/diagnose", 5}, {"reports", 5},
+    {"harness/workload", 5},
     {"harness/runner", 6},
     {"harness/cli", 7},
 };
