@@ -243,7 +243,7 @@ func downloadVerified(dir string, pins []debPin) ([]string, error) {
 		args = append(args, p.Name+"="+p.Version)
 	}
 	if _, err := runIn(dir, 900*time.Second, "apt-get", args...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w (a package the local index names may be gone from the mirror after an update: run apt-get update and build again)", err)
 	}
 	var files []string
 	for _, p := range pins {

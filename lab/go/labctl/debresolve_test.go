@@ -212,3 +212,16 @@ func TestCatalogueImageIsPinnedAndNonRoot(t *testing.T) {
 		t.Fatal("a new resolved version must change the cache key")
 	}
 }
+
+func TestCatalogueImageRefusesRecipeFlags(t *testing.T) {
+	c := testConfig(t)
+	for _, flag := range []string{"--with-deps", "--busybox-links", "--from-deb=x", "--name=y"} {
+		err := cmdImage(c, []string{"build", "postgres", flag})
+		if err == nil || !strings.Contains(err.Error(), "does not apply to a catalogue image") {
+			t.Fatalf("%s: %v", flag, err)
+		}
+	}
+	if err := cmdImage(c, []string{"build", "nosuch"}); err == nil || !strings.Contains(err.Error(), "no image") {
+		t.Fatalf("unknown catalogue name: %v", err)
+	}
+}

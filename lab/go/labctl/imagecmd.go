@@ -46,6 +46,9 @@ func cmdImage(c *Config, args []string) error {
 		flag, _, _ := strings.Cut(a, "=")
 		var v string
 		var err error
+		if catalogue && flag != "--out" && flag != "--import" {
+			return fmt.Errorf("image build %s: %s does not apply to a catalogue image (only --out and --import)", args[1], flag)
+		}
 		switch flag {
 		case "--with-deps":
 			spec.WithDeps = true
@@ -59,9 +62,6 @@ func cmdImage(c *Config, args []string) error {
 		}
 		if v, err = val(); err != nil {
 			return err
-		}
-		if catalogue && flag != "--out" {
-			return fmt.Errorf("image build %s: %s does not apply to a catalogue image (only --out and --import)", args[1], flag)
 		}
 		switch flag {
 		case "--name":
