@@ -4,10 +4,7 @@
 # from it again at postgres-0.postgres. Serial: it drains a node.
 source "$(dirname "$0")/lib.sh"
 
-if ! lab_bounded "$E2E_REPO/lab/lab" image build postgres --import >"$E2E_OUT/image.out" 2>&1; then
-  fail "lab/lab image build postgres --import failed"; tail -20 "$E2E_OUT/image.out" >&2
-  e2e_finish
-fi
+ensure_catalogue_image postgres
 ns="$(e2e_ns kdrill-postgres-drain)"
 run_kdrill pg-drain run "$E2E_REPO/scenarios/postgres-primary-node-drain.yaml" -n "$ns" --json "$E2E_OUT/pg-drain.json" \
   --junit "$E2E_OUT/pg-drain.xml"
@@ -15,8 +12,7 @@ expect_rc 0 "postgres-primary-node-drain" pg-drain
 expect_verdict pg-drain 'replicas stream from the primary again' passed 'exited 0 with "caught up"'
 expect_verdict pg-drain 'stable-identity' passed
 expect_verdict pg-drain 'same-pvc' passed
-drained="$(jq -r '.items[0].cases[] | select(.kind == "fault" or (.message // "" | test("node-drain acted on"))) | .message' "$E2E_OUT/pg-drain.json" | grep -o 'node-drain acted on [0-9.]*' | head -1)"
-if [[ -n "$drained" ]]; then pass "$drained"; else fail "the drain step did not say which node it drained"; fi
+expect_grep 'node-drain acted on 127\.0\.0\.[23]' "$E2E_OUT/pg-drain.out" "the drain step names the node it drained"
 expect_junit_valid "$E2E_OUT/pg-drain.xml"
 expect_namespace_gone "$ns"
 if [[ -z "$(kubectl get nodes -o jsonpath='{range .items[*]}{.spec.unschedulable}{"\n"}{end}' | grep true)" ]]; then

@@ -7,13 +7,7 @@
 # it is serial.)
 source "$(dirname "$0")/lib.sh"
 
-start=$SECONDS
-if lab_bounded "$E2E_REPO/lab/lab" image build postgres --import >"$E2E_OUT/image.out" 2>&1; then
-  pass "lab/lab image build postgres --import ($((SECONDS - start)) s): $(tail -1 "$E2E_OUT/image.out")"
-else
-  fail "lab/lab image build postgres --import failed"; tail -20 "$E2E_OUT/image.out" >&2
-  e2e_finish
-fi
+ensure_catalogue_image postgres
 
 ns="$(e2e_ns kdrill-postgres)"
 run_kdrill pg-kill run "$E2E_REPO/scenarios/postgres-primary-kill.yaml" -n "$ns" --json "$E2E_OUT/pg-kill.json" \

@@ -212,6 +212,18 @@ expect_namespace_gone() {
   fi
 }
 
+# ensure_catalogue_image NAME: lab/lab image build NAME --import (built once
+# per lab cache, imported only where missing); on failure the test ends here.
+ensure_catalogue_image() {
+  local name="$1" start=$SECONDS
+  if lab_bounded "$E2E_REPO/lab/lab" image build "$name" --import >"$E2E_OUT/image-$name.out" 2>&1; then
+    pass "lab/lab image build $name --import ($((SECONDS - start)) s): $(tail -1 "$E2E_OUT/image-$name.out")"
+  else
+    fail "lab/lab image build $name --import failed"; tail -20 "$E2E_OUT/image-$name.out" >&2
+    e2e_finish
+  fi
+}
+
 expect_no_pending_journal() {
   if kdrill recover --journal-dir "$KDRILL_STATE_DIR" | grep -q "nothing to do"; then
     pass "no pending journal"

@@ -17,7 +17,7 @@ func extractDebs(tmp, rootfs string, debs []string, withDeps bool) error {
 	pkgs := debs
 	if withDeps {
 		var err error
-		if pkgs, err = debClosure(debs); err != nil {
+		if pkgs, err = debClosureExcluding(debs, nil, aptDependsOf); err != nil {
 			return err
 		}
 	}
@@ -64,40 +64,6 @@ func newFiles(before, after []string) []string {
 		}
 	}
 	return out
-}
-
-// debClosure lists the packages plus their Depends/PreDepends closure.
-func debClosure(debs []string) ([]string, error) {
-	var names []string
-	pinned := map[string]string{}
-	for _, d := range debs {
-		n, _, _ := strings.Cut(d, "=")
-		names = append(names, n)
-		pinned[n] = d
-	}
-	args := append([]string{"depends", "--recurse", "--no-recommends", "--no-suggests", "--no-conflicts",
-		"--no-breaks", "--no-replaces", "--no-enhances"}, names...)
-	out, err := run(120*time.Second, "apt-cache", args...)
-	if err != nil {
-		return nil, err
-	}
-	set := map[string]bool{}
-	for _, l := range strings.Split(out, "\n") {
-		if l == "" || strings.HasPrefix(l, " ") || strings.HasPrefix(l, "<") {
-			continue
-		}
-		set[strings.TrimSpace(l)] = true
-	}
-	var pkgs []string
-	for n := range set {
-		if p, ok := pinned[n]; ok {
-			pkgs = append(pkgs, p)
-		} else {
-			pkgs = append(pkgs, n)
-		}
-	}
-	sort.Strings(pkgs)
-	return pkgs, nil
 }
 
 // copyInstalled copies the files of an installed package (same version) into rootfs.
