@@ -22,6 +22,7 @@
 #include "harness/kube/kube_api.h"
 #include "harness/undo/journal.h"
 #include "harness/watch/timeline.h"
+#include "harness/workload/writer.h"
 
 namespace kdrill::assertions {
 
@@ -57,6 +58,10 @@ struct AssertionContext {
   std::stop_token stop;
   Clock* clock = nullptr;             // for bounded retries of eventually-consistent reads; null: no retry
   backup::Session* backups = nullptr; // the run's backups and restores (backup-restore); null: none
+  // The write workload's run (spec.workload), set for Check once the writer
+  // has finished; null during Prepare and when the drill has no workload or
+  // it could not run.
+  const workload::WorkloadRun* workload = nullptr;
 };
 
 class Assertion {

@@ -13,6 +13,8 @@ std::unique_ptr<Assertion> MakeDataIntact();
 std::unique_ptr<Assertion> MakeProbe();
 std::unique_ptr<Assertion> MakePvcRetention();
 std::unique_ptr<Assertion> MakeBackupRestore();
+std::unique_ptr<Assertion> MakeAcknowledgedWrites();
+std::unique_ptr<Assertion> MakeMaxUnavailability();
 
 const std::map<std::string, AssertionFactory>& AssertionRegistry() {
   static const std::map<std::string, AssertionFactory> registry = {
@@ -27,6 +29,8 @@ const std::map<std::string, AssertionFactory>& AssertionRegistry() {
       {"probe", MakeProbe},
       {"pvc-retention", MakePvcRetention},
       {"backup-restore", MakeBackupRestore},
+      {"acknowledged-writes", MakeAcknowledgedWrites},
+      {"max-unavailability", MakeMaxUnavailability},
   };
   return registry;
 }

@@ -18,6 +18,8 @@ class Catalog {
   virtual std::vector<std::string> FaultNames() const = 0;
   virtual std::vector<std::string> AssertionNames() const = 0;
   virtual std::vector<std::string> WaitConditions() const = 0;
+  // The write workload's clients (spec.workload.client).
+  virtual std::vector<std::string> WorkloadClients() const = 0;
   // REQUIRES: name is in the corresponding list. Errors carry file:line:col.
   virtual Status ValidateFault(const Step& step) const = 0;
   virtual Status ValidateAssertion(const AssertionSpec& spec) const = 0;

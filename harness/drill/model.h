@@ -122,6 +122,22 @@ struct SetupItem {
   SourceLocation location;
 };
 
+// spec.workload: a writer kdrill runs from before the first fault to the end
+// of the steps (harness/workload): a pod of its own in the drill's namespace
+// that writes numbered records to one of the target's pods through the
+// database's own client, so that acknowledged-writes and max-unavailability
+// can judge what survived.
+struct WorkloadSpec {
+  std::string client;        // a workload client ("postgres"): Catalog::WorkloadClients
+  int host_ordinal = 0;      // the writes go to <target>-<n>.<serviceName>
+  std::chrono::milliseconds interval{std::chrono::milliseconds(200)};  // pause between writes
+  std::string image;         // the writer's image; "" = the target's first container's image
+  // How long the writer may take to have its first write acknowledged
+  // before the first fault (a writer that never wrote proves nothing).
+  std::chrono::milliseconds start_timeout{std::chrono::seconds(60)};
+  SourceLocation location;
+};
+
 struct ReportSpec {
   std::string junit;  // path; empty = not written unless --junit
   std::string json;
@@ -139,6 +155,7 @@ struct Drill {
   std::chrono::milliseconds settle_timeout{std::chrono::seconds(300)};
   std::optional<uint64_t> seed;  // spec.seed; --seed overrides
   std::vector<Step> steps;
+  std::optional<WorkloadSpec> workload;  // spec.workload; absent: no writer
   std::vector<AssertionSpec> assertions;
   ReportSpec reports;
   SourceLocation location;

@@ -4,6 +4,7 @@
 // returned values hold whatever could be read.
 
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +33,13 @@ std::vector<Step> ParseSteps(const Field& field, ParseState& state);
 VictimSelector ParseVictim(const Field& field, ParseState& state);
 // spec.assertions (assertion_parser.cpp)
 std::vector<AssertionSpec> ParseAssertions(const Field& field, ParseState& state);
+// spec.workload (workload_parser.cpp); nullopt after reporting a value that
+// is not a map, else the section with whatever of it could be read.
+std::optional<WorkloadSpec> ParseWorkload(const Field& field, ParseState& state);
+// Reports each assertion that judges the writes of spec.workload
+// (acknowledged-writes, max-unavailability), at its location. Call it only
+// for a drill without a spec.workload key (workload_parser.cpp).
+void CheckWorkloadAssertions(const std::vector<AssertionSpec>& assertions, ParseState& state);
 // a params block named `path` ("spec.steps[2].params"); absent (nullptr) or
 // null is an empty map at `fallback` (params_reader.cpp)
 Params ReadParams(const Field* field, const std::string& path, const SourceLocation& fallback,

@@ -1,5 +1,6 @@
 // The top of a drill file: apiVersion, kind, metadata and spec; the sections
-// of spec with lists (setup, steps, assertions) have their own files.
+// of spec with lists (setup, steps, assertions) and spec.workload have their
+// own files.
 #include "harness/drill/parser.h"
 
 #include <yaml-cpp/yaml.h>
@@ -16,8 +17,8 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"apiVersion", "kind", "metadata", "spec"};
 const std::vector<std::string> kMetadataKeys = {"name", "description"};
-const std::vector<std::string> kSpecKeys = {"target", "seed",       "settleTimeout", "setup",
-                                            "steps",  "assertions", "reports"};
+const std::vector<std::string> kSpecKeys = {"target", "seed",     "settleTimeout", "setup",
+                                            "steps",  "workload", "assertions",    "reports"};
 const std::vector<std::string> kTargetKeys = {"namespace", "statefulSet", "deployment"};
 const std::vector<std::string> kReportKeys = {"junit", "json", "html"};
 
@@ -132,8 +133,15 @@ void ParseSpec(const Field& field, Drill& drill, ParseState& state) {
   if (const Field* steps = map.Require("steps")) {
     drill.steps = ParseSteps(*steps, state);
   }
+  const Field* workload = map.Find("workload");
+  if (workload != nullptr) {
+    drill.workload = ParseWorkload(*workload, state);
+  }
   if (const Field* assertions = map.Find("assertions")) {
     drill.assertions = ParseAssertions(*assertions, state);
+  }
+  if (workload == nullptr) {  // a broken spec.workload is reported once, by ParseWorkload
+    CheckWorkloadAssertions(drill.assertions, state);
   }
   if (const Field* reports = map.Find("reports")) {
     ParseReports(*reports, drill, state);

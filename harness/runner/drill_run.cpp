@@ -144,6 +144,7 @@ void DrillRun::RunPhases() {
     prepare_errors_.push_back(prep ? std::string() : prep.error().message);
     checks_.push_back(std::move(a));
   }
+  if (drill_.workload && !StartWorkload()) return;
   EnterPhase("steps");
   RunSteps();
   // Assertions judge the state after recovery: give the StatefulSet its
@@ -155,6 +156,7 @@ void DrillRun::RunPhases() {
                       drill_.settle_timeout, settle, false);
     if (!st) Say("the StatefulSet did not settle after the steps: " + st.error().message + "; checking anyway");
   }
+  if (!opts_.stop.stop_requested()) FinishWorkload();
   EnterPhase("assertions");
   auto fin = cluster::TakeSnapshot(api_, drill_.ns, drill_.statefulset, drill_.target_kind, &*baseline_);
   if (!fin) {

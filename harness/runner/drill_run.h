@@ -5,6 +5,7 @@
 //   drill_run.cpp         Run: header and seed, safety rails and journal, the phases in order
 //   drill_run_setup.cpp   setup manifests, watches, settle before the baseline
 //   drill_run_steps.cpp   faults and waits, in order
+//   drill_run_workload.cpp  spec.workload's writer around the steps
 //   drill_run_checks.cpp  assertion checks, cleanup (journal replay), the report's timeline
 
 #include <memory>
@@ -28,6 +29,7 @@
 #include "harness/runner/waits.h"
 #include "harness/undo/journal.h"
 #include "harness/watch/timeline.h"
+#include "harness/workload/writer.h"
 
 namespace kdrill::run_internal {
 
@@ -85,6 +87,10 @@ class DrillRun {
   // gone (a wait or a preview reads it; a missing target is theirs to judge).
   cluster::StatefulSetSpec TargetSpecNow();
   Status WaitFor(const WaitPredicate& w, std::chrono::milliseconds timeout, CaseResult& c, bool diagnose_on_timeout);
+  // spec.workload (drill_run_workload.cpp): the writer up and writing before
+  // the first fault (false: the run ends here), then stopped and read back.
+  bool StartWorkload();
+  void FinishWorkload();
   void CheckAssertions(const cluster::Snapshot& fin);
   void Cleanup();
   // A case of kind/name that ended in an error with message (no time of its own).
@@ -121,6 +127,8 @@ class DrillRun {
   uint64_t seed_ = 0;
   GoneUids gone_uids_;
   std::optional<backup::Session> backups_;
+  std::unique_ptr<workload::Writer> writer_;
+  std::optional<workload::WorkloadRun> workload_run_;
   std::mutex live_mu_;
   std::string activity_;
   MonoTime activity_start_{};

@@ -28,7 +28,8 @@ void DrillRun::CheckAssertions(const cluster::Snapshot& fin) {
                                      [&](const std::string& line) { Say("  " + line, &c); },
                                      opts_.stop,
                                      &clock_,
-                                     &*backups_};
+                                     &*backups_,
+                                     workload_run_ ? &*workload_run_ : nullptr};
     checks_[i]->StopObserving();
     auto v = checks_[i]->Check(ctx);
     switch (v.kind) {

@@ -3,6 +3,7 @@
 #include "assertions/assertion.h"
 #include "harness/faults/fault.h"
 #include "harness/runner/waits.h"
+#include "harness/workload/client.h"
 
 namespace kdrill {
 
@@ -19,6 +20,8 @@ std::vector<std::string> RegistryCatalog::AssertionNames() const {
 }
 
 std::vector<std::string> RegistryCatalog::WaitConditions() const { return WaitConditionNames(); }
+
+std::vector<std::string> RegistryCatalog::WorkloadClients() const { return workload::NetworkedClientNames(); }
 
 Status RegistryCatalog::ValidateFault(const drill::Step& step) const {
   auto f = faults::MakeFault(step.fault);

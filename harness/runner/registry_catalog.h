@@ -10,6 +10,7 @@ class RegistryCatalog final : public drill::Catalog {
   std::vector<std::string> FaultNames() const override;
   std::vector<std::string> AssertionNames() const override;
   std::vector<std::string> WaitConditions() const override;
+  std::vector<std::string> WorkloadClients() const override;
   Status ValidateFault(const drill::Step& step) const override;
   Status ValidateAssertion(const drill::AssertionSpec& spec) const override;
   Status ValidateWait(const drill::WaitSpec& spec) const override;

@@ -28,6 +28,14 @@ std::vector<std::string> WorkloadClientNames() {
   return names;
 }
 
+std::vector<std::string> NetworkedClientNames() {
+  std::vector<std::string> names;
+  for (const auto& e : kClients) {
+    if (e.make()->Networked()) names.emplace_back(e.name);
+  }
+  return names;
+}
+
 Result<std::unique_ptr<WorkloadClient>> MakeWorkloadClient(const std::string& name) {
   for (const auto& e : kClients) {
     if (name == e.name) return e.make();
@@ -39,15 +47,22 @@ Result<std::unique_ptr<WorkloadClient>> MakeWorkloadClient(const std::string& na
 
 std::string WriterLoopScript(const WorkloadClient& client, int interval_ms, const std::string& stop_file) {
   // busybox and dash sleep take fractions; the id is the loop counter, so
-  // every record id is unique to this writer.
+  // every record id is unique to this writer. The prepare is retried (the
+  // server may still be starting) for about 30 s.
   return fmt::format(
-      "{prepare} || {{ echo 'kdrill-writer: prepare failed' >&2; exit 3; }}\n"
+      "kdrill_prepared=0\n"
+      "for kdrill_try in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do\n"
+      "  if {{ {prepare}; }}; then kdrill_prepared=1; break; fi\n"
+      "  sleep 1\n"
+      "done\n"
+      "[ $kdrill_prepared = 1 ] || {{ echo 'kdrill-writer: prepare failed 30 times' >&2; exit 3; }}\n"
       "KDRILL_ID=0\n"
       "while [ ! -e '{stop}' ]; do\n"
       "  KDRILL_ID=$((KDRILL_ID + 1))\n"
       "  {write}\n"
       "  sleep {sleep}\n"
-      "done\n",
+      "done\n"
+      "touch '{stop}.ended'\n",
       fmt::arg("prepare", client.PrepareScript()), fmt::arg("stop", stop_file), fmt::arg("write", client.WriteScript()),
       fmt::arg("sleep", fmt::format("{}.{:03}", interval_ms / 1000, interval_ms % 1000)));
 }

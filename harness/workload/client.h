@@ -30,6 +30,10 @@ class WorkloadClient {
   virtual std::string PrepareScript() const = 0;
   virtual std::string WriteScript() const = 0;
   virtual std::string ReadScript() const = 0;
+  // True when the client reaches $KDRILL_HOST over the network, so it can
+  // run in a pod of its own (spec.workload's writer pod); false when it must
+  // run inside the target's pod (sh-append writes the pod's own files).
+  virtual bool Networked() const = 0;
 };
 
 // The client of that name ("postgres", "sh-append"), or kInvalidArgument
@@ -37,9 +41,12 @@ class WorkloadClient {
 Result<std::unique_ptr<WorkloadClient>> MakeWorkloadClient(const std::string& name);
 
 std::vector<std::string> WorkloadClientNames();
+// The Networked() ones: what spec.workload accepts today.
+std::vector<std::string> NetworkedClientNames();
 
-// The writer: prepares, then writes records 1, 2, 3, ... one every
-// interval_ms until the file stop_file exists, each line on stdout.
+// The writer: prepares (retried once a second, up to 30 times; then exits 3),
+// then writes records 1, 2, 3, ... one every interval_ms until the file
+// stop_file exists, each line on stdout; then creates stop_file + ".ended".
 std::string WriterLoopScript(const WorkloadClient& client, int interval_ms, const std::string& stop_file);
 
 // The ids of a ReadScript's output; a line that is not a positive integer

@@ -28,6 +28,8 @@ class PostgresClient final : public WorkloadClient {
            "else echo \"unknown $KDRILL_ID rc=$rc $out\"; fi";
   }
 
+  bool Networked() const override { return true; }
+
   std::string ReadScript() const override {
     return "psql -XAtq -h \"$KDRILL_HOST\" -v ON_ERROR_STOP=1 -c 'SELECT id FROM kdrill_writes ORDER BY id'";
   }

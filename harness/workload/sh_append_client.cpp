@@ -23,6 +23,8 @@ class ShAppendClient final : public WorkloadClient {
            "else echo \"unknown $KDRILL_ID append or sync failed\"; fi";
   }
 
+  bool Networked() const override { return false; }
+
   std::string ReadScript() const override { return "cat \"${KDRILL_DIR:-/data}/kdrill-writes\""; }
 };
 

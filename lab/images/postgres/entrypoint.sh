@@ -14,6 +14,12 @@
 #   PG_CONNINFO_HOST  the host replicas stream from once copied (default PG_PRIMARY_HOST;
 #                     a wrong one makes a replica that never streams)
 #   PG_FSYNC, PG_SYNCHRONOUS_COMMIT   on (default) or off
+#   PG_TEST_DROP_LAST_ROWS  N: a deliberate fault for negative controls. When
+#                     the primary restarts on an existing claim, it deletes the
+#                     N highest ids of kdrill's write workload table
+#                     (kdrill_writes) before it accepts clients: committed,
+#                     acknowledged writes that are gone, as a primary that lost
+#                     its last commits would be.
 set -eu
 : "${PGDATA:=/var/lib/postgresql/data/pgdata}"
 pod="${HOSTNAME:?HOSTNAME is not set}"
@@ -27,7 +33,9 @@ log() { echo "postgres-lab-entrypoint: $*" >&2; }
 fresh_datadir() { rm -rf "$PGDATA" && mkdir -p "$PGDATA" && chmod 700 "$PGDATA"; }
 mkdir -p "$PGDATA"
 chmod 700 "$PGDATA"
+restarted=1
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  restarted=0
   # An interrupted initdb or base backup leaves a partial directory.
   fresh_datadir
   if [ "$ordinal" = 0 ]; then
@@ -55,6 +63,15 @@ set -- postgres -D "$PGDATA" \
 if [ "$ordinal" != 0 ]; then
   touch "$PGDATA/standby.signal"
   set -- "$@" -c primary_conninfo="host=$PG_CONNINFO_HOST user=postgres application_name=$pod connect_timeout=5"
+fi
+drop="${PG_TEST_DROP_LAST_ROWS:-0}"
+if [ "$ordinal" = 0 ] && [ "$restarted" = 1 ] && [ "$drop" -gt 0 ] 2>/dev/null; then
+  log "$pod: TEST FAULT PG_TEST_DROP_LAST_ROWS=$drop: deleting the last $drop rows of kdrill_writes"
+  pg_ctl -D "$PGDATA" -w -s -o "-c listen_addresses='' -c unix_socket_directories=/var/run/postgresql" start >&2
+  psql -XAtq -v ON_ERROR_STOP=1 -c "DELETE FROM kdrill_writes WHERE id IN
+    (SELECT id FROM kdrill_writes ORDER BY id DESC LIMIT $drop) RETURNING id" >&2 ||
+    log "$pod: TEST FAULT: nothing deleted"
+  pg_ctl -D "$PGDATA" -w -s -m fast stop >&2
 fi
 log "$pod: starting $(postgres --version)"
 exec "$@"

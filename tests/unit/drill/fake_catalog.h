@@ -1,6 +1,7 @@
 #pragma once
-// A small Catalog for parser tests: three faults, three wait conditions and
-// three assertions, with validators that use Params like real ones will.
+// A small Catalog for parser tests: three faults, three wait conditions,
+// five assertions (two of them judge spec.workload) and two workload
+// clients, with validators that use Params like real ones will.
 
 #include <map>
 #include <string>
@@ -17,11 +18,13 @@ class FakeCatalog : public Catalog {
     return {"pod-kill", "node-drain", "pvc-delete"};
   }
   std::vector<std::string> AssertionNames() const override {
-    return {"stable-identity", "same-pvc", "ordering"};
+    return {"stable-identity", "same-pvc", "ordering", "acknowledged-writes",
+            "max-unavailability"};
   }
   std::vector<std::string> WaitConditions() const override {
     return {"statefulset-settled", "pod-ready", "duration"};
   }
+  std::vector<std::string> WorkloadClients() const override { return {"postgres", "sh-append"}; }
 
   Status ValidateFault(const Step& step) const override {
     if (step.fault == "pod-kill") {

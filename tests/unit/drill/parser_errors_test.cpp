@@ -207,9 +207,10 @@ TEST_F(ParserErrorTest, UnknownNamesWithoutCloseMatchListTheKnownOnes) {
                   "wait conditions: \"statefulset-settled\", \"pod-ready\", \"duration\"",
                   "d.yaml:12:13: spec.assertions[0].type: unknown assertion type \"same-pcv\" "
                   "(did you mean \"same-pvc\"?); known assertions: \"stable-identity\", "
-                  "\"same-pvc\", \"ordering\"",
+                  "\"same-pvc\", \"ordering\", \"acknowledged-writes\", \"max-unavailability\"",
                   "d.yaml:13:13: spec.assertions[1].type: unknown assertion type \"identity\"; "
-                  "known assertions: \"stable-identity\", \"same-pvc\", \"ordering\""));
+                  "known assertions: \"stable-identity\", \"same-pvc\", \"ordering\", "
+                  "\"acknowledged-writes\", \"max-unavailability\""));
 }
 
 TEST_F(ParserErrorTest, TwoVictimKindsAtOnce) {

@@ -1,0 +1,114 @@
+// spec.workload: the writer kdrill runs during the steps (WorkloadSpec,
+// model.h), and the check that the assertions judging its writes have one.
+#include <algorithm>
+#include <array>
+#include <climits>
+
+#include "harness/drill/duration.h"
+#include "harness/drill/parse_sections.h"
+#include "harness/drill/yaml_values.h"
+
+namespace kdrill::drill {
+
+namespace {
+
+const std::vector<std::string> kWorkloadKeys = {"client", "host", "interval", "image",
+                                                "startTimeout"};
+
+// The longest pause between two writes: a slower writer would sample the
+// faults too sparsely for max-unavailability to mean anything.
+constexpr std::chrono::milliseconds kMaxInterval{std::chrono::seconds(10)};
+
+// The assertions that judge the writes of spec.workload (assertions/): a
+// drill that lists one needs the section.
+constexpr std::array<std::string_view, 2> kWorkloadAssertions = {"acknowledged-writes",
+                                                                 "max-unavailability"};
+
+void ReadClient(const MapReader& map, WorkloadSpec& spec, ParseState& state) {
+  const Field* client = map.Require("client");
+  if (client == nullptr) {
+    return;
+  }
+  auto name = ReadString(*client, state.diag);
+  if (!name) {
+    return;
+  }
+  if (CheckKnownName(*client, *name, state.catalog.WorkloadClients(), "workload client",
+                     "workload clients", state.diag)) {
+    spec.client = *name;
+  }
+}
+
+void ReadHost(const Field& host, WorkloadSpec& spec, ParseState& state) {
+  auto ordinal = ReadInt(host, 0, state.diag);
+  if (!ordinal) {
+    return;
+  }
+  if (*ordinal > INT32_MAX) {
+    state.diag.Add(host.value_location,
+                   host.path + ": ordinal " + std::to_string(*ordinal) + " is too large");
+    return;
+  }
+  spec.host_ordinal = static_cast<int>(*ordinal);
+}
+
+void ReadInterval(const Field& interval, WorkloadSpec& spec, ParseState& state) {
+  auto d = ReadDuration(interval, /*positive=*/true, state.diag);
+  if (!d) {
+    return;
+  }
+  if (*d > kMaxInterval) {
+    state.diag.Add(interval.value_location,
+                   interval.path + ": expected at most " + FormatDuration(kMaxInterval) +
+                       " between writes, got " + FormatDuration(*d));
+    return;
+  }
+  spec.interval = *d;
+}
+
+}  // namespace
+
+std::optional<WorkloadSpec> ParseWorkload(const Field& field, ParseState& state) {
+  MapReader map(field.value, field.path, field.key_location, state.source, state.diag);
+  if (!map.valid()) {
+    return std::nullopt;
+  }
+  map.CheckKeys(kWorkloadKeys);
+  WorkloadSpec spec;
+  spec.location = field.key_location;
+  ReadClient(map, spec, state);
+  if (const Field* host = map.Find("host")) {
+    ReadHost(*host, spec, state);
+  }
+  if (const Field* interval = map.Find("interval")) {
+    ReadInterval(*interval, spec, state);
+  }
+  if (const Field* image = map.Find("image")) {
+    spec.image = ReadString(*image, state.diag).value_or("");
+  }
+  if (const Field* start = map.Find("startTimeout")) {
+    if (auto d = ReadDuration(*start, /*positive=*/true, state.diag)) {
+      spec.start_timeout = *d;
+    }
+  }
+  return spec;
+}
+
+void CheckWorkloadAssertions(const std::vector<AssertionSpec>& assertions, ParseState& state) {
+  for (const auto& a : assertions) {
+    if (std::ranges::find(kWorkloadAssertions, a.type) == kWorkloadAssertions.end()) {
+      continue;
+    }
+    std::string which = "assertion \"" + a.name + "\"";
+    if (a.name != a.type) {
+      which += " (" + a.type + ")";
+    }
+    state.diag.Add(a.location,
+                   "spec.assertions: " + which +
+                       " judges the writes of spec.workload, and this drill has no "
+                       "spec.workload; add one under spec, e.g. \"workload:\" with "
+                       "\"client: postgres\" indented below it");
+  }
+}
+
+}  // namespace kdrill::drill

@@ -1,0 +1,94 @@
+// spec.workload: the writer started after the baseline and the assertions'
+// Prepare, before the first fault, and finished after the settle that
+// follows the steps (harness/workload/writer.h).
+
+#include "harness/runner/drill_run.h"
+
+#include "harness/cluster/statefulset.h"
+#include "harness/core/json_fields.h"
+
+namespace kdrill::run_internal {
+
+bool DrillRun::StartWorkload() {
+  const auto& spec = *drill_.workload;
+  CaseScope scope(clock_, "setup", "workload writer");
+  auto& c = scope.Case();
+  auto client = workload::MakeWorkloadClient(spec.client);
+  if (!client) return FailSetup(scope, spec.location.ToString() + ": " + client.error().message, client.error());
+  if (drill_.target_kind != "StatefulSet") {
+    return FailSetup(scope,
+                     spec.location.ToString() + ": spec.workload writes to a StatefulSet's pod by its stable DNS "
+                                                "name; the target is a " + drill_.target_kind,
+                     ErrorCode::kInvalidArgument);
+  }
+  auto sts = api_.Get(kube::StatefulSets(drill_.ns, drill_.statefulset));
+  if (!sts) return FailSetup(scope, "reading the target for the workload: " + sts.error().ToString(), sts.error());
+  auto view = cluster::ReadStatefulSet(*sts);
+  if (view.service_name.empty()) {
+    return FailSetup(scope,
+                     fmt::format("{}: StatefulSet {} has no spec.serviceName, so its pods have no DNS name for the "
+                                 "writer; give it a headless Service",
+                                 spec.location.ToString(), drill_.statefulset),
+                     ErrorCode::kFailedPrecondition);
+  }
+  int last = view.ordinal_start + view.replicas - 1;
+  if (spec.host_ordinal < view.ordinal_start || spec.host_ordinal > last) {
+    return FailSetup(scope,
+                     fmt::format("{}: spec.workload.host {} is not an ordinal of {} (it has {}..{})",
+                                 spec.location.ToString(), spec.host_ordinal, drill_.statefulset, view.ordinal_start,
+                                 last),
+                     ErrorCode::kInvalidArgument);
+  }
+  const auto& c0 = json::At(*sts, "/spec/template/spec/containers/0");
+  workload::WriterConfig cfg;
+  cfg.ns = drill_.ns;
+  cfg.pod = workload::WriterPodName(run_id_);
+  cfg.host = fmt::format("{}.{}", cluster::PodName(drill_.statefulset, spec.host_ordinal), view.service_name);
+  cfg.image = spec.image.empty() ? json::Str(c0, "/image") : spec.image;
+  if (spec.image.empty()) cfg.image_pull_policy = json::Str(c0, "/imagePullPolicy");
+  const auto& sc = json::Obj(*sts, "/spec/template/spec/securityContext");
+  if (!sc.empty()) cfg.security_context = sc;
+  cfg.interval = spec.interval;
+  cfg.start_timeout = spec.start_timeout;
+  if (cfg.image.empty()) {
+    return FailSetup(scope, "the target's first container has no image for the writer; set spec.workload.image",
+                     ErrorCode::kFailedPrecondition);
+  }
+  writer_ = std::make_unique<workload::Writer>(api_, exec_, clock_, *journal_, std::move(*client), cfg,
+                                                [&](const std::string& line) { Say(line, &c); });
+  SetActivity("starting the workload writer");
+  auto started = writer_->Start(opts_.stop);
+  if (!started) return FailSetup(scope, started.error().message, started.error());
+  timeline_.Mark("note", "workload", cfg.pod, "workload writer running: first write acknowledged");
+  c.message = fmt::format("writer pod {} writes to {}", cfg.pod, cfg.host);
+  outcome_.report.cases.push_back(scope.Finish());
+  return true;
+}
+
+void DrillRun::FinishWorkload() {
+  if (!writer_) return;
+  SetActivity("stopping the workload and reading its records back");
+  auto run = writer_->Finish(opts_.stop);
+  timeline_.Mark("note", "workload", workload::WriterPodName(run_id_), "workload writer stopped");
+  if (!run) {
+    Say("workload: could not read the writer's log: " + run.error().message);
+    return;
+  }
+  const auto& check = run->check;
+  auto& props = outcome_.report.properties;
+  props["workload.client"] = run->client;
+  props["workload.host"] = run->host;
+  props["workload.acknowledged"] = std::to_string(check.acknowledged);
+  props["workload.indeterminate"] = std::to_string(check.indeterminate);
+  props["workload.failed"] = std::to_string(check.failed);
+  props["workload.longest_unavailable_ms"] = std::to_string(check.longest_unavailable.length().count());
+  if (run->checked()) {
+    props["workload.lost"] = std::to_string(check.lost.size());
+    Say("workload: " + check.Summary());
+  } else {
+    Say(fmt::format("workload: {} acknowledged; the final read failed: {}", check.acknowledged, run->read_error));
+  }
+  workload_run_ = std::move(*run);
+}
+
+}  // namespace kdrill::run_internal
