@@ -61,11 +61,21 @@ void AddFigures(const workload::WorkloadRun& run, Verdict& v) {
   v.properties["workload.longest_unavailable_ms"] = std::to_string(c.longest_unavailable.length().count());
 }
 
-std::string WindowText(const workload::UnavailableWindow& w) {
+// The longest window of writes not acknowledged, with what the client said
+// about its first write.
+std::string WindowText(const workload::WorkloadRun& run) {
+  const auto& w = run.check.longest_unavailable;
   if (w.attempts == 0) return "every write was acknowledged";
-  return fmt::format("{} write(s) not acknowledged for {:.1f} s, from {} {}", w.attempts,
+  std::string why;
+  for (const auto& a : run.log.attempts) {
+    if (a.at >= w.from && a.outcome != workload::WriteOutcome::kAcknowledged) {
+      if (!a.reason.empty()) why = fmt::format("; first: {} {} {}", WriteOutcomeName(a.outcome), a.id, a.reason);
+      break;
+    }
+  }
+  return fmt::format("{} write(s) not acknowledged for {:.1f} s, from {} {}{}", w.attempts,
                      std::chrono::duration<double>(w.length()).count(), Rfc3339(w.from),
-                     w.open ? "to the end (no write acknowledged after)" : "to " + Rfc3339(w.to));
+                     w.open ? "to the end (no write acknowledged after)" : "to " + Rfc3339(w.to), why);
 }
 
 class AcknowledgedWrites final : public Assertion {
@@ -90,7 +100,7 @@ class AcknowledgedWrites final : public Assertion {
       return v;
     }
     v.details.push_back(c.Summary());
-    v.details.push_back("longest unavailability: " + WindowText(c.longest_unavailable));
+    v.details.push_back("longest unavailability: " + WindowText(run));
     if (!c.recovered.empty()) {
       v.details.push_back("indeterminate but present (fine): " + workload::IdList(c.recovered));
     }
@@ -147,22 +157,22 @@ class MaxUnavailability final : public Assertion {
     auto max = ctx.spec.params.GetDuration("max", std::chrono::milliseconds(0)).value_or(std::chrono::milliseconds(0));
     Verdict v;
     AddFigures(run, v);
-    v.details.push_back("longest unavailability: " + WindowText(w));
+    v.details.push_back("longest unavailability: " + WindowText(run));
     if (w.open) {
       v.kind = VerdictKind::kFail;
-      v.message = fmt::format("writes to {} never came back: {}", run.host, WindowText(w));
+      v.message = fmt::format("writes to {} never came back: {}", run.host, WindowText(run));
       return v;
     }
     if (w.length() > max) {
       v.kind = VerdictKind::kFail;
       v.message = fmt::format("writes to {} failed for {:.1f} s in a row (max {:.1f} s): {}", run.host,
                               std::chrono::duration<double>(w.length()).count(),
-                              std::chrono::duration<double>(max).count(), WindowText(w));
+                              std::chrono::duration<double>(max).count(), WindowText(run));
       return v;
     }
     v.message = fmt::format("longest unavailability {:.1f} s (max {:.1f} s): {}",
                             std::chrono::duration<double>(w.length()).count(),
-                            std::chrono::duration<double>(max).count(), WindowText(w));
+                            std::chrono::duration<double>(max).count(), WindowText(run));
     return v;
   }
 };

@@ -135,6 +135,9 @@ struct WorkloadSpec {
   // How long the writer may take to have its first write acknowledged
   // before the first fault (a writer that never wrote proves nothing).
   std::chrono::milliseconds start_timeout{std::chrono::seconds(60)};
+  // How long the writer writes after its first acknowledged write before the
+  // first fault, so that the records the faults must not lose exist.
+  std::chrono::milliseconds warm_up{std::chrono::seconds(2)};
   SourceLocation location;
 };
 

@@ -13,7 +13,7 @@ namespace kdrill::drill {
 namespace {
 
 const std::vector<std::string> kWorkloadKeys = {"client", "host", "interval", "image",
-                                                "startTimeout"};
+                                                "startTimeout", "warmUp"};
 
 // The longest pause between two writes: a slower writer would sample the
 // faults too sparsely for max-unavailability to mean anything.
@@ -85,6 +85,11 @@ std::optional<WorkloadSpec> ParseWorkload(const Field& field, ParseState& state)
   }
   if (const Field* image = map.Find("image")) {
     spec.image = ReadString(*image, state.diag).value_or("");
+  }
+  if (const Field* warm = map.Find("warmUp")) {
+    if (auto d = ReadDuration(*warm, /*positive=*/false, state.diag)) {
+      spec.warm_up = *d;
+    }
   }
   if (const Field* start = map.Find("startTimeout")) {
     if (auto d = ReadDuration(*start, /*positive=*/true, state.diag)) {

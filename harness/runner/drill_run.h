@@ -129,6 +129,7 @@ class DrillRun {
   std::optional<backup::Session> backups_;
   std::unique_ptr<workload::Writer> writer_;
   std::optional<workload::WorkloadRun> workload_run_;
+  CaseResult* workload_case_ = nullptr;  // the writer's start case while StartWorkload runs
   std::mutex live_mu_;
   std::string activity_;
   MonoTime activity_start_{};

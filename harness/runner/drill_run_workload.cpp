@@ -13,6 +13,12 @@ bool DrillRun::StartWorkload() {
   const auto& spec = *drill_.workload;
   CaseScope scope(clock_, "setup", "workload writer");
   auto& c = scope.Case();
+  // The writer's lines go to this case while it starts, to the console only later.
+  workload_case_ = &c;
+  struct Detach {
+    CaseResult*& p;
+    ~Detach() { p = nullptr; }
+  } detach{workload_case_};
   auto client = workload::MakeWorkloadClient(spec.client);
   if (!client) return FailSetup(scope, spec.location.ToString() + ": " + client.error().message, client.error());
   if (drill_.target_kind != "StatefulSet") {
@@ -55,11 +61,22 @@ bool DrillRun::StartWorkload() {
                      ErrorCode::kFailedPrecondition);
   }
   writer_ = std::make_unique<workload::Writer>(api_, exec_, clock_, *journal_, std::move(*client), cfg,
-                                                [&](const std::string& line) { Say(line, &c); });
+                                                [this](const std::string& line) { Say(line, workload_case_); });
   SetActivity("starting the workload writer");
   auto started = writer_->Start(opts_.stop);
   if (!started) return FailSetup(scope, started.error().message, started.error());
   timeline_.Mark("note", "workload", cfg.pod, "workload writer running: first write acknowledged");
+  if (spec.warm_up.count() > 0) {
+    SetActivity("workload warm-up");
+    Say(fmt::format("workload: writing for {:.1f} s before the first fault (warmUp)",
+                    std::chrono::duration<double>(spec.warm_up).count()), &c);
+    auto until = clock_.Now() + spec.warm_up;
+    while (!opts_.stop.stop_requested() && clock_.Now() < until) {
+      clock_.SleepFor(std::min<std::chrono::milliseconds>(
+          std::chrono::milliseconds(200),
+          std::chrono::duration_cast<std::chrono::milliseconds>(until - clock_.Now())));
+    }
+  }
   c.message = fmt::format("writer pod {} writes to {}", cfg.pod, cfg.host);
   outcome_.report.cases.push_back(scope.Finish());
   return true;

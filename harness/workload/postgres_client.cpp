@@ -31,7 +31,8 @@ class PostgresClient final : public WorkloadClient {
   bool Networked() const override { return true; }
 
   std::string ReadScript() const override {
-    return "psql -XAtq -h \"$KDRILL_HOST\" -v ON_ERROR_STOP=1 -c 'SELECT id FROM kdrill_writes ORDER BY id'";
+    return "PGCONNECT_TIMEOUT=5 timeout 30 psql -XAtq -h \"$KDRILL_HOST\" -v ON_ERROR_STOP=1 "
+           "-c 'SELECT id FROM kdrill_writes ORDER BY id'";
   }
 };
 

@@ -187,7 +187,43 @@ Result<std::vector<std::int64_t>> Writer::FinalRead(std::stop_token stop) {
                                last_error.empty() ? "stopped" : last_error));
 }
 
+void Writer::AwaitWritesBack(std::stop_token stop) {
+  auto begin = clock_.Now();
+  auto next_progress = begin + std::chrono::seconds(10);
+  while (!stop.stop_requested()) {
+    auto text = ReadPodLog();
+    std::string last = "no write logged";
+    if (text) {
+      WriteLog parsed = ParseWriteLog(*text);
+      if (!parsed.attempts.empty()) {
+        const auto& a = parsed.attempts.back();
+        if (a.outcome == WriteOutcome::kAcknowledged) {
+          log_(fmt::format("workload: writes acknowledged again ({:.1f} s after the steps settled)",
+                           std::chrono::duration<double>(clock_.Now() - begin).count()));
+          return;
+        }
+        last = fmt::format("{} {} {}", WriteOutcomeName(a.outcome), a.id, a.reason);
+      }
+    } else {
+      last = text.error().message;
+    }
+    auto now = clock_.Now();
+    if (now - begin >= cfg_.start_timeout) {
+      log_(fmt::format("workload: writes not acknowledged again within {} s (last: {}); stopping the writer",
+                       std::chrono::duration_cast<std::chrono::seconds>(cfg_.start_timeout).count(), last));
+      return;
+    }
+    if (now >= next_progress) {
+      log_(fmt::format("workload: waiting for writes to be acknowledged again ({} s); last: {}",
+                       std::chrono::duration_cast<std::chrono::seconds>(now - begin).count(), last));
+      next_progress = now + std::chrono::seconds(10);
+    }
+    clock_.SleepFor(std::chrono::milliseconds(500));
+  }
+}
+
 Result<WorkloadRun> Writer::Finish(std::stop_token stop) {
+  AwaitWritesBack(stop);
   WorkloadRun run;
   run.client = client_->Name();
   run.host = cfg_.host;

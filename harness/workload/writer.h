@@ -7,7 +7,10 @@
 //           app.kubernetes.io/managed-by=kdrill, kdrill.io/role=workload-writer)
 //           and waits until its log holds the first acknowledged write: a
 //           writer that never wrote would make every verdict vacuous.
-//   Finish  asks the loop to stop (a file on the pod's emptyDir), waits for
+//   Finish  first lets the writer go on until a write is acknowledged again
+//           after the last one that was not (the database is back for its
+//           clients, not only Ready), for at most start_timeout; then asks
+//           the loop to stop (a file on the pod's emptyDir), waits for
 //           it to end, reads the pod's log with the kubelet's timestamps
 //           (pods/log?timestamps=true), reads every record back through the
 //           client's ReadScript exec'd in the writer pod, and runs the set
@@ -84,6 +87,9 @@ class Writer {
 
  private:
   Result<std::string> ReadPodLog();
+  // Polls the log until its last attempt is acknowledged, up to
+  // cfg_.start_timeout.
+  void AwaitWritesBack(std::stop_token stop);
   Result<std::vector<std::int64_t>> FinalRead(std::stop_token stop);
 
   kube::KubeApi& api_;

@@ -55,10 +55,14 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   fi
 fi
 
+# Settings a standby must match (a primary started with others logs a
+# parameter change that stops its replicas): every start uses these.
+standby_matched="-c wal_level=replica -c max_wal_senders=10 -c max_connections=30 -c max_worker_processes=8"
+# shellcheck disable=SC2086 # word splitting of standby_matched is intended
 set -- postgres -D "$PGDATA" \
   -c listen_addresses='*' -c unix_socket_directories=/var/run/postgresql \
-  -c wal_level=replica -c max_wal_senders=10 -c wal_keep_size=64MB -c hot_standby=on \
-  -c shared_buffers=16MB -c max_connections=30 -c jit=off \
+  $standby_matched -c wal_keep_size=64MB -c hot_standby=on \
+  -c shared_buffers=16MB -c jit=off \
   -c fsync="${PG_FSYNC:-on}" -c synchronous_commit="${PG_SYNCHRONOUS_COMMIT:-on}"
 if [ "$ordinal" != 0 ]; then
   touch "$PGDATA/standby.signal"
@@ -67,7 +71,8 @@ fi
 drop="${PG_TEST_DROP_LAST_ROWS:-0}"
 if [ "$ordinal" = 0 ] && [ "$restarted" = 1 ] && [ "$drop" -gt 0 ] 2>/dev/null; then
   log "$pod: TEST FAULT PG_TEST_DROP_LAST_ROWS=$drop: deleting the last $drop rows of kdrill_writes"
-  pg_ctl -D "$PGDATA" -w -s -o "-c listen_addresses='' -c unix_socket_directories=/var/run/postgresql" start >&2
+  pg_ctl -D "$PGDATA" -w -s -o "-c listen_addresses='' -c unix_socket_directories=/var/run/postgresql \
+    $standby_matched -c shared_buffers=16MB" start >&2
   psql -XAtq -v ON_ERROR_STOP=1 -c "DELETE FROM kdrill_writes WHERE id IN
     (SELECT id FROM kdrill_writes ORDER BY id DESC LIMIT $drop) RETURNING id" >&2 ||
     log "$pod: TEST FAULT: nothing deleted"

@@ -99,13 +99,21 @@ TEST_F(WorkloadParserTest, AbsentSectionMeansNoWriter) {
   EXPECT_FALSE(drill->workload.has_value());
 }
 
-TEST_F(WorkloadParserTest, WorksWithADeploymentTarget) {
+TEST_F(WorkloadParserTest, ADeploymentTargetIsRefused) {
   std::string text = kHead;
   text.replace(text.find("statefulSet: db"), 15, "deployment: db");
-  Result<Drill> drill = Parse(text + "  workload: {client: postgres}\n");
+  EXPECT_THAT(Errors(text + "  workload: {client: postgres}\n"),
+              ElementsAre(HasSubstr("d.yaml:12:3: spec.workload: the writer reaches its host by a StatefulSet pod's "
+                                    "stable DNS name")));
+}
+
+TEST_F(WorkloadParserTest, WarmUpMayBeZero) {
+  Result<Drill> drill = Parse(std::string(kHead) + "  workload: {client: postgres, warmUp: 0s}\n");
   ASSERT_TRUE(drill) << drill.error().message;
-  EXPECT_EQ(drill->target_kind, "Deployment");
-  ASSERT_TRUE(drill->workload.has_value());
+  EXPECT_EQ(drill->workload->warm_up, std::chrono::milliseconds(0));
+  Result<Drill> by_default = Parse(std::string(kHead) + "  workload: {client: postgres}\n");
+  ASSERT_TRUE(by_default) << by_default.error().message;
+  EXPECT_EQ(by_default->workload->warm_up, std::chrono::seconds(2));
 }
 
 TEST_F(WorkloadParserTest, MissingClient) {
@@ -140,7 +148,7 @@ TEST_F(WorkloadParserTest, UnknownKeyWithLocationAndSuggestion) {
 )"),
               ElementsAre("d.yaml:14:5: unknown key \"intervall\" in spec.workload (did you mean "
                           "\"interval\"?); accepted keys: \"client\", \"host\", \"interval\", "
-                          "\"image\", \"startTimeout\""));
+                          "\"image\", \"startTimeout\", \"warmUp\""));
 }
 
 TEST_F(WorkloadParserTest, WorkloadIsAnAcceptedSpecKey) {

@@ -162,6 +162,36 @@ TEST_F(WriterTest, FinishStopsTheLoopThenChecksTheLogAgainstTheFinalRead) {
   EXPECT_EQ(run->check.longest_unavailable.length(), std::chrono::seconds(2));
 }
 
+TEST_F(WriterTest, FinishLetsTheWriterGoOnUntilWritesAreAcknowledgedAgain) {
+  pod_log_ = "2026-12-07T10:00:00.000Z ack 1\n2026-12-07T10:00:01.000Z fail 2 Connection refused\n";
+  api_.on_get_raw = [this](const std::string& path) -> Result<kube::RawResponse> {
+    raw_paths_.push_back(path);
+    if (raw_paths_.size() == 3) pod_log_ += "2026-12-07T10:00:02.000Z ack 3\n";
+    return kube::RawResponse{200, "text/plain", pod_log_};
+  };
+  exec_.answers.push_back(ExecResult{0, "", ""});
+  exec_.answers.push_back(ExecResult{0, "1\n3\n", ""});
+  auto w = MakeWriter();
+  auto run = w->Finish({});
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ(raw_paths_.size(), 4u);  // three polls, the last with the ack, then the log read after the stop
+  EXPECT_FALSE(run->check.longest_unavailable.open);
+  EXPECT_TRUE(run->check.ok());
+}
+
+TEST_F(WriterTest, FinishStopsTheWriterAnywayWhenWritesDoNotComeBack) {
+  pod_log_ = "2026-12-07T10:00:00.000Z ack 1\n2026-12-07T10:00:01.000Z fail 2 Connection refused\n";
+  exec_.answers.push_back(ExecResult{0, "", ""});
+  exec_.answers.push_back(ExecResult{0, "1\n", ""});
+  auto w = MakeWriter();
+  auto run = w->Finish({});
+  ASSERT_TRUE(run.has_value());
+  EXPECT_TRUE(run->check.longest_unavailable.open);
+  bool said = false;
+  for (const auto& l : lines_) said = said || l.find("not acknowledged again within 20 s") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
 TEST_F(WriterTest, AFinalReadThatKeepsFailingLeavesTheRunUnchecked) {
   pod_log_ = "2026-12-07T10:00:00.000Z ack 1\n";
   exec_.answers.push_back(ExecResult{0, "", ""});  // the stop
