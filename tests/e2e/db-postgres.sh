@@ -2,12 +2,20 @@
 # PostgreSQL on the lab: localhost/postgres:lab is built from Debian packages
 # (once per lab cache; imported only where missing); the primary-kill,
 # replica-kill and all-pods-kill drills pass with both replicas streaming
-# again; the replication check fails on a replica whose primary_conninfo
-# names a wrong host, naming it. (The node drain is e2e_db-postgres-drain:
-# it is serial.)
+# again, and the write workload of the primary kill counts no acknowledged
+# write lost; the replication check fails on a replica whose primary_conninfo
+# names a wrong host, naming it; acknowledged-writes and max-unavailability
+# fail on a primary that drops its last three rows when it restarts, naming
+# the ids. (The node drain is e2e_db-postgres-drain: it is serial.)
 source "$(dirname "$0")/lib.sh"
 
 ensure_catalogue_image postgres
+
+# The lost-writes control runs beside the other drills, in its own namespace.
+lost_ns="$(e2e_ns kdrill-e2e-pg-lost-writes)"
+printf '%s' "$E2E_OUT/pg-lost.json" >"$E2E_OUT/pg-lost.jsonpath"
+start_kdrill "$E2E_OUT/pg-lost.out" run "$E2E_REPO/tests/e2e/drills/postgres-lost-writes.yaml" -n "$lost_ns" \
+  --json "$E2E_OUT/pg-lost.json"
 
 ns="$(e2e_ns kdrill-postgres)"
 run_kdrill pg-kill run "$E2E_REPO/scenarios/postgres-primary-kill.yaml" -n "$ns" --json "$E2E_OUT/pg-kill.json" \
@@ -17,6 +25,17 @@ expect_verdict pg-kill 'replicas stream from the primary again' passed 'exited 0
 expect_verdict pg-kill 'stable-identity' passed
 expect_verdict pg-kill 'same-pvc' passed
 expect_grep 'victims: postgres-0' "$E2E_OUT/pg-kill.out" "the primary is the victim"
+expect_verdict pg-kill 'acknowledged-writes' passed '^all [0-9]+ acknowledged writes to postgres-0\.postgres are there'
+expect_verdict pg-kill 'max-unavailability' passed 'longest unavailability [0-9.]+ s \(max 30\.0 s\)'
+acked="$(case_property "$E2E_OUT/pg-kill.json" acknowledged-writes workload.acknowledged)"
+lost="$(case_property "$E2E_OUT/pg-kill.json" acknowledged-writes workload.lost)"
+if [[ "$lost" == 0 && "$acked" =~ ^[0-9]+$ && "$acked" -ge 5 ]]; then
+  pass "the workload wrote through the primary kill: $acked acknowledged, $lost lost"
+else
+  fail "the workload must have written (>= 5 acknowledged) and lost nothing: acknowledged '$acked', lost '$lost'"
+fi
+e2e_log "pg-kill workload: $(grep -E 'workload: [0-9]+ acknowledged' "$E2E_OUT/pg-kill.out")"
+expect_grep '<property name="workload.lost" value="0"' "$E2E_OUT/pg-kill.xml" "the JUnit file carries the workload's figures"
 expect_junit_valid "$E2E_OUT/pg-kill.xml"
 expect_namespace_gone "$ns"
 
@@ -48,5 +67,16 @@ else
   pass "only postgres-2 is named"
 fi
 expect_namespace_gone "$ns"
+
+wait_kdrill
+expect_rc 1 "a primary that drops its last three rows on restart breaks the drill" pg-lost
+expect_verdict pg-lost acknowledged-writes failed '^3 acknowledged write\(s\) lost: ids [0-9]+, [0-9]+, [0-9]+ \('
+expect_verdict pg-lost max-unavailability failed 'in a row \(max 0\.1 s\)'
+if [[ "$(case_property "$E2E_OUT/pg-lost.json" acknowledged-writes workload.lost)" == 3 ]]; then
+  pass "the control lost exactly the three rows the fault dropped"
+else
+  fail "the control must report 3 lost writes: $(jq -c '[.items[0].cases[] | select(.name == "acknowledged-writes")][0].properties' "$E2E_OUT/pg-lost.json")"
+fi
+expect_namespace_gone "$lost_ns"
 expect_no_pending_journal
 e2e_finish
