@@ -75,6 +75,13 @@ Result<NodeDrainPlan> PlanNodeDrain(FaultContext& ctx, const NodeVictim& node) {
       plan.skipped.push_back(id + ": already terminating");
       continue;
     }
+    // The drill's own write workload (harness/workload/writer.h) is a client
+    // of the target, not part of it: it keeps writing through the drain.
+    if (d.ns == ctx.ns && json::Str(meta, "/labels/app.kubernetes.io~1managed-by") == "kdrill" &&
+        json::Str(meta, "/labels/kdrill.io~1role") == "workload-writer") {
+      plan.skipped.push_back(id + ": kdrill's workload writer (left running: it is the target's client)");
+      continue;
+    }
     d.target = d.ns == ctx.ns && cluster::RelationTo(p, ctx.sts) == cluster::PodRelation::kOwned;
     (d.target ? targets : others).push_back(std::move(d));
   }

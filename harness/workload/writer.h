@@ -5,7 +5,9 @@
 //
 //   Start   journals the pod's delete, then creates it (label
 //           app.kubernetes.io/managed-by=kdrill, kdrill.io/role=workload-writer)
-//           and waits until its log holds the first acknowledged write: a
+//           (node-drain skips a pod with these labels in the drill's namespace:
+//           the writer is the target's client and keeps writing through a
+//           drain) and waits until its log holds the first acknowledged write: a
 //           writer that never wrote would make every verdict vacuous.
 //   Finish  first lets the writer go on until a write is acknowledged again
 //           after the last one that was not (the database is back for its

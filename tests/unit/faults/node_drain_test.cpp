@@ -71,6 +71,28 @@ TEST_F(NodeDrainTest, EvictsTargetAndOtherPodsSkipsDaemonSetAndMirrorPods) {
   EXPECT_EQ(journal_->Records().size(), 2u);
 }
 
+TEST_F(NodeDrainTest, LeavesTheDrillsOwnWorkloadWriterRunning) {
+  auto writer = MakeOtherPod("demo", "kdrill-writer-ab12", "node-a", "", "");
+  writer["metadata"]["labels"] = {{"app.kubernetes.io/managed-by", "kdrill"}, {"kdrill.io/role", "workload-writer"}};
+  api_.Put(kube::Pods("demo"), writer);
+  auto step = StepFrom("    - fault: node-drain\n      target: {ordinals: [0]}\n");
+  auto ctx = Ctx();
+  auto r = MakeFault("node-drain")->Inject(ctx, step);
+  ASSERT_TRUE(r) << r.error().message << "\n" << Joined();
+  EXPECT_EQ(Evictions(), (std::vector<std::string>{"pods/demo/web-0", "pods/demo/web-2", "pods/demo/cache-0"}));
+  EXPECT_GE(LogIndex("skip  demo/kdrill-writer-ab12: kdrill's workload writer"), 0) << Joined();
+}
+
+TEST_F(NodeDrainTest, ABarePodWithoutTheWritersLabelsIsStillABarePod) {
+  api_.Put(kube::Pods("demo"), MakeOtherPod("demo", "kdrill-writer-ab12", "node-a", "", ""));
+  auto step = StepFrom("    - fault: node-drain\n      target: {ordinals: [0]}\n");
+  auto ctx = Ctx();
+  auto r = MakeFault("node-drain")->Inject(ctx, step);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("kdrill-writer-ab12"), std::string::npos) << r.error().message;
+  EXPECT_TRUE(Evictions().empty());
+}
+
 TEST_F(NodeDrainTest, TheUncordonUndoIsJournaledBeforeTheCordonAndNothingIsEvictedWhenItFails) {
   Error boom(ErrorCode::kServerError, "apiserver hiccup");
   boom.http_status = 500;
