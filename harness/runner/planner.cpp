@@ -154,6 +154,15 @@ bool DrillPlanner::PlanTarget() {
   sts_.name = drill_.statefulset;
   Say(fmt::format("then: wait until {}/{} is settled (timeout {}s) and take the baseline snapshot", drill_.ns,
                   drill_.statefulset, drill_.settle_timeout.count() / 1000));
+  if (drill_.workload) {
+    const auto& w = *drill_.workload;
+    Say(fmt::format("then: create the workload writer pod kdrill-writer-* in {} ({} client, {}; journaled for "
+                    "deletion before it is created), writing a numbered record to {}-{}.<serviceName> every {} ms; "
+                    "the first fault comes {:.1f} s after its first acknowledged write",
+                    drill_.ns, w.client, w.image.empty() ? "the target's image" : "image " + w.image,
+                    drill_.statefulset, w.host_ordinal, w.interval.count(),
+                    std::chrono::duration<double>(w.warm_up).count()));
+  }
   return true;
 }
 

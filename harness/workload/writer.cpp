@@ -125,7 +125,9 @@ Status Writer::Start(std::stop_token stop) {
     if (pod) {
       state = PodState(*pod);
       std::string phase = json::Str(*pod, "/status/phase");
-      if (phase == "Running" || phase == "Failed" || phase == "Succeeded") {
+      // A pod whose container has not started answers the log read with
+      // 400: read anyway, the log is the proof.
+      {
         auto text = ReadPodLog();
         if (text) {
           last_log = *text;

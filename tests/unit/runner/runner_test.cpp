@@ -118,6 +118,100 @@ TEST_F(RunnerTest, HealthyPodKillPassesAndLeavesNothingPending) {
   EXPECT_EQ(deletes, 1);
 }
 
+// The writer pod of spec.workload: its log is served by on_get_raw, its
+// stop and final read are exec'd in it; every other exec goes to the fake.
+class WorkloadExec : public PodExecutor {
+ public:
+  explicit WorkloadExec(PodExecutor& rest) : rest_(rest) {}
+  std::string read = "1\n2\n3\n";
+  std::vector<std::string> writer_calls;
+  Result<ExecResult> Exec(const ExecRequest& req) override {
+    if (req.pod.rfind("kdrill-writer-", 0) != 0) return rest_.Exec(req);
+    writer_calls.push_back(req.argv.back());
+    if (req.argv.back().find("touch '/kdrill/stop'") != std::string::npos) return ExecResult{0, "", ""};
+    return ExecResult{0, read, ""};
+  }
+
+ private:
+  PodExecutor& rest_;
+};
+
+class RunnerWorkloadTest : public RunnerTest {
+ protected:
+  RunOutcome RunWithWorkload(const std::string& read) {
+    api_.on_get_raw = [](const std::string& path) -> Result<kube::RawResponse> {
+      if (path.find("/pods/kdrill-writer-") == std::string::npos) return kube::RawResponse{404, "", ""};
+      return kube::RawResponse{200, "text/plain",
+                               "2026-12-07T10:00:00.000Z ack 1\n2026-12-07T10:00:00.200Z ack 2\n"
+                               "2026-12-07T10:00:00.400Z unknown 3 rc=2 server closed the connection\n"
+                               "2026-12-07T10:00:02.000Z ack 4\n"};
+    };
+    workload_exec_.read = read;
+    RunOptions opts;
+    opts.journal_dir = dir_.string();
+    opts.out = [this](const std::string& line) { lines_.push_back(line); };
+    Runner runner(api_, workload_exec_, clock_, opts);
+    return runner.Run(testing::ParseOrDie(std::string(kDrillHead) + R"(  workload:
+    client: postgres
+    host: 1
+    image: localhost/postgres:lab  # the fake StatefulSet's containers have none
+    warmUp: 0s
+  steps:
+    - fault: pod-kill
+      target: {ordinals: [1]}
+      params: {force: true}
+  assertions:
+    - type: acknowledged-writes
+    - type: max-unavailability
+      params: {max: 5s}
+)"));
+  }
+
+  size_t CallIndex(const std::string& prefix) const {
+    for (size_t i = 0; i < api_.calls.size(); ++i) {
+      if (api_.calls[i].rfind(prefix, 0) == 0) return i;
+    }
+    return api_.calls.size();
+  }
+
+  WorkloadExec workload_exec_{exec_};
+};
+
+TEST_F(RunnerWorkloadTest, TheWriterRunsAroundTheStepsAndItsWritesAreJudged) {
+  auto o = RunWithWorkload("1\n2\n4\n");
+  const auto* acked = Find(o, "acknowledged-writes");
+  ASSERT_NE(acked, nullptr);
+  EXPECT_EQ(acked->outcome, reports::Outcome::kPassed) << acked->message;
+  EXPECT_EQ(acked->properties.at("workload.acknowledged"), "3");
+  EXPECT_EQ(acked->properties.at("workload.host"), "web-1.web");
+  const auto* unavail = Find(o, "max-unavailability");
+  ASSERT_NE(unavail, nullptr);
+  EXPECT_EQ(unavail->outcome, reports::Outcome::kPassed) << unavail->message;
+  EXPECT_EQ(o.end, RunEnd::kPassed);
+  EXPECT_EQ(o.report.properties.at("workload.lost"), "0");
+  // Created before the first fault, stopped and read after it, deleted at cleanup.
+  size_t created = CallIndex("create pods/demo");
+  size_t killed = CallIndex("delete pods/demo/web-1");
+  size_t removed = CallIndex("delete pods/demo/kdrill-writer-");
+  ASSERT_LT(created, api_.calls.size());
+  EXPECT_LT(created, killed);
+  EXPECT_LT(killed, removed);
+  ASSERT_EQ(workload_exec_.writer_calls.size(), 2u);
+  EXPECT_NE(workload_exec_.writer_calls[0].find("touch '/kdrill/stop'"), std::string::npos);
+  auto j = Journal::Open(o.journal_path);
+  ASSERT_TRUE(j);
+  EXPECT_TRUE(j->Pending().empty());
+}
+
+TEST_F(RunnerWorkloadTest, AnAcknowledgedWriteMissingBreaksTheDrill) {
+  auto o = RunWithWorkload("1\n2\n");
+  const auto* acked = Find(o, "acknowledged-writes");
+  ASSERT_NE(acked, nullptr);
+  EXPECT_EQ(acked->outcome, reports::Outcome::kFailed);
+  EXPECT_NE(acked->message.find("lost: ids 4"), std::string::npos) << acked->message;
+  EXPECT_EQ(o.end, RunEnd::kBroken);
+}
+
 TEST_F(RunnerTest, RecreatedClaimFailsSamePvcNamingBothUids) {
   std::string old_uid = api_.Peek(kube::Pvcs("demo", "data-web-1"))["metadata"]["uid"];
   auto o = Run(R"(  steps:
