@@ -40,7 +40,13 @@ func cmdDown(c *Config, args []string) error {
 	// 1. Workloads go while the kubelets still run (volumes unmounted and
 	//    detached by their owners).
 	deleteWorkloads(c, s)
-	deleteFakeNodes(c, s)
+	if err := deleteFakeNodes(c, s); err != nil {
+		if keep { // etcd's data stays, and the fake nodes in it
+			note("%v", err)
+		} else {
+			logf("warning: %v (they go with the state wiped below)", err)
+		}
+	}
 
 	// 2. Kubelets stop first so they do not restart what we kill next.
 	comps := components(c)

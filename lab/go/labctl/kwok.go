@@ -125,9 +125,15 @@ func cmdKwok(c *Config, args []string) error {
 		if err != nil {
 			return err
 		}
-		deleteFakeNodes(c, s)
+		delErr := deleteFakeNodes(c, s)
 		stopComponent(s, kwokName, 10*time.Second)
-		return s.save(c)
+		if err := s.save(c); err != nil {
+			return err
+		}
+		if delErr != nil {
+			return fmt.Errorf("kwok down: %v", delErr)
+		}
+		return nil
 	default:
 		return fmt.Errorf("kwok: unknown subcommand %q (usage: kwok up [--nodes N] | kwok down)", args[0])
 	}
@@ -199,15 +205,23 @@ func kwokUp(c *Config, nodes int) error {
 	return nil
 }
 
-// deleteFakeNodes deletes every node labelled as a KWOK fake (best effort).
-func deleteFakeNodes(c *Config, s *State) {
-	if !s.Procs["kube-apiserver"].alive() || !fileExists(c.Bin("kubectl")) {
-		return
+// deleteFakeNodes deletes every node labelled as a KWOK fake. Nothing to do
+// when the API server is not running. An error when fake nodes may be left:
+// kubectl is missing from the lab's cache (the lab's versions changed since
+// it came up: run lab/lab up first) or the delete failed.
+func deleteFakeNodes(c *Config, s *State) error {
+	if !s.Procs["kube-apiserver"].alive() {
+		return nil
+	}
+	if !fileExists(c.Bin("kubectl")) {
+		return fmt.Errorf("cannot delete the fake nodes: %s is missing (lab/versions.env changed since the lab came up? run lab/lab up, then lab/lab kwok down)", c.Bin("kubectl"))
 	}
 	out, err := kubectl(c, 30*time.Second, "delete", "nodes", "-l", kwokFakeKey+"="+kwokFakeVal, "--wait=false")
 	if err != nil {
-		logf("warning: cannot delete the fake nodes: %v", err)
-	} else if strings.TrimSpace(out) != "" && !strings.Contains(out, "No resources") {
+		return fmt.Errorf("cannot delete the fake nodes: %v", err)
+	}
+	if strings.TrimSpace(out) != "" && !strings.Contains(out, "No resources") {
 		logf("deleted fake nodes: %s", strings.Join(strings.Fields(strings.ReplaceAll(out, "node \"", "")), " "))
 	}
+	return nil
 }

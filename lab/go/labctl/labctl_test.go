@@ -483,3 +483,22 @@ func TestBridgeMACIsFixedLocalUnicastAndPerNode(t *testing.T) {
 		}
 	}
 }
+
+// A running API server and no kubectl in the lab's cache (the lab's versions
+// changed since it came up): the fake nodes may stay, which must be an
+// error naming what to do, never a silent success.
+func TestDeleteFakeNodesFailsWithoutKubectl(t *testing.T) {
+	start, ok := procStart(os.Getpid())
+	if !ok {
+		t.Skip("no /proc start time for this process")
+	}
+	c := &Config{BinDir: t.TempDir()}
+	s := &State{Procs: map[string]*Proc{"kube-apiserver": {PID: os.Getpid(), StartTime: start}}}
+	err := deleteFakeNodes(c, s)
+	if err == nil || !strings.Contains(err.Error(), "run lab/lab up") {
+		t.Fatalf("want an error saying to run lab/lab up, got %v", err)
+	}
+	if err := deleteFakeNodes(c, &State{Procs: map[string]*Proc{}}); err != nil {
+		t.Fatalf("no API server: nothing to delete, got %v", err)
+	}
+}
