@@ -190,6 +190,14 @@ Result<std::vector<std::int64_t>> Writer::FinalRead(std::stop_token stop) {
 }
 
 void Writer::AwaitWritesBack(std::stop_token stop) {
+  // A write may be in flight when the steps end (the log shows it only when
+  // it ends), so "the last line is an ack" is not enough: the proof is an
+  // ack of a write that started after this call. With M the highest id
+  // logged now, write M+1 may still be in flight; M+2 starts after it ends.
+  std::int64_t logged = 0;
+  if (auto first = ReadPodLog()) {
+    for (const auto& a : ParseWriteLog(*first).attempts) logged = std::max(logged, a.id);
+  }
   auto begin = clock_.Now();
   auto next_progress = begin + std::chrono::seconds(10);
   while (!stop.stop_requested()) {
@@ -197,13 +205,15 @@ void Writer::AwaitWritesBack(std::stop_token stop) {
     std::string last = "no write logged";
     if (text) {
       WriteLog parsed = ParseWriteLog(*text);
-      if (!parsed.attempts.empty()) {
-        const auto& a = parsed.attempts.back();
-        if (a.outcome == WriteOutcome::kAcknowledged) {
+      for (const auto& a : parsed.attempts) {
+        if (a.outcome == WriteOutcome::kAcknowledged && a.id > logged + 1) {
           log_(fmt::format("workload: writes acknowledged again ({:.1f} s after the steps settled)",
                            std::chrono::duration<double>(clock_.Now() - begin).count()));
           return;
         }
+      }
+      if (!parsed.attempts.empty()) {
+        const auto& a = parsed.attempts.back();
         last = fmt::format("{} {} {}", WriteOutcomeName(a.outcome), a.id, a.reason);
       }
     } else {
@@ -211,7 +221,8 @@ void Writer::AwaitWritesBack(std::stop_token stop) {
     }
     auto now = clock_.Now();
     if (now - begin >= cfg_.start_timeout) {
-      log_(fmt::format("workload: writes not acknowledged again within {} s (last: {}); stopping the writer",
+      log_(fmt::format("workload: no write started after the steps was acknowledged within {} s (last: {}); "
+                       "stopping the writer",
                        std::chrono::duration_cast<std::chrono::seconds>(cfg_.start_timeout).count(), last));
       return;
     }

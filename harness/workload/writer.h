@@ -9,9 +9,10 @@
 //           the writer is the target's client and keeps writing through a
 //           drain) and waits until its log holds the first acknowledged write: a
 //           writer that never wrote would make every verdict vacuous.
-//   Finish  first lets the writer go on until a write is acknowledged again
-//           after the last one that was not (the database is back for its
-//           clients, not only Ready), for at most start_timeout; then asks
+//   Finish  first lets the writer go on until a write that started after
+//           the steps is acknowledged (the database is back for its clients,
+//           not only Ready; a write in flight when the steps ended does not
+//           count), for at most start_timeout; then asks
 //           the loop to stop (a file on the pod's emptyDir), waits for
 //           it to end, reads the pod's log with the kubelet's timestamps
 //           (pods/log?timestamps=true), reads every record back through the
@@ -89,8 +90,8 @@ class Writer {
 
  private:
   Result<std::string> ReadPodLog();
-  // Polls the log until its last attempt is acknowledged, up to
-  // cfg_.start_timeout.
+  // Polls the log until a write that started after this call is
+  // acknowledged, up to cfg_.start_timeout.
   void AwaitWritesBack(std::stop_token stop);
   Result<std::vector<std::int64_t>> FinalRead(std::stop_token stop);
 
