@@ -66,7 +66,13 @@ set -- postgres -D "$PGDATA" \
   -c fsync="${PG_FSYNC:-on}" -c synchronous_commit="${PG_SYNCHRONOUS_COMMIT:-on}"
 if [ "$ordinal" != 0 ]; then
   touch "$PGDATA/standby.signal"
-  set -- "$@" -c primary_conninfo="host=$PG_CONNINFO_HOST user=postgres application_name=$pod connect_timeout=5"
+  # A replica may connect to the old primary's address (a DNS answer still
+  # cached) just before that pod's network goes away: the connection then
+  # dies without a reset, and the walreceiver would wait for it up to
+  # wal_receiver_timeout (60 s by default) before it tries the new primary.
+  # TCP keepalives and a user timeout end such a connection within ~5 s.
+  set -- "$@" -c wal_receiver_timeout=15s -c primary_conninfo="host=$PG_CONNINFO_HOST user=postgres \
+application_name=$pod connect_timeout=5 keepalives_idle=3 keepalives_interval=1 keepalives_count=2 tcp_user_timeout=5000"
 fi
 drop="${PG_TEST_DROP_LAST_ROWS:-0}"
 if [ "$ordinal" = 0 ] && [ "$restarted" = 1 ] && [ "$drop" -gt 0 ] 2>/dev/null; then
