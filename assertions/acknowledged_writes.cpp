@@ -14,6 +14,8 @@
 // failed, a writer that acknowledged nothing or logged an id twice are
 // errors (the check could not be made), never a pass.
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "assertions/assertion.h"
@@ -78,6 +80,38 @@ std::string WindowText(const workload::WorkloadRun& run) {
                      w.open ? "to the end (no write acknowledged after)" : "to " + Rfc3339(w.to), why);
 }
 
+// Timeline marks (kind "note"): where the longest unavailability began, and
+// when each of the first lost writes was acknowledged, so the run's timeline
+// shows them beside the faults.
+void AddUnavailableMark(const workload::WorkloadRun& run, Verdict& v) {
+  const auto& w = run.check.longest_unavailable;
+  if (w.attempts == 0) return;
+  Verdict::Mark m;
+  m.at = w.from;
+  m.type = "writes-unavailable";
+  m.name = run.host;
+  m.summary = fmt::format("longest unavailability began: {}", WindowText(run));
+  m.details = {{"attempts", w.attempts}, {"ms", w.length().count()}, {"open", w.open}};
+  v.marks.push_back(std::move(m));
+}
+
+void AddLostMarks(const workload::WorkloadRun& run, Verdict& v) {
+  std::size_t marked = 0;
+  for (const auto& a : run.log.attempts) {
+    if (marked == 5) break;
+    if (a.outcome != workload::WriteOutcome::kAcknowledged) continue;
+    if (std::find(run.check.lost.begin(), run.check.lost.end(), a.id) == run.check.lost.end()) continue;
+    Verdict::Mark m;
+    m.at = a.at;
+    m.type = "write-lost";
+    m.name = run.host;
+    m.summary = fmt::format("write {} acknowledged here is missing after recovery", a.id);
+    m.details = {{"id", a.id}};
+    v.marks.push_back(std::move(m));
+    ++marked;
+  }
+}
+
 class AcknowledgedWrites final : public Assertion {
  public:
   std::string Name() const override { return "acknowledged-writes"; }
@@ -115,6 +149,7 @@ class AcknowledgedWrites final : public Assertion {
       return v;
     }
     v.kind = VerdictKind::kFail;
+    AddLostMarks(run, v);
     std::vector<std::string> broken;
     if (!c.lost.empty()) broken.push_back(fmt::format("{} acknowledged write(s) lost: ids {}", c.lost.size(),
                                                       workload::IdList(c.lost)));
@@ -157,6 +192,7 @@ class MaxUnavailability final : public Assertion {
     auto max = ctx.spec.params.GetDuration("max", std::chrono::milliseconds(0)).value_or(std::chrono::milliseconds(0));
     Verdict v;
     AddFigures(run, v);
+    AddUnavailableMark(run, v);
     v.details.push_back("longest unavailability: " + WindowText(run));
     if (w.open) {
       v.kind = VerdictKind::kFail;

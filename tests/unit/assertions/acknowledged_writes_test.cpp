@@ -70,6 +70,11 @@ TEST_F(AcknowledgedWritesTest, FailsNamingTheLostIds) {
   EXPECT_EQ(v.kind, VerdictKind::kFail);
   EXPECT_NE(v.message.find("2 acknowledged write(s) lost: ids 4, 5"), std::string::npos) << v.message;
   EXPECT_EQ(v.properties["workload.lost"], "2");
+  // The timeline shows when each lost write was acknowledged.
+  ASSERT_EQ(v.marks.size(), 2u);
+  EXPECT_EQ(v.marks[0].type, "write-lost");
+  EXPECT_EQ(v.marks[0].at, std::chrono::system_clock::time_point{} + std::chrono::seconds(3));
+  EXPECT_EQ(v.marks[1].details["id"], 5);
 }
 
 TEST_F(AcknowledgedWritesTest, FailsOnRecordsNeverWrittenOrReportedFailedYetPresent) {
@@ -101,6 +106,9 @@ TEST_F(AcknowledgedWritesTest, MaxUnavailabilityFailsWhenWritesFailedLongerThanM
   auto v = Check("max-unavailability", {{"max", "4s"}});
   EXPECT_EQ(v.kind, VerdictKind::kFail) << v.message;
   EXPECT_NE(v.message.find("failed for 5.0 s in a row (max 4.0 s)"), std::string::npos) << v.message;
+  ASSERT_EQ(v.marks.size(), 1u);
+  EXPECT_EQ(v.marks[0].type, "writes-unavailable");
+  EXPECT_EQ(v.marks[0].at, std::chrono::system_clock::time_point{} + std::chrono::seconds(2));
   auto ok = Check("max-unavailability", {{"max", "5s"}});
   EXPECT_EQ(ok.kind, VerdictKind::kPass) << ok.message;
 }
