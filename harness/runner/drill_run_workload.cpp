@@ -21,12 +21,7 @@ bool DrillRun::StartWorkload() {
   } detach{workload_case_};
   auto client = workload::MakeWorkloadClient(spec.client);
   if (!client) return FailSetup(scope, spec.location.ToString() + ": " + client.error().message, client.error());
-  if (drill_.target_kind != "StatefulSet") {
-    return FailSetup(scope,
-                     spec.location.ToString() + ": spec.workload writes to a StatefulSet's pod by its stable DNS "
-                                                "name; the target is a " + drill_.target_kind,
-                     ErrorCode::kInvalidArgument);
-  }
+  // A Deployment target with spec.workload is refused by the parser.
   auto sts = api_.Get(kube::StatefulSets(drill_.ns, drill_.statefulset));
   if (!sts) return FailSetup(scope, "reading the target for the workload: " + sts.error().ToString(), sts.error());
   auto view = cluster::ReadStatefulSet(*sts);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "harness/core/json_fields.h"
+#include "harness/core/text.h"
 #include "harness/kube/api_path.h"
 #include "harness/undo/undo_actions.h"
 
@@ -41,7 +42,7 @@ std::string Tail(const std::string& log, std::size_t lines = 5) {
   }
   std::string out = log.substr(start, pos - start);
   std::replace(out.begin(), out.end(), '\n', '|');
-  return out.empty() ? "(empty log)" : out;
+  return out.empty() ? "(empty log)" : OneLine(out, 600);  // what a pod printed, safe for one line
 }
 
 }  // namespace

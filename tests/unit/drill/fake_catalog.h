@@ -93,4 +93,21 @@ struct FakeFiles {
   }
 };
 
+// The lines of a (multi-line) error message, in order; a trailing newline
+// gives a last empty line.
+inline std::vector<std::string> MessageLines(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) {
+      out.push_back(text.substr(start));
+      break;
+    }
+    out.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return out;
+}
+
 }  // namespace kdrill::drill::testing

@@ -14,6 +14,7 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using testing::FakeCatalog;
 using testing::FakeFiles;
+using testing::MessageLines;
 
 // Lines 1-9; a test's steps start on line 10.
 constexpr const char* kHead = R"(apiVersion: kdrill.io/v1alpha1
@@ -31,21 +32,6 @@ constexpr const char* kOneStep = R"(    - fault: pod-kill
       target: {ordinals: [0]}
 )";
 
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) {
-      out.push_back(text.substr(start));
-      break;
-    }
-    out.push_back(text.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return out;
-}
-
 class ParserErrorTest : public ::testing::Test {
  protected:
   // The error lines of a drill that must not parse.
@@ -57,10 +43,10 @@ class ParserErrorTest : public ::testing::Test {
       return {};
     }
     EXPECT_EQ(drill.error().code, ErrorCode::kInvalidArgument);
-    for (const auto& line : Lines(drill.error().message)) {
+    for (const auto& line : MessageLines(drill.error().message)) {
       EXPECT_THAT(line, ::testing::MatchesRegex("[^:]+:[0-9]+:[0-9]+: .*")) << "in: " << line;
     }
-    return Lines(drill.error().message);
+    return MessageLines(drill.error().message);
   }
 
   FakeCatalog catalog_;

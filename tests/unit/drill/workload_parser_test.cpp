@@ -16,6 +16,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::FakeCatalog;
 using testing::FakeFiles;
+using testing::MessageLines;
 
 // Lines 1-11; a test's spec.workload (or assertions) start on line 12.
 constexpr const char* kHead = R"(apiVersion: kdrill.io/v1alpha1
@@ -46,16 +47,10 @@ class WorkloadParserTest : public ::testing::Test {
       return {};
     }
     EXPECT_EQ(drill.error().code, ErrorCode::kInvalidArgument);
-    std::vector<std::string> lines;
-    std::string message = drill.error().message;
-    size_t start = 0;
-    while (start <= message.size()) {
-      size_t nl = message.find('\n', start);
-      lines.push_back(message.substr(start, nl == std::string::npos ? nl : nl - start));
-      if (nl == std::string::npos) break;
-      start = nl + 1;
+    for (const auto& line : MessageLines(drill.error().message)) {
+      EXPECT_THAT(line, ::testing::MatchesRegex("[^:]+:[0-9]+:[0-9]+: .*")) << "in: " << line;
     }
-    return lines;
+    return MessageLines(drill.error().message);
   }
 
   FakeCatalog catalog_;
