@@ -1,5 +1,5 @@
 // acknowledged-writes and max-unavailability: the verdicts on the write
-// workload of spec.workload (harness/workload/writer.h), which the runner
+// workload of spec.workload (harness/workload/workload_writer.h), which the runner
 // ran from before the first fault to after the settle and hands over in
 // AssertionContext::workload.
 //

@@ -22,7 +22,7 @@
 #include "harness/kube/kube_api.h"
 #include "harness/undo/journal.h"
 #include "harness/watch/timeline.h"
-#include "harness/workload/writer.h"
+#include "harness/workload/workload_writer.h"
 
 namespace kdrill::assertions {
 

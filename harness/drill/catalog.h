@@ -20,6 +20,9 @@ class Catalog {
   virtual std::vector<std::string> WaitConditions() const = 0;
   // The write workload's clients (spec.workload.client).
   virtual std::vector<std::string> WorkloadClients() const = 0;
+  // The ones among them that run inside the target's pod (sh-append): they
+  // take spec.workload.dir, never image.
+  virtual std::vector<std::string> InPodWorkloadClients() const = 0;
   // REQUIRES: name is in the corresponding list. Errors carry file:line:col.
   virtual Status ValidateFault(const Step& step) const = 0;
   virtual Status ValidateAssertion(const AssertionSpec& spec) const = 0;

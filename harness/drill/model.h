@@ -123,15 +123,17 @@ struct SetupItem {
 };
 
 // spec.workload: a writer kdrill runs from before the first fault to the end
-// of the steps (harness/workload): a pod of its own in the drill's namespace
-// that writes numbered records to one of the target's pods through the
-// database's own client, so that acknowledged-writes and max-unavailability
-// can judge what survived.
+// of the steps (harness/workload) that writes numbered records to one of the
+// target's pods, so that acknowledged-writes and max-unavailability can judge
+// what survived: a networked client ("postgres") runs the database's own
+// client in a pod of its own in the drill's namespace; an in-pod client
+// ("sh-append") is run by kdrill, one exec per record, in the host pod itself.
 struct WorkloadSpec {
   std::string client;        // a workload client ("postgres"): Catalog::WorkloadClients
   int host_ordinal = 0;      // the writes go to <target>-<n>.<serviceName>
   std::chrono::milliseconds interval{std::chrono::milliseconds(200)};  // pause between writes
   std::string image;         // the writer's image; "" = the target's first container's image
+  std::string dir;           // in-pod clients: where the records go; "" = the target's claim mount
   // How long the writer may take to have its first write acknowledged
   // before the first fault (a writer that never wrote proves nothing).
   std::chrono::milliseconds start_timeout{std::chrono::seconds(60)};

@@ -13,7 +13,7 @@ namespace kdrill::drill {
 namespace {
 
 const std::vector<std::string> kWorkloadKeys = {"client", "host", "interval", "image",
-                                                "startTimeout", "warmUp"};
+                                                "dir", "startTimeout", "warmUp"};
 
 // The longest pause between two writes: a slower writer would sample the
 // faults too sparsely for max-unavailability to mean anything.
@@ -66,6 +66,55 @@ void ReadInterval(const Field& interval, WorkloadSpec& spec, ParseState& state) 
   spec.interval = *d;
 }
 
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    out += (out.empty() ? "" : ", ") + n;
+  }
+  return out;
+}
+
+// image is for a writer pod of its own (networked clients); dir for a
+// client that kdrill runs in the target's pod. Each is refused where it
+// means nothing.
+void ReadWhere(const MapReader& map, WorkloadSpec& spec, ParseState& state) {
+  if (spec.client.empty()) {
+    return;  // unknown client: already reported
+  }
+  const auto in_pod = state.catalog.InPodWorkloadClients();
+  const bool runs_in_pod = std::ranges::find(in_pod, spec.client) != in_pod.end();
+  if (const Field* image = map.Find("image")) {
+    auto text = ReadString(*image, state.diag);
+    if (text && runs_in_pod) {
+      state.diag.Add(image->key_location,
+                     image->path + ": the " + spec.client +
+                         " client runs in the target's own pod (kdrill execs each write there), so "
+                         "it takes no image; remove image");
+    } else if (text) {
+      spec.image = *text;
+    }
+  }
+  if (const Field* dir = map.Find("dir")) {
+    auto text = ReadString(*dir, state.diag);
+    if (!text) {
+      return;
+    }
+    if (!runs_in_pod) {
+      state.diag.Add(dir->key_location,
+                     dir->path + ": the " + spec.client +
+                         " client writes through its server from a pod of its own, so it takes no "
+                         "dir; dir is for clients that run in the target's pod (" +
+                         JoinNames(in_pod) + ")");
+    } else if (text->empty() || text->front() != '/') {
+      state.diag.Add(dir->value_location,
+                     dir->path + ": expected an absolute directory in the target's container, "
+                                 "e.g. /data, got \"" + *text + "\"");
+    } else {
+      spec.dir = *text;
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<WorkloadSpec> ParseWorkload(const Field& field, ParseState& state) {
@@ -83,9 +132,7 @@ std::optional<WorkloadSpec> ParseWorkload(const Field& field, ParseState& state)
   if (const Field* interval = map.Find("interval")) {
     ReadInterval(*interval, spec, state);
   }
-  if (const Field* image = map.Find("image")) {
-    spec.image = ReadString(*image, state.diag).value_or("");
-  }
+  ReadWhere(map, spec, state);
   if (const Field* warm = map.Find("warmUp")) {
     if (auto d = ReadDuration(*warm, /*positive=*/false, state.diag)) {
       spec.warm_up = *d;

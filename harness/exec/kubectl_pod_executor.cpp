@@ -6,6 +6,8 @@
 #include <boost/process.hpp>
 #include <fstream>
 #include <future>
+#include <regex>
+#include <sstream>
 
 namespace kdrill {
 
@@ -35,6 +37,21 @@ namespace {
 
 // kubectl prints this when the remote command ran and failed.
 constexpr std::string_view kTerminated = "command terminated with exit code ";
+
+// kubectl's own log lines ("E1208 01:50:03.784939   31870 websocket.go:296] Unknown stream id 1, ...")
+// say how the client fared, not why the exec failed: an error keeps the
+// lines that are not of that shape (the "error: ..." kubectl ends with),
+// or all of them when every line is one.
+std::string DropKlogLines(const std::string& text) {
+  static const std::regex klog(R"(^[IWEF][0-9]{4} [0-9:.]+ +[0-9]+ [^ \]]+\] )");
+  std::string kept;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (std::regex_search(line, klog)) continue;
+    kept += line + "\n";
+  }
+  return kept.find_first_not_of(" \n\r") == std::string::npos ? text : kept;
+}
 
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) {
@@ -107,7 +124,7 @@ Result<ExecResult> KubectlPodExecutor::Exec(const ExecRequest& req) {
     if (r.exit_code != 0) {
       auto pos = r.stderr_data.rfind(kTerminated);
       if (pos == std::string::npos) {
-        std::string msg = Trim(r.stderr_data);
+        std::string msg = Trim(DropKlogLines(r.stderr_data));
         ErrorCode code = ErrorCode::kUnavailable;
         if (msg.find("getting credentials") != std::string::npos ||
             msg.find("exec plugin") != std::string::npos) {

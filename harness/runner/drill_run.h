@@ -29,7 +29,7 @@
 #include "harness/runner/waits.h"
 #include "harness/undo/journal.h"
 #include "harness/watch/timeline.h"
-#include "harness/workload/writer.h"
+#include "harness/workload/workload_writer.h"
 
 namespace kdrill::run_internal {
 
@@ -127,7 +127,7 @@ class DrillRun {
   uint64_t seed_ = 0;
   GoneUids gone_uids_;
   std::optional<backup::Session> backups_;
-  std::unique_ptr<workload::Writer> writer_;
+  std::unique_ptr<workload::WorkloadWriter> writer_;
   std::optional<workload::WorkloadRun> workload_run_;
   CaseResult* workload_case_ = nullptr;  // the writer's start case while StartWorkload runs
   std::mutex live_mu_;

@@ -1,11 +1,15 @@
 // spec.workload: the writer started after the baseline and the assertions'
 // Prepare, before the first fault, and finished after the settle that
-// follows the steps (harness/workload/writer.h).
+// follows the steps (harness/workload/workload_writer.h): a networked client
+// in a writer pod of its own (writer.h), an in-pod one through exec in the
+// host pod (exec_writer.h).
 
 #include "harness/runner/drill_run.h"
 
 #include "harness/cluster/statefulset.h"
 #include "harness/core/json_fields.h"
+#include "harness/workload/exec_writer.h"
+#include "harness/workload/writer.h"
 
 namespace kdrill::run_internal {
 
@@ -25,13 +29,6 @@ bool DrillRun::StartWorkload() {
   auto sts = api_.Get(kube::StatefulSets(drill_.ns, drill_.statefulset));
   if (!sts) return FailSetup(scope, "reading the target for the workload: " + sts.error().ToString(), sts.error());
   auto view = cluster::ReadStatefulSet(*sts);
-  if (view.service_name.empty()) {
-    return FailSetup(scope,
-                     fmt::format("{}: StatefulSet {} has no spec.serviceName, so its pods have no DNS name for the "
-                                 "writer; give it a headless Service",
-                                 spec.location.ToString(), drill_.statefulset),
-                     ErrorCode::kFailedPrecondition);
-  }
   int last = view.ordinal_start + view.replicas - 1;
   if (spec.host_ordinal < view.ordinal_start || spec.host_ordinal > last) {
     return FailSetup(scope,
@@ -40,27 +37,43 @@ bool DrillRun::StartWorkload() {
                                  last),
                      ErrorCode::kInvalidArgument);
   }
-  const auto& c0 = json::At(*sts, "/spec/template/spec/containers/0");
-  workload::WriterConfig cfg;
-  cfg.ns = drill_.ns;
-  cfg.pod = workload::WriterPodName(run_id_);
-  cfg.host = fmt::format("{}.{}", cluster::PodName(drill_.statefulset, spec.host_ordinal), view.service_name);
-  cfg.image = spec.image.empty() ? json::Str(c0, "/image") : spec.image;
-  if (spec.image.empty()) cfg.image_pull_policy = json::Str(c0, "/imagePullPolicy");
-  const auto& sc = json::Obj(*sts, "/spec/template/spec/securityContext");
-  if (!sc.empty()) cfg.security_context = sc;
-  cfg.interval = spec.interval;
-  cfg.start_timeout = spec.start_timeout;
-  if (cfg.image.empty()) {
-    return FailSetup(scope, "the target's first container has no image for the writer; set spec.workload.image",
-                     ErrorCode::kFailedPrecondition);
+  auto say = [this](const std::string& line) { Say(line, workload_case_); };
+  if ((*client)->Networked()) {
+    if (view.service_name.empty()) {
+      return FailSetup(scope,
+                       fmt::format("{}: StatefulSet {} has no spec.serviceName, so its pods have no DNS name for the "
+                                   "writer; give it a headless Service",
+                                   spec.location.ToString(), drill_.statefulset),
+                       ErrorCode::kFailedPrecondition);
+    }
+    const auto& c0 = json::At(*sts, "/spec/template/spec/containers/0");
+    workload::WriterConfig cfg;
+    cfg.ns = drill_.ns;
+    cfg.pod = workload::WriterPodName(run_id_);
+    cfg.host = fmt::format("{}.{}", cluster::PodName(drill_.statefulset, spec.host_ordinal), view.service_name);
+    cfg.image = spec.image.empty() ? json::Str(c0, "/image") : spec.image;
+    if (spec.image.empty()) cfg.image_pull_policy = json::Str(c0, "/imagePullPolicy");
+    const auto& sc = json::Obj(*sts, "/spec/template/spec/securityContext");
+    if (!sc.empty()) cfg.security_context = sc;
+    cfg.interval = spec.interval;
+    cfg.start_timeout = spec.start_timeout;
+    if (cfg.image.empty()) {
+      return FailSetup(scope, "the target's first container has no image for the writer; set spec.workload.image",
+                       ErrorCode::kFailedPrecondition);
+    }
+    writer_ = std::make_unique<workload::PodWriter>(api_, exec_, clock_, *journal_, std::move(*client), cfg, say);
+  } else {
+    auto cfg = workload::InPodTarget(*sts, spec.host_ordinal, spec.dir);
+    if (!cfg) return FailSetup(scope, spec.location.ToString() + ": " + cfg.error().message, cfg.error());
+    cfg->ns = drill_.ns;
+    cfg->interval = spec.interval;
+    cfg->start_timeout = spec.start_timeout;
+    writer_ = std::make_unique<workload::ExecWriter>(exec_, clock_, *journal_, std::move(*client), *cfg, say);
   }
-  writer_ = std::make_unique<workload::Writer>(api_, exec_, clock_, *journal_, std::move(*client), cfg,
-                                                [this](const std::string& line) { Say(line, workload_case_); });
   SetActivity("starting the workload writer");
   auto started = writer_->Start(opts_.stop);
   if (!started) return FailSetup(scope, started.error().message, started.error());
-  timeline_.Mark("note", "workload", cfg.pod, "workload writer running: first write acknowledged");
+  timeline_.Mark("note", "workload", writer_->Pod(), "workload writer running: first write acknowledged");
   if (spec.warm_up.count() > 0) {
     SetActivity("workload warm-up");
     Say(fmt::format("workload: writing for {:.1f} s before the first fault (warmUp)",
@@ -72,7 +85,7 @@ bool DrillRun::StartWorkload() {
           std::chrono::duration_cast<std::chrono::milliseconds>(until - clock_.Now())));
     }
   }
-  c.message = fmt::format("writer pod {} writes to {}", cfg.pod, cfg.host);
+  c.message = writer_->Describe();
   outcome_.report.cases.push_back(scope.Finish());
   return true;
 }
@@ -81,7 +94,7 @@ void DrillRun::FinishWorkload() {
   if (!writer_) return;
   SetActivity("stopping the workload and reading its records back");
   auto run = writer_->Finish(opts_.stop);
-  timeline_.Mark("note", "workload", workload::WriterPodName(run_id_), "workload writer stopped");
+  timeline_.Mark("note", "workload", writer_->Pod(), "workload writer stopped");
   if (!run) {
     Say("workload: could not read the writer's log: " + run.error().message);
     return;

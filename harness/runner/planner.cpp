@@ -7,6 +7,7 @@
 
 #include "harness/cluster/statefulset.h"
 #include "harness/cluster/workload.h"
+#include "harness/workload/client.h"
 #include "harness/faults/fault.h"
 #include "harness/kube/resource_mapper.h"
 #include "harness/runner/narration.h"
@@ -156,6 +157,15 @@ bool DrillPlanner::PlanTarget() {
                   drill_.statefulset, drill_.settle_timeout.count() / 1000));
   if (drill_.workload) {
     const auto& w = *drill_.workload;
+    auto client = workload::MakeWorkloadClient(w.client);
+    if (client && !(*client)->Networked()) {
+      Say(fmt::format("then: journal the removal of the workload's records, then write a numbered record every {} ms "
+                      "({} client, one exec per record) into {} in pod {}-{}; the first fault comes {:.1f} s after "
+                      "its first acknowledged write",
+                      w.interval.count(), w.client, w.dir.empty() ? "the target's claim mount" : w.dir,
+                      drill_.statefulset, w.host_ordinal, std::chrono::duration<double>(w.warm_up).count()));
+      return true;
+    }
     Say(fmt::format("then: create the workload writer pod kdrill-writer-* in {} ({} client, {}; journaled for "
                     "deletion before it is created), writing a numbered record to {}-{}.<serviceName> every {} ms; "
                     "the first fault comes {:.1f} s after its first acknowledged write",

@@ -21,7 +21,9 @@ std::vector<std::string> RegistryCatalog::AssertionNames() const {
 
 std::vector<std::string> RegistryCatalog::WaitConditions() const { return WaitConditionNames(); }
 
-std::vector<std::string> RegistryCatalog::WorkloadClients() const { return workload::NetworkedClientNames(); }
+std::vector<std::string> RegistryCatalog::WorkloadClients() const { return workload::WorkloadClientNames(); }
+
+std::vector<std::string> RegistryCatalog::InPodWorkloadClients() const { return workload::InPodClientNames(); }
 
 Status RegistryCatalog::ValidateFault(const drill::Step& step) const {
   auto f = faults::MakeFault(step.fault);

@@ -28,10 +28,10 @@ std::vector<std::string> WorkloadClientNames() {
   return names;
 }
 
-std::vector<std::string> NetworkedClientNames() {
+std::vector<std::string> InPodClientNames() {
   std::vector<std::string> names;
   for (const auto& e : kClients) {
-    if (e.make()->Networked()) names.emplace_back(e.name);
+    if (!e.make()->Networked()) names.emplace_back(e.name);
   }
   return names;
 }

@@ -12,6 +12,9 @@
 //                  the server, else "unknown ID REASON". Never exits the shell.
 //   ReadScript     prints every id present, one per line, repeats included;
 //                  exit 0 only when the read itself worked.
+//   CleanupScript  removes what PrepareScript and the writes made; idempotent;
+//                  "" when the records stay (a networked client's records live
+//                  in the database the drill itself set up).
 // $KDRILL_HOST is the server to talk to (a pod DNS name).
 
 #include <cstdint>
@@ -30,6 +33,7 @@ class WorkloadClient {
   virtual std::string PrepareScript() const = 0;
   virtual std::string WriteScript() const = 0;
   virtual std::string ReadScript() const = 0;
+  virtual std::string CleanupScript() const = 0;
   // True when the client reaches $KDRILL_HOST over the network, so it can
   // run in a pod of its own (spec.workload's writer pod); false when it must
   // run inside the target's pod (sh-append writes the pod's own files).
@@ -41,8 +45,8 @@ class WorkloadClient {
 Result<std::unique_ptr<WorkloadClient>> MakeWorkloadClient(const std::string& name);
 
 std::vector<std::string> WorkloadClientNames();
-// The Networked() ones: what spec.workload accepts today.
-std::vector<std::string> NetworkedClientNames();
+// The ones that are not Networked(): they run in the target's pod.
+std::vector<std::string> InPodClientNames();
 
 // The writer: prepares (retried once a second, up to 30 times; then exits 3),
 // then writes records 1, 2, 3, ... one every interval_ms until the file

@@ -26,6 +26,8 @@ class ShAppendClient final : public WorkloadClient {
   bool Networked() const override { return false; }
 
   std::string ReadScript() const override { return "cat \"${KDRILL_DIR:-/data}/kdrill-writes\""; }
+
+  std::string CleanupScript() const override { return "rm -f \"${KDRILL_DIR:-/data}/kdrill-writes\""; }
 };
 
 }  // namespace

@@ -57,9 +57,15 @@ std::string_view NextField(std::string_view& rest) {
 bool ParseLine(std::string_view line, WriteAttempt& out) {
   std::string_view rest = line;
   auto stamp = NextField(rest);
+  return ParseStamp(stamp, out.at) && ParseWriteLine(rest, out);
+}
+
+}  // namespace
+
+bool ParseWriteLine(std::string_view line, WriteAttempt& out) {
+  std::string_view rest = line;
   auto verb = NextField(rest);
   auto id_text = NextField(rest);
-  if (!ParseStamp(stamp, out.at)) return false;
   if (verb == "ack") {
     out.outcome = WriteOutcome::kAcknowledged;
   } else if (verb == "fail") {
@@ -75,8 +81,6 @@ bool ParseLine(std::string_view line, WriteAttempt& out) {
   out.reason = first == std::string_view::npos ? std::string() : std::string(rest.substr(first));
   return true;
 }
-
-}  // namespace
 
 const char* WriteOutcomeName(WriteOutcome outcome) {
   switch (outcome) {

@@ -37,6 +37,11 @@ struct WriteLog {
   int unreadable_count = 0;
 };
 
+// One protocol line without its stamp ("ack 7", "unknown 8 timeout"): sets
+// out's outcome, id and reason (not its stamp); false when the line does not
+// follow the protocol.
+bool ParseWriteLine(std::string_view line, WriteAttempt& out);
+
 // Reads a timestamped writer log. An id written twice keeps both attempts
 // (the checker reports it); a line that cannot be read is counted.
 WriteLog ParseWriteLog(std::string_view log);

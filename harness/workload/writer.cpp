@@ -80,7 +80,7 @@ nlohmann::json WriterPod(const WorkloadClient& client, const WriterConfig& cfg) 
           {"spec", spec}};
 }
 
-Writer::Writer(kube::KubeApi& api, PodExecutor& exec, Clock& clock, Journal& journal,
+PodWriter::PodWriter(kube::KubeApi& api, PodExecutor& exec, Clock& clock, Journal& journal,
                std::unique_ptr<WorkloadClient> client, WriterConfig cfg, Log log)
     : api_(api),
       exec_(exec),
@@ -90,7 +90,11 @@ Writer::Writer(kube::KubeApi& api, PodExecutor& exec, Clock& clock, Journal& jou
       cfg_(std::move(cfg)),
       log_(std::move(log)) {}
 
-Result<std::string> Writer::ReadPodLog() {
+std::string PodWriter::Describe() const {
+  return fmt::format("writer pod {} writes to {}", cfg_.pod, cfg_.host);
+}
+
+Result<std::string> PodWriter::ReadPodLog() {
   std::string path = kube::ResourcePath(kube::ResourceRef{"v1", "pods", cfg_.ns, cfg_.pod, "log"}) +
                      kube::Query().Add("container", kContainer).Add("timestamps", "true").ToString();
   auto r = api_.GetRaw(path);
@@ -102,7 +106,7 @@ Result<std::string> Writer::ReadPodLog() {
   return r->body;
 }
 
-Status Writer::Start(std::stop_token stop) {
+Status PodWriter::Start(std::stop_token stop) {
   auto ref = kube::Pods(cfg_.ns, cfg_.pod);
   auto undo = journal_.RecordUndo("workload", "delete workload writer pod " + cfg_.pod,
                                   {{"kind", "delete-object"}, {"ref", RefToJson(ref)}, {"wait", true},
@@ -167,7 +171,7 @@ Status Writer::Start(std::stop_token stop) {
   return MakeError(ErrorCode::kCancelled, "stopped while waiting for the workload writer");
 }
 
-Result<std::vector<std::int64_t>> Writer::FinalRead(std::stop_token stop) {
+Result<std::vector<std::int64_t>> PodWriter::FinalRead(std::stop_token stop) {
   // The host settled before this read, but a server may take a moment more
   // to accept clients (recovery replay): a few tries, then the last error.
   std::string last_error;
@@ -190,7 +194,7 @@ Result<std::vector<std::int64_t>> Writer::FinalRead(std::stop_token stop) {
                                last_error.empty() ? "stopped" : last_error));
 }
 
-void Writer::AwaitWritesBack(std::stop_token stop) {
+void PodWriter::AwaitWritesBack(std::stop_token stop) {
   // A write may be in flight when the steps end (the log shows it only when
   // it ends), so "the last line is an ack" is not enough: the proof is an
   // ack of a write that started after this call. With M the highest id
@@ -236,7 +240,7 @@ void Writer::AwaitWritesBack(std::stop_token stop) {
   }
 }
 
-Result<WorkloadRun> Writer::Finish(std::stop_token stop) {
+Result<WorkloadRun> PodWriter::Finish(std::stop_token stop) {
   AwaitWritesBack(stop);
   WorkloadRun run;
   run.client = client_->Name();

@@ -1,8 +1,8 @@
 #pragma once
-// The write workload's writer during a drill (spec.workload): a pod of its
+// PodWriter (workload_writer.h's contract): a pod of its
 // own in the drill's namespace that runs WriterLoopScript (client.h) against
 // one of the target's pods, from before the first fault until Finish.
-//
+
 //   Start   journals the pod's delete, then creates it (label
 //           app.kubernetes.io/managed-by=kdrill, kdrill.io/role=workload-writer)
 //           (node-drain skips a pod with these labels in the drill's namespace:
@@ -19,9 +19,6 @@
 //           client's ReadScript exec'd in the writer pod, and runs the set
 //           check (set_check.h). The pod itself goes with the journal's
 //           replay at cleanup.
-//
-// Nothing here judges: the verdicts are the assertions acknowledged-writes
-// and max-unavailability, which read the WorkloadRun.
 
 #include <chrono>
 #include <functional>
@@ -39,8 +36,7 @@
 #include "harness/kube/kube_api.h"
 #include "harness/undo/journal.h"
 #include "harness/workload/client.h"
-#include "harness/workload/set_check.h"
-#include "harness/workload/write_log.h"
+#include "harness/workload/workload_writer.h"
 
 namespace kdrill::workload {
 
@@ -55,38 +51,26 @@ struct WriterConfig {
   std::chrono::milliseconds start_timeout{std::chrono::seconds(60)};
 };
 
-// What the workload did: the log, the final read and their set check. When
-// the final read could not be made (or trusted), read_error says why and
-// check holds only the log's counts: a verdict must then be an error.
-struct WorkloadRun {
-  std::string client;
-  std::string host;
-  std::string pod;
-  WriteLog log;
-  std::vector<std::int64_t> read;
-  std::string read_error;  // "" when the final read worked
-  SetCheckResult check;
-  bool checked() const { return read_error.empty(); }
-};
-
 // "kdrill-writer-<suffix>": suffix is the run id's last 4 characters.
 std::string WriterPodName(const std::string& run_id);
 
 // The writer pod's manifest (exposed for tests).
 nlohmann::json WriterPod(const WorkloadClient& client, const WriterConfig& cfg);
 
-class Writer {
+class PodWriter final : public WorkloadWriter {
  public:
   using Log = std::function<void(const std::string&)>;
-  Writer(kube::KubeApi& api, PodExecutor& exec, Clock& clock, Journal& journal, std::unique_ptr<WorkloadClient> client,
+  PodWriter(kube::KubeApi& api, PodExecutor& exec, Clock& clock, Journal& journal, std::unique_ptr<WorkloadClient> client,
          WriterConfig cfg, Log log);
 
   // Creates the pod and waits for its first acknowledged write. Errors name
   // the pod and what its log said.
-  Status Start(std::stop_token stop);
+  Status Start(std::stop_token stop) override;
   // Stops the loop and reads everything back. Only an error when the log
   // itself cannot be read; a final read that failed is in read_error.
-  Result<WorkloadRun> Finish(std::stop_token stop);
+  Result<WorkloadRun> Finish(std::stop_token stop) override;
+  std::string Describe() const override;
+  std::string Pod() const override { return cfg_.pod; }
 
  private:
   Result<std::string> ReadPodLog();

@@ -25,6 +25,7 @@ class FakeCatalog : public Catalog {
     return {"statefulset-settled", "pod-ready", "duration"};
   }
   std::vector<std::string> WorkloadClients() const override { return {"postgres", "sh-append"}; }
+  std::vector<std::string> InPodWorkloadClients() const override { return {"sh-append"}; }
 
   Status ValidateFault(const Step& step) const override {
     if (step.fault == "pod-kill") {

@@ -143,7 +143,7 @@ TEST_F(WorkloadParserTest, UnknownKeyWithLocationAndSuggestion) {
 )"),
               ElementsAre("d.yaml:14:5: unknown key \"intervall\" in spec.workload (did you mean "
                           "\"interval\"?); accepted keys: \"client\", \"host\", \"interval\", "
-                          "\"image\", \"startTimeout\", \"warmUp\""));
+                          "\"image\", \"dir\", \"startTimeout\", \"warmUp\""));
 }
 
 TEST_F(WorkloadParserTest, WorkloadIsAnAcceptedSpecKey) {
@@ -206,6 +206,41 @@ TEST_F(WorkloadParserTest, EmptyImageAndZeroStartTimeout) {
                                     "string"),
                           HasSubstr("d.yaml:15:19: spec.workload.startTimeout: expected a "
                                     "duration greater than zero")));
+}
+
+TEST_F(WorkloadParserTest, AnInPodClientTakesADirAndNoImage) {
+  Result<Drill> drill = Parse(std::string(kHead) + R"(  workload:
+    client: sh-append
+    dir: /scratch/writes
+)");
+  ASSERT_TRUE(drill) << drill.error().message;
+  EXPECT_EQ(drill->workload->dir, "/scratch/writes");
+  EXPECT_THAT(Errors(std::string(kHead) + R"(  workload:
+    client: sh-append
+    image: busybox
+)"),
+              ElementsAre(AllOf(HasSubstr("d.yaml:14:5: spec.workload.image: the sh-append client runs in "
+                                          "the target's own pod"),
+                                HasSubstr("remove image"))));
+}
+
+TEST_F(WorkloadParserTest, ANetworkedClientTakesNoDir) {
+  EXPECT_THAT(Errors(std::string(kHead) + R"(  workload:
+    client: postgres
+    dir: /data
+)"),
+              ElementsAre(AllOf(HasSubstr("d.yaml:14:5: spec.workload.dir: the postgres client writes "
+                                          "through its server"),
+                                HasSubstr("(sh-append)"))));
+}
+
+TEST_F(WorkloadParserTest, ARelativeDirIsRefusedAtItsValue) {
+  EXPECT_THAT(Errors(std::string(kHead) + R"(  workload:
+    client: sh-append
+    dir: data
+)"),
+              ElementsAre(HasSubstr("d.yaml:14:10: spec.workload.dir: expected an absolute directory "
+                                    "in the target's container, e.g. /data, got \"data\"")));
 }
 
 TEST_F(WorkloadParserTest, AcknowledgedWritesWithoutWorkloadIsAnErrorAtTheAssertion) {

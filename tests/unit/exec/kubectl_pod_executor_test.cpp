@@ -27,6 +27,9 @@ case "$last" in
   binary-out) printf '\000\377\r\n\032end' ;;
   fail-3) echo "oops" >&2; echo "command terminated with exit code 3" >&2; exit 3 ;;
   not-found) echo 'Error from server (NotFound): pods "web-9" not found' >&2; exit 1 ;;
+  klog) echo 'E1208 01:50:03.784939   31870 websocket.go:296] Unknown stream id 1, discarding message' >&2
+        echo 'error: Internal error occurred: error executing command in container: container is not created or running' >&2; exit 1 ;;
+  only-klog) echo 'W1208 01:50:03.7   31870 loader.go:1] odd' >&2; exit 1 ;;
   hang) exec sleep 30 ;;
 esac
 )";
@@ -115,6 +118,21 @@ TEST_F(KubectlExecTest, KubectlOwnFailureIsATypedError) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
   EXPECT_NE(r.error().message.find("demo/web-9"), std::string::npos);
+}
+
+TEST_F(KubectlExecTest, AFailureKeepsKubectlsErrorWithoutItsLogLines) {
+  auto r = Exec().Exec({"demo", "web-1", "", {"klog"}, std::nullopt});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(r.error().message.find("websocket.go"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("failed: error: Internal error occurred: error executing command in container: "
+                                   "container is not created or running"),
+            std::string::npos)
+      << r.error().message;
+  // Nothing but log lines: they are all there is to say.
+  auto only = Exec().Exec({"demo", "web-1", "", {"only-klog"}, std::nullopt});
+  ASSERT_FALSE(only);
+  EXPECT_NE(only.error().message.find("loader.go:1] odd"), std::string::npos) << only.error().message;
 }
 
 TEST_F(KubectlExecTest, TimesOut) {

@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <mutex>
 
 #include "harness/undo/journal.h"
 #include "tests/fakes/fake_kube_api.h"
@@ -209,6 +211,100 @@ TEST_F(RunnerWorkloadTest, AnAcknowledgedWriteMissingBreaksTheDrill) {
   ASSERT_NE(acked, nullptr);
   EXPECT_EQ(acked->outcome, reports::Outcome::kFailed);
   EXPECT_NE(acked->message.find("lost: ids 4"), std::string::npos) << acked->message;
+  EXPECT_EQ(o.end, RunEnd::kBroken);
+}
+
+// The host pod of an in-pod client (sh-append): kdrill's own execs append
+// to, read and remove its records file; every other exec goes to the fake.
+// Thread-safe: the writes come from the writer's thread.
+class AppendExec : public PodExecutor {
+ public:
+  explicit AppendExec(PodExecutor& rest) : rest_(rest) {}
+  Result<ExecResult> Exec(const ExecRequest& req) override {
+    const std::string script = req.argv.size() > 2 ? req.argv[2] : "";
+    if (script.find("kdrill-writes") == std::string::npos) return rest_.Exec(req);
+    std::lock_guard lock(mu_);
+    calls.push_back(req.pod + " " + (script.find("rm -f") != std::string::npos   ? "rm"
+                                     : script.find("cat ") != std::string::npos  ? "cat"
+                                     : script.find("touch") != std::string::npos ? "touch"
+                                                                                 : "write"));
+    if (calls.back().ends_with(" rm")) {
+      file.clear();
+      return ExecResult{0, "", ""};
+    }
+    if (calls.back().ends_with(" cat")) {
+      std::string out;
+      for (auto id : file) {
+        if (!(lose_first && id == 1)) out += std::to_string(id) + "\n";
+      }
+      return ExecResult{0, out, ""};
+    }
+    if (calls.back().ends_with(" touch")) return ExecResult{0, "", ""};
+    file.push_back(std::stoll(req.argv.at(4)));
+    return ExecResult{0, "ack " + req.argv.at(4) + "\n", ""};
+  }
+  std::mutex mu_;
+  std::vector<std::string> calls;
+  std::vector<std::int64_t> file;
+  bool lose_first = false;
+
+ private:
+  PodExecutor& rest_;
+};
+
+class RunnerInPodWorkloadTest : public RunnerTest {
+ protected:
+  RunOutcome RunWithAppends() {
+    RunOptions opts;
+    opts.journal_dir = dir_.string();
+    opts.out = [this](const std::string& line) { lines_.push_back(line); };
+    Runner runner(api_, append_exec_, clock_, opts);
+    return runner.Run(testing::ParseOrDie(std::string(kDrillHead) + R"(  workload:
+    client: sh-append
+    host: 1
+    dir: /data
+    warmUp: 1s
+  steps:
+    - fault: pod-kill
+      target: {ordinals: [1]}
+      params: {force: true}
+  assertions:
+    - type: acknowledged-writes
+)"));
+  }
+  AppendExec append_exec_{exec_};
+};
+
+TEST_F(RunnerInPodWorkloadTest, KdrillAppendsInTheHostPodAroundTheStepsAndRemovesTheFileAtCleanup) {
+  auto o = RunWithAppends();
+  const auto* acked = Find(o, "acknowledged-writes");
+  ASSERT_NE(acked, nullptr);
+  EXPECT_EQ(acked->outcome, reports::Outcome::kPassed) << acked->message;
+  EXPECT_EQ(acked->properties.at("workload.client"), "sh-append");
+  EXPECT_EQ(acked->properties.at("workload.host"), "web-1:/data");
+  EXPECT_EQ(o.end, RunEnd::kPassed);
+  // No writer pod: kdrill's own execs, all in web-1: prepare, writes, the
+  // final read, and the journaled removal last.
+  for (const auto& call : api_.calls) EXPECT_NE(call.rfind("create pods/demo", 0), 0u) << call;
+  std::lock_guard lock(append_exec_.mu_);
+  const auto& calls = append_exec_.calls;
+  ASSERT_GE(calls.size(), 4u);
+  EXPECT_EQ(calls.front(), "web-1 touch");
+  EXPECT_EQ(calls[calls.size() - 2], "web-1 cat");
+  EXPECT_EQ(calls.back(), "web-1 rm");
+  EXPECT_GE(std::count(calls.begin(), calls.end(), "web-1 write"), 2);
+  auto j = Journal::Open(o.journal_path);
+  ASSERT_TRUE(j);
+  EXPECT_TRUE(j->Pending().empty());
+}
+
+TEST_F(RunnerInPodWorkloadTest, AnAppendMissingFromTheFileBreaksTheDrill) {
+  append_exec_.lose_first = true;
+  auto o = RunWithAppends();
+  const auto* acked = Find(o, "acknowledged-writes");
+  ASSERT_NE(acked, nullptr);
+  EXPECT_EQ(acked->outcome, reports::Outcome::kFailed);
+  EXPECT_NE(acked->message.find("lost: ids 1 "), std::string::npos) << acked->message;
   EXPECT_EQ(o.end, RunEnd::kBroken);
 }
 

@@ -54,9 +54,9 @@ class WriterTest : public ::testing::Test {
     };
   }
 
-  std::unique_ptr<Writer> MakeWriter() {
+  std::unique_ptr<PodWriter> MakeWriter() {
     auto client = MakeWorkloadClient("postgres");
-    return std::make_unique<Writer>(api_, exec_, clock_, *journal_, std::move(*client), cfg_,
+    return std::make_unique<PodWriter>(api_, exec_, clock_, *journal_, std::move(*client), cfg_,
                                     [this](const std::string& l) { lines_.push_back(l); });
   }
 
