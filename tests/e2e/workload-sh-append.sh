@@ -5,8 +5,11 @@
 # (scenarios/pod-kill-writes.yaml), and the journaled cleanup removes the
 # file; the same writes to an emptyDir are lost with the pod, and
 # acknowledged-writes fails naming them (the control runs beside it, in its
-# own namespace).
+# own namespace); and after kdrill is SIGKILLed mid-workload on a target the
+# test made itself, kdrill recover removes the records file from the host pod.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/volume-lib.sh"
+source "$(dirname "$0")/crash-lib.sh"
 
 lost_ns="$(e2e_ns kdrill-e2e-emptydir-writes)"
 printf '%s' "$E2E_OUT/lost.json" >"$E2E_OUT/lost.jsonpath"
@@ -43,5 +46,45 @@ wait_kdrill
 expect_rc 1 "the records on an emptyDir are lost with the pod" lost
 expect_verdict lost 'acknowledged-writes' failed '[1-9][0-9]* acknowledged write\(s\) lost: ids 1, 2, 3'
 expect_namespace_gone "$lost_ns"
+
+# SIGKILL while the writer appends (after web-1 was killed), then recover.
+crash_ns="$(e2e_ns kdrill-writes-crash)"
+records() { kubectl -n "$crash_ns" exec web-1 -- sh -c 'cat /data/kdrill-writes 2>/dev/null | wc -l'; }
+if make_target "$crash_ns"; then
+  cat >"$E2E_OUT/crash-writes.yaml" <<YAML
+apiVersion: kdrill.io/v1alpha1
+kind: Drill
+metadata:
+  name: crash-writes
+spec:
+  target:
+    namespace: $crash_ns
+    statefulSet: web
+  workload:
+    client: sh-append
+    host: 1
+    warmUp: 1s
+  steps:
+    - fault: pod-kill
+      target: {ordinals: [1]}
+      params: {force: true}
+    - wait: duration
+      timeout: 600s
+YAML
+  if start_and_kill crash-writes "$crash_ns" 'waiting for .*pause'; then
+    n="$(records)"
+    if [[ "$n" =~ ^[0-9]+$ && "$n" -ge 1 ]]; then pass "after SIGKILL web-1 holds $n records"; else fail "no records in web-1 after SIGKILL: '$n'"; fi
+    recover writes
+    expect_grep "restored: remove the workload's records in /data of pod web-1" "$E2E_OUT/recover-writes.out" \
+      "recover names the records it removed"
+    if kubectl -n "$crash_ns" exec web-1 -- test -e /data/kdrill-writes; then
+      fail "recover left /data/kdrill-writes in web-1"
+    else
+      pass "recover removed /data/kdrill-writes from web-1"
+    fi
+  fi
+  drop_target "$crash_ns"
+fi
+
 expect_no_pending_journal
 e2e_finish
