@@ -24,22 +24,27 @@
 namespace kdrill::assertions {
 namespace {
 
+Verdict NotChecked(std::string message) {
+  Verdict v;
+  v.kind = VerdictKind::kError;
+  v.message = "not checked: " + std::move(message);
+  return v;
+}
+
 // The common evidence check: an error verdict when there is nothing to judge.
 std::optional<Verdict> NoEvidence(const AssertionContext& ctx) {
   const workload::WorkloadRun* run = ctx.workload;
   if (run == nullptr) {
-    return Verdict{VerdictKind::kError, "not checked: the drill's write workload (spec.workload) did not run"};
+    return NotChecked("the drill's write workload (spec.workload) did not run");
   }
   if (run->check.acknowledged == 0) {
-    return Verdict{VerdictKind::kError,
-                   fmt::format("not checked: writer pod {} had no write acknowledged ({} attempted, {} unreadable "
-                               "log lines), so nothing can be lost or found",
-                               run->pod, run->check.attempted, run->log.unreadable_count)};
+    return NotChecked(fmt::format("the writer in pod {} had no write acknowledged ({} attempted, {} unreadable "
+                                  "log lines), so nothing can be lost or found",
+                                  run->pod, run->check.attempted, run->log.unreadable_count));
   }
   if (!run->check.repeated_attempts.empty()) {
-    return Verdict{VerdictKind::kError,
-                   fmt::format("not checked: writer pod {} logged ids {} more than once; its log cannot be trusted",
-                               run->pod, workload::IdList(run->check.repeated_attempts))};
+    return NotChecked(fmt::format("the writer in pod {} logged ids {} more than once; its log cannot be trusted",
+                                  run->pod, workload::IdList(run->check.repeated_attempts)));
   }
   return std::nullopt;
 }

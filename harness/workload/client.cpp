@@ -17,6 +17,7 @@ struct Entry {
 
 constexpr Entry kClients[] = {
     {"postgres", &MakePostgresClient},
+    {"redis", &MakeRedisClient},
     {"sh-append", &MakeShAppendClient},
 };
 

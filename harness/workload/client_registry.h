@@ -10,6 +10,7 @@
 namespace kdrill::workload {
 
 std::unique_ptr<WorkloadClient> MakePostgresClient();
+std::unique_ptr<WorkloadClient> MakeRedisClient();
 std::unique_ptr<WorkloadClient> MakeShAppendClient();
 
 }  // namespace kdrill::workload

@@ -48,6 +48,28 @@ func catalogImages(c *Config) map[string]ImageSpec {
 			},
 			Entrypoint: []string{"/usr/local/bin/postgres-lab-entrypoint"},
 		},
+		"redis": {
+			Name:    "localhost/redis:lab",
+			Debs:    []string{"redis-server", "redis-tools", "busybox-static=" + c.Versions["BUSYBOX_STATIC_DEB"]},
+			Closure: true,
+			// Left out: the init-script tooling redis-server's package
+			// wants (no init system in a container; maintainer scripts are
+			// not run), adduser (the builder writes /etc/passwd) and the
+			// elogind alternative to libsystemd0.
+			Exclude:      []string{"init-system-helpers", "lsb-base", "sysvinit-utils", "adduser", "passwd", "libelogind0"},
+			Prune:        []string{"/usr/share/doc", "/usr/share/man", "/usr/share/info", "/usr/share/locale", "/usr/share/lintian"},
+			BusyboxLinks: true,
+			Users:        []string{"redis:999:999:/data"},
+			Dirs:         []string{"/data:999:999:0755"},
+			User:         "999:999",
+			Files: []string{
+				filepath.Join(dir, "redis", "entrypoint.sh") + ":/usr/local/bin/redis-lab-entrypoint",
+				filepath.Join(dir, "redis", "replicas-caught-up.sh") + ":/usr/local/bin/redis-replicas-caught-up",
+			},
+			Env:        []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"},
+			WorkingDir: "/data",
+			Entrypoint: []string{"/usr/local/bin/redis-lab-entrypoint"},
+		},
 	}
 }
 

@@ -26,7 +26,7 @@ TEST(WorkloadClientTest, UnknownClientNamesTheOnesThereAre) {
   auto c = MakeWorkloadClient("oracle");
   ASSERT_FALSE(c.has_value());
   EXPECT_EQ(c.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_NE(c.error().message.find("postgres, sh-append"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find("postgres, redis, sh-append"), std::string::npos) << c.error().message;
 }
 
 TEST(WorkloadClientTest, ShAppendWritesAcknowledgesAndReadsBack) {
@@ -54,6 +54,60 @@ TEST(WorkloadClientTest, PostgresClientSpeaksThroughPsqlToTheHost) {
             std::string::npos);
   EXPECT_NE((*c)->WriteScript().find("-h \"$KDRILL_HOST\""), std::string::npos);
   EXPECT_NE((*c)->ReadScript().find("SELECT id FROM kdrill_writes"), std::string::npos);
+}
+
+// A stand-in redis-cli on PATH that prints $FAKE_OUT and exits $FAKE_RC:
+// the client's shell text, run for real, classifies what it answered.
+class RedisClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("kdrill-redis-cli-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "redis-cli") << "#!/bin/sh\necho \"$*\" >> \"$FAKE_ARGS\"\nprintf '%s\\n' \"$FAKE_OUT\"\nexit $FAKE_RC\n";
+    std::filesystem::permissions(dir_ / "redis-cli", std::filesystem::perms::owner_all);
+    auto c = MakeWorkloadClient("redis");
+    ASSERT_TRUE(c.has_value());
+    client_ = std::move(*c);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // The client's write of record 7 against a redis-cli that answers out, rc.
+  std::string Write(const std::string& out, int rc) {
+    std::ofstream(dir_ / "script.sh") << client_->WriteScript() << "\n";
+    std::string cmd = "PATH=" + dir_.string() + ":$PATH KDRILL_HOST=redis-0.redis KDRILL_ID=7 FAKE_ARGS=" +
+                      (dir_ / "args").string() + " FAKE_RC=" + std::to_string(rc) + " FAKE_OUT='" + out +
+                      "' /bin/sh " + (dir_ / "script.sh").string();
+    std::string got;
+    if (FILE* p = popen(cmd.c_str(), "r")) {
+      char buf[512];
+      while (std::fgets(buf, sizeof buf, p)) got += buf;
+      pclose(p);
+    }
+    return got;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<WorkloadClient> client_;
+};
+
+TEST_F(RedisClientTest, ALengthIsAnAckAndTheRecordGoesToTheListOnTheHost) {
+  EXPECT_EQ(Write("12", 0), "ack 7\n");
+  std::ifstream args(dir_ / "args");
+  std::string line;
+  std::getline(args, line);
+  EXPECT_EQ(line, "-h redis-0.redis RPUSH kdrill_writes 7");
+}
+
+TEST_F(RedisClientTest, ARefusedConnectionOrCommandIsAFailure) {
+  EXPECT_EQ(Write("Could not connect to Redis at redis-0.redis:6379: Connection refused", 1),
+            "fail 7 Could not connect to Redis at redis-0.redis:6379: Connection refused\n");
+  EXPECT_EQ(Write("READONLY You cannot write against a read only replica.", 0).substr(0, 16), "fail 7 READONLY ");
+  EXPECT_EQ(Write("LOADING Redis is loading the dataset in memory", 1).substr(0, 15), "fail 7 LOADING ");
+}
+
+TEST_F(RedisClientTest, AConnectionLostMidRequestIsNotKnown) {
+  EXPECT_EQ(Write("Error: Server closed the connection", 1), "unknown 7 rc=1 Error: Server closed the connection\n");
+  EXPECT_EQ(Write("", 0), "unknown 7 rc=0 \n") << "no answer is no acknowledgement";
 }
 
 TEST(WorkloadClientTest, WriterLoopPreparesThenWritesUntilTheStopFile) {
