@@ -131,6 +131,7 @@ struct SetupItem {
 struct WorkloadSpec {
   std::string client;        // a workload client ("postgres"): Catalog::WorkloadClients
   int host_ordinal = 0;      // the writes go to <target>-<n>.<serviceName>
+  std::string service;       // networked clients: write to this Service's name instead (a Deployment's pods)
   std::chrono::milliseconds interval{std::chrono::milliseconds(200)};  // pause between writes
   std::string image;         // the writer's image; "" = the target's first container's image
   std::string dir;           // in-pod clients: where the records go; "" = the target's claim mount

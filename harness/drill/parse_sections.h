@@ -35,7 +35,9 @@ VictimSelector ParseVictim(const Field& field, ParseState& state);
 std::vector<AssertionSpec> ParseAssertions(const Field& field, ParseState& state);
 // spec.workload (workload_parser.cpp); nullopt after reporting a value that
 // is not a map, else the section with whatever of it could be read.
-std::optional<WorkloadSpec> ParseWorkload(const Field& field, ParseState& state);
+// target_kind: "StatefulSet" or "Deployment" (a Deployment's pods have no
+// stable names: only a networked client with service may write to them).
+std::optional<WorkloadSpec> ParseWorkload(const Field& field, ParseState& state, const std::string& target_kind);
 // Reports each assertion that judges the writes of spec.workload
 // (acknowledged-writes, max-unavailability), at its location. Call it only
 // for a drill without a spec.workload key (workload_parser.cpp).

@@ -135,13 +135,7 @@ void ParseSpec(const Field& field, Drill& drill, ParseState& state) {
   }
   const Field* workload = map.Find("workload");
   if (workload != nullptr) {
-    drill.workload = ParseWorkload(*workload, state);
-    if (drill.target_kind != "StatefulSet") {
-      state.diag.Add(workload->key_location,
-                     "spec.workload: the writer reaches its host by a StatefulSet pod's stable DNS name "
-                     "(<target>-<host>.<serviceName>); a " + drill.target_kind +
-                         " target has none: use spec.target.statefulSet");
-    }
+    drill.workload = ParseWorkload(*workload, state, drill.target_kind);
   }
   if (const Field* assertions = map.Find("assertions")) {
     drill.assertions = ParseAssertions(*assertions, state);

@@ -13,7 +13,7 @@ namespace kdrill::drill {
 namespace {
 
 const std::vector<std::string> kWorkloadKeys = {"client", "host", "interval", "image",
-                                                "dir", "startTimeout", "warmUp"};
+                                                "dir", "service", "startTimeout", "warmUp"};
 
 // The longest pause between two writes: a slower writer would sample the
 // faults too sparsely for max-unavailability to mean anything.
@@ -115,9 +115,52 @@ void ReadWhere(const MapReader& map, WorkloadSpec& spec, ParseState& state) {
   }
 }
 
+// Where the writes go: pod <target>-<host> (a StatefulSet's stable name) or
+// the name of a Service (service); a Deployment's pods have only the latter.
+void ReadDestination(const Field& field, const MapReader& map, WorkloadSpec& spec, ParseState& state,
+                     const std::string& target_kind) {
+  const Field* host = map.Find("host");
+  const Field* service = map.Find("service");
+  const auto in_pod = state.catalog.InPodWorkloadClients();
+  const bool runs_in_pod =
+      !spec.client.empty() && std::ranges::find(in_pod, spec.client) != in_pod.end();
+  if (service != nullptr) {
+    auto name = ReadString(*service, state.diag);
+    if (!name) {
+      return;
+    }
+    if (runs_in_pod) {
+      state.diag.Add(service->key_location,
+                     service->path + ": the " + spec.client +
+                         " client writes inside pod <target>-<host>, not through a Service; "
+                         "remove service");
+    } else if (host != nullptr) {
+      state.diag.Add(service->key_location,
+                     service->path + ": give host (a pod of the StatefulSet) or service (a "
+                                     "Service's name), not both");
+    } else {
+      spec.service = *name;
+    }
+    return;
+  }
+  if (target_kind == "StatefulSet" || spec.client.empty()) {
+    return;
+  }
+  if (runs_in_pod) {
+    state.diag.Add(field.key_location,
+                   "spec.workload: the " + spec.client + " client writes inside the pod of ordinal host, and a " +
+                       target_kind + "'s pods have no stable names; use spec.target.statefulSet");
+  } else {
+    state.diag.Add(field.key_location,
+                   "spec.workload: a " + target_kind +
+                       "'s pods have no stable DNS names, so the writer needs spec.workload.service: a "
+                       "headless Service that selects them (its name resolves to their addresses)");
+  }
+}
+
 }  // namespace
 
-std::optional<WorkloadSpec> ParseWorkload(const Field& field, ParseState& state) {
+std::optional<WorkloadSpec> ParseWorkload(const Field& field, ParseState& state, const std::string& target_kind) {
   MapReader map(field.value, field.path, field.key_location, state.source, state.diag);
   if (!map.valid()) {
     return std::nullopt;
@@ -133,6 +176,7 @@ std::optional<WorkloadSpec> ParseWorkload(const Field& field, ParseState& state)
     ReadInterval(*interval, spec, state);
   }
   ReadWhere(map, spec, state);
+  ReadDestination(field, map, spec, state, target_kind);
   if (const Field* warm = map.Find("warmUp")) {
     if (auto d = ReadDuration(*warm, /*positive=*/false, state.diag)) {
       spec.warm_up = *d;

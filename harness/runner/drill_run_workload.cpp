@@ -7,6 +7,7 @@
 #include "harness/runner/drill_run.h"
 
 #include "harness/cluster/statefulset.h"
+#include "harness/cluster/workload.h"
 #include "harness/core/json_fields.h"
 #include "harness/workload/exec_writer.h"
 #include "harness/workload/writer.h"
@@ -25,12 +26,13 @@ bool DrillRun::StartWorkload() {
   } detach{workload_case_};
   auto client = workload::MakeWorkloadClient(spec.client);
   if (!client) return FailSetup(scope, spec.location.ToString() + ": " + client.error().message, client.error());
-  // A Deployment target with spec.workload is refused by the parser.
-  auto sts = api_.Get(kube::StatefulSets(drill_.ns, drill_.statefulset));
+  // The parser lets a Deployment target through only with a networked
+  // client and spec.workload.service.
+  auto sts = api_.Get(cluster::TargetRef(drill_.target_kind, drill_.ns, drill_.statefulset));
   if (!sts) return FailSetup(scope, "reading the target for the workload: " + sts.error().ToString(), sts.error());
-  auto view = cluster::ReadStatefulSet(*sts);
+  auto view = cluster::ReadTarget(drill_.target_kind, *sts);
   int last = view.ordinal_start + view.replicas - 1;
-  if (spec.host_ordinal < view.ordinal_start || spec.host_ordinal > last) {
+  if (spec.service.empty() && (spec.host_ordinal < view.ordinal_start || spec.host_ordinal > last)) {
     return FailSetup(scope,
                      fmt::format("{}: spec.workload.host {} is not an ordinal of {} (it has {}..{})",
                                  spec.location.ToString(), spec.host_ordinal, drill_.statefulset, view.ordinal_start,
@@ -39,7 +41,7 @@ bool DrillRun::StartWorkload() {
   }
   auto say = [this](const std::string& line) { Say(line, workload_case_); };
   if ((*client)->Networked()) {
-    if (view.service_name.empty()) {
+    if (spec.service.empty() && view.service_name.empty()) {
       return FailSetup(scope,
                        fmt::format("{}: StatefulSet {} has no spec.serviceName, so its pods have no DNS name for the "
                                    "writer; give it a headless Service",
@@ -50,7 +52,9 @@ bool DrillRun::StartWorkload() {
     workload::WriterConfig cfg;
     cfg.ns = drill_.ns;
     cfg.pod = workload::WriterPodName(run_id_);
-    cfg.host = fmt::format("{}.{}", cluster::PodName(drill_.statefulset, spec.host_ordinal), view.service_name);
+    cfg.host = !spec.service.empty()
+                   ? spec.service
+                   : fmt::format("{}.{}", cluster::PodName(drill_.statefulset, spec.host_ordinal), view.service_name);
     cfg.image = spec.image.empty() ? json::Str(c0, "/image") : spec.image;
     if (spec.image.empty()) cfg.image_pull_policy = json::Str(c0, "/imagePullPolicy");
     const auto& sc = json::Obj(*sts, "/spec/template/spec/securityContext");

@@ -167,10 +167,12 @@ bool DrillPlanner::PlanTarget() {
       return true;
     }
     Say(fmt::format("then: create the workload writer pod kdrill-writer-* in {} ({} client, {}; journaled for "
-                    "deletion before it is created), writing a numbered record to {}-{}.<serviceName> every {} ms; "
+                    "deletion before it is created), writing a numbered record to {} every {} ms; "
                     "the first fault comes {:.1f} s after its first acknowledged write",
                     drill_.ns, w.client, w.image.empty() ? "the target's image" : "image " + w.image,
-                    drill_.statefulset, w.host_ordinal, w.interval.count(),
+                    w.service.empty() ? fmt::format("{}-{}.<serviceName>", drill_.statefulset, w.host_ordinal)
+                                      : "Service " + w.service,
+                    w.interval.count(),
                     std::chrono::duration<double>(w.warm_up).count()));
   }
   return true;

@@ -2,7 +2,8 @@
 # Redis on the lab: localhost/redis:lab is built from Debian packages (once
 # per lab cache; imported only where missing); the primary-kill drill passes
 # with the replica caught up again and the write workload counting no
-# acknowledged write lost; a Redis restarted without persistence loses the
+# acknowledged write lost; so does the pod kill of a one-pod Redis Deployment
+# with its own claim, written through its headless Service's name; a Redis restarted without persistence loses the
 # writes it acknowledged, and acknowledged-writes fails naming them; a
 # replica pointed at a primary that does not exist fails the replication
 # check, named (both controls are one drill, run beside the healthy one in
@@ -36,6 +37,14 @@ fi
 e2e_log "redis-kill workload: $(grep -E 'workload: [0-9]+ acknowledged' "$E2E_OUT/redis-kill.out")"
 e2e_log "redis-kill recovery: $(jq -c '[.items[0].recovery[] | {ordinal, seconds: (.seconds * 100 | round / 100)}]' "$json")"
 expect_junit_valid "$E2E_OUT/redis-kill.xml"
+expect_namespace_gone "$ns"
+
+# The single-instance cache as a Deployment with its own claim.
+ns="$(e2e_ns kdrill-redis-cache)"
+run_kdrill redis-cache run "$E2E_REPO/scenarios/redis-deployment-pod-kill.yaml" -n "$ns" --json "$E2E_OUT/redis-cache.json"
+expect_rc 0 "redis-deployment-pod-kill: a one-pod Deployment keeps its writes on its claim" redis-cache
+expect_verdict redis-cache 'acknowledged-writes' passed '^all [0-9]+ acknowledged writes to redis-cache are there'
+e2e_log "redis-cache workload: $(grep -E 'workload: [0-9]+ acknowledged' "$E2E_OUT/redis-cache.out")"
 expect_namespace_gone "$ns"
 
 wait_kdrill

@@ -24,7 +24,7 @@ class FakeCatalog : public Catalog {
   std::vector<std::string> WaitConditions() const override {
     return {"statefulset-settled", "pod-ready", "duration"};
   }
-  std::vector<std::string> WorkloadClients() const override { return {"postgres", "sh-append"}; }
+  std::vector<std::string> WorkloadClients() const override { return {"postgres", "redis", "sh-append"}; }
   std::vector<std::string> InPodWorkloadClients() const override { return {"sh-append"}; }
 
   Status ValidateFault(const Step& step) const override {

@@ -94,12 +94,40 @@ TEST_F(WorkloadParserTest, AbsentSectionMeansNoWriter) {
   EXPECT_FALSE(drill->workload.has_value());
 }
 
-TEST_F(WorkloadParserTest, ADeploymentTargetIsRefused) {
+TEST_F(WorkloadParserTest, ADeploymentTargetNeedsAServiceToWriteTo) {
   std::string text = kHead;
   text.replace(text.find("statefulSet: db"), 15, "deployment: db");
   EXPECT_THAT(Errors(text + "  workload: {client: postgres}\n"),
-              ElementsAre(HasSubstr("d.yaml:12:3: spec.workload: the writer reaches its host by a StatefulSet pod's "
-                                    "stable DNS name")));
+              ElementsAre(AllOf(HasSubstr("d.yaml:12:3: spec.workload: a Deployment's pods have no stable DNS "
+                                          "names"),
+                                HasSubstr("spec.workload.service"))));
+  Result<Drill> drill = Parse(text + "  workload: {client: redis, service: cache}\n");
+  ASSERT_TRUE(drill) << drill.error().message;
+  EXPECT_EQ(drill->workload->service, "cache");
+}
+
+TEST_F(WorkloadParserTest, AnInPodClientCannotWriteToADeployment) {
+  std::string text = kHead;
+  text.replace(text.find("statefulSet: db"), 15, "deployment: db");
+  EXPECT_THAT(Errors(text + "  workload: {client: sh-append}\n"),
+              ElementsAre(HasSubstr("d.yaml:12:3: spec.workload: the sh-append client writes inside the pod of "
+                                    "ordinal host, and a Deployment's pods have no stable names")));
+}
+
+TEST_F(WorkloadParserTest, ServiceIsNeitherWithHostNorWithAnInPodClient) {
+  EXPECT_THAT(Errors(std::string(kHead) + R"(  workload:
+    client: postgres
+    host: 1
+    service: db
+)"),
+              ElementsAre(HasSubstr("d.yaml:15:5: spec.workload.service: give host (a pod of the StatefulSet) or "
+                                    "service (a Service's name), not both")));
+  EXPECT_THAT(Errors(std::string(kHead) + R"(  workload:
+    client: sh-append
+    service: db
+)"),
+              ElementsAre(HasSubstr("d.yaml:14:5: spec.workload.service: the sh-append client writes inside pod "
+                                    "<target>-<host>, not through a Service")));
 }
 
 TEST_F(WorkloadParserTest, WarmUpMayBeZero) {
@@ -128,7 +156,7 @@ TEST_F(WorkloadParserTest, UnknownClientNamesTheKnownOnes) {
     client: mysql
 )"),
               ElementsAre("d.yaml:13:13: spec.workload.client: unknown workload client "
-                          "\"mysql\"; known workload clients: \"postgres\", \"sh-append\""));
+                          "\"mysql\"; known workload clients: \"postgres\", \"redis\", \"sh-append\""));
 }
 
 TEST_F(WorkloadParserTest, MisspelledClientGetsASuggestion) {
@@ -143,7 +171,7 @@ TEST_F(WorkloadParserTest, UnknownKeyWithLocationAndSuggestion) {
 )"),
               ElementsAre("d.yaml:14:5: unknown key \"intervall\" in spec.workload (did you mean "
                           "\"interval\"?); accepted keys: \"client\", \"host\", \"interval\", "
-                          "\"image\", \"dir\", \"startTimeout\", \"warmUp\""));
+                          "\"image\", \"dir\", \"service\", \"startTimeout\", \"warmUp\""));
 }
 
 TEST_F(WorkloadParserTest, WorkloadIsAnAcceptedSpecKey) {
