@@ -140,7 +140,7 @@ class WorkloadExec : public PodExecutor {
 
 class RunnerWorkloadTest : public RunnerTest {
  protected:
-  RunOutcome RunWithWorkload(const std::string& read) {
+  RunOutcome RunWithWorkload(const std::string& read, const std::string& destination = "host: 1") {
     api_.on_get_raw = [](const std::string& path) -> Result<kube::RawResponse> {
       if (path.find("/pods/kdrill-writer-") == std::string::npos) return kube::RawResponse{404, "", ""};
       return kube::RawResponse{200, "text/plain",
@@ -155,7 +155,7 @@ class RunnerWorkloadTest : public RunnerTest {
     Runner runner(api_, workload_exec_, clock_, opts);
     return runner.Run(testing::ParseOrDie(std::string(kDrillHead) + R"(  workload:
     client: postgres
-    host: 1
+    )" + destination + R"(
     image: localhost/postgres:lab  # the fake StatefulSet's containers have none
     warmUp: 0s
   steps:
@@ -203,6 +203,23 @@ TEST_F(RunnerWorkloadTest, TheWriterRunsAroundTheStepsAndItsWritesAreJudged) {
   auto j = Journal::Open(o.journal_path);
   ASSERT_TRUE(j);
   EXPECT_TRUE(j->Pending().empty());
+}
+
+TEST_F(RunnerWorkloadTest, WithAServiceTheWriterWritesToItsName) {
+  std::string host;
+  auto before = api_.on_write;  // the fake controller's hook, if it has one
+  api_.on_write = [&host, before](const kube::ResourceRef& ref, const kube::Json& obj) {
+    if (before) before(ref, obj);
+    if (ref.resource == "pods" && obj.value("metadata", kube::Json::object()).value("name", "").rfind("kdrill-writer-", 0) == 0) {
+      host = obj["spec"]["containers"][0]["env"][0].value("value", "");
+    }
+  };
+  auto o = RunWithWorkload("1\n2\n4\n", "service: cache");
+  EXPECT_EQ(host, "cache");
+  const auto* acked = Find(o, "acknowledged-writes");
+  ASSERT_NE(acked, nullptr);
+  EXPECT_EQ(acked->properties.at("workload.host"), "cache");
+  EXPECT_EQ(o.end, RunEnd::kPassed);
 }
 
 TEST_F(RunnerWorkloadTest, AnAcknowledgedWriteMissingBreaksTheDrill) {
