@@ -16,6 +16,7 @@ struct Entry {
 };
 
 constexpr Entry kClients[] = {
+    {"mariadb", &MakeMariadbClient},
     {"postgres", &MakePostgresClient},
     {"redis", &MakeRedisClient},
     {"sh-append", &MakeShAppendClient},

@@ -9,6 +9,7 @@
 
 namespace kdrill::workload {
 
+std::unique_ptr<WorkloadClient> MakeMariadbClient();
 std::unique_ptr<WorkloadClient> MakePostgresClient();
 std::unique_ptr<WorkloadClient> MakeRedisClient();
 std::unique_ptr<WorkloadClient> MakeShAppendClient();

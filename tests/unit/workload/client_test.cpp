@@ -26,7 +26,7 @@ TEST(WorkloadClientTest, UnknownClientNamesTheOnesThereAre) {
   auto c = MakeWorkloadClient("oracle");
   ASSERT_FALSE(c.has_value());
   EXPECT_EQ(c.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_NE(c.error().message.find("postgres, redis, sh-append"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find("mariadb, postgres, redis, sh-append"), std::string::npos) << c.error().message;
 }
 
 TEST(WorkloadClientTest, ShAppendWritesAcknowledgesAndReadsBack) {
@@ -56,22 +56,23 @@ TEST(WorkloadClientTest, PostgresClientSpeaksThroughPsqlToTheHost) {
   EXPECT_NE((*c)->ReadScript().find("SELECT id FROM kdrill_writes"), std::string::npos);
 }
 
-// A stand-in redis-cli on PATH that prints $FAKE_OUT and exits $FAKE_RC:
-// the client's shell text, run for real, classifies what it answered.
-class RedisClientTest : public ::testing::Test {
+// A stand-in client program on PATH that prints $FAKE_OUT and exits
+// $FAKE_RC: the client's shell text, run for real, classifies what it
+// answered.
+class FakeCliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("kdrill-redis-cli-" + std::to_string(::getpid()));
+  void Install(const std::string& client, const std::string& program) {
+    dir_ = std::filesystem::temp_directory_path() / ("kdrill-" + program + "-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
-    std::ofstream(dir_ / "redis-cli") << "#!/bin/sh\necho \"$*\" >> \"$FAKE_ARGS\"\nprintf '%s\\n' \"$FAKE_OUT\"\nexit $FAKE_RC\n";
-    std::filesystem::permissions(dir_ / "redis-cli", std::filesystem::perms::owner_all);
-    auto c = MakeWorkloadClient("redis");
+    std::ofstream(dir_ / program) << "#!/bin/sh\necho \"$*\" >> \"$FAKE_ARGS\"\nprintf '%s\\n' \"$FAKE_OUT\"\nexit $FAKE_RC\n";
+    std::filesystem::permissions(dir_ / program, std::filesystem::perms::owner_all);
+    auto c = MakeWorkloadClient(client);
     ASSERT_TRUE(c.has_value());
     client_ = std::move(*c);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  // The client's write of record 7 against a redis-cli that answers out, rc.
+  // The client's write of record 7 against a client program that answers out, rc.
   std::string Write(const std::string& out, int rc) {
     std::ofstream(dir_ / "script.sh") << client_->WriteScript() << "\n";
     std::string cmd = "PATH=" + dir_.string() + ":$PATH KDRILL_HOST=redis-0.redis KDRILL_ID=7 FAKE_ARGS=" +
@@ -89,6 +90,39 @@ class RedisClientTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<WorkloadClient> client_;
 };
+
+class RedisClientTest : public FakeCliTest {
+ protected:
+  void SetUp() override { Install("redis", "redis-cli"); }
+};
+
+class MariadbClientTest : public FakeCliTest {
+ protected:
+  void SetUp() override { Install("mariadb", "mariadb"); }
+};
+
+TEST_F(MariadbClientTest, TheIdPrintedBackIsAnAckAndTheRowGoesToTheHost) {
+  EXPECT_EQ(Write("7", 0), "ack 7\n");
+  std::ifstream args(dir_ / "args");
+  std::string line;
+  std::getline(args, line);
+  EXPECT_EQ(line, "-h redis-0.redis -u root --connect-timeout=2 -N -B -e INSERT INTO kdrill.writes (id) VALUES (7); "
+                  "SELECT 7");
+  EXPECT_EQ(Write("8", 0), "unknown 7 rc=0 8\n") << "another id is no acknowledgement of this one";
+}
+
+TEST_F(MariadbClientTest, ARequestThatCannotHaveReachedTheServerIsAFailure) {
+  EXPECT_EQ(Write("ERROR 2002 (HY000): Can not connect to server on x (115)", 1).substr(0, 18), "fail 7 ERROR 2002 ");
+  EXPECT_EQ(Write("ERROR 2005 (HY000): Unknown server host x (-2)", 1).substr(0, 18), "fail 7 ERROR 2005 ");
+  EXPECT_EQ(Write("ERROR 1290 (HY000): The MariaDB server is running with the --read-only option", 1).substr(0, 18),
+            "fail 7 ERROR 1290 ");
+}
+
+TEST_F(MariadbClientTest, AConnectionLostDuringTheQueryIsNotKnown) {
+  EXPECT_EQ(Write("ERROR 2013 (HY000): Lost connection to server during query", 1),
+            "unknown 7 rc=1 ERROR 2013 (HY000): Lost connection to server during query\n");
+  EXPECT_EQ(Write("", 124), "unknown 7 rc=124 \n") << "a timeout";
+}
 
 TEST_F(RedisClientTest, ALengthIsAnAckAndTheRecordGoesToTheListOnTheHost) {
   EXPECT_EQ(Write("12", 0), "ack 7\n");
