@@ -7,6 +7,7 @@
 
 #include "harness/cluster/statefulset.h"
 #include "harness/core/json_fields.h"
+#include "harness/workload/read_back.h"
 #include "harness/core/text.h"
 
 namespace kdrill::workload {
@@ -226,25 +227,9 @@ Status ExecWriter::Start(std::stop_token stop) {
 }
 
 Result<std::vector<std::int64_t>> ExecWriter::FinalRead(std::stop_token stop) {
-  // The pod settled before this read, but its container may be restarting:
-  // a few tries, then the last error.
-  std::string last_error;
-  for (int attempt = 1; attempt <= 5 && !stop.stop_requested(); ++attempt) {
-    if (attempt > 1) clock_.SleepFor(std::chrono::seconds(2));
-    auto r = RunScript(client_->ReadScript(), {"0", cfg_.dir}, std::chrono::seconds(60));
-    if (!r) {
-      last_error = r.error().message;
-      continue;
-    }
-    if (r->exit_code != 0) {
-      last_error = fmt::format("the read exited {}: {}", r->exit_code, OneLine(r->stderr_data + r->stdout_data, 300));
-      continue;
-    }
-    return ParseReadIds(r->stdout_data);
-  }
-  return MakeError(ErrorCode::kUnavailable,
-                   fmt::format("reading the records back from {} in pod {} failed: {}", cfg_.dir, cfg_.pod,
-                               last_error.empty() ? "stopped" : last_error));
+  return ReadBack(
+      clock_, stop, [this] { return RunScript(client_->ReadScript(), {"0", cfg_.dir}, std::chrono::seconds(60)); },
+      fmt::format("{} in pod {}", cfg_.dir, cfg_.pod));
 }
 
 Result<WorkloadRun> ExecWriter::Finish(std::stop_token stop) {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "harness/core/json_fields.h"
+#include "harness/workload/read_back.h"
 #include "harness/core/text.h"
 #include "harness/kube/api_path.h"
 #include "harness/undo/undo_actions.h"
@@ -172,26 +173,13 @@ Status PodWriter::Start(std::stop_token stop) {
 }
 
 Result<std::vector<std::int64_t>> PodWriter::FinalRead(std::stop_token stop) {
-  // The host settled before this read, but a server may take a moment more
-  // to accept clients (recovery replay): a few tries, then the last error.
-  std::string last_error;
-  for (int attempt = 1; attempt <= 5 && !stop.stop_requested(); ++attempt) {
-    if (attempt > 1) clock_.SleepFor(std::chrono::seconds(2));
-    auto r = exec_.Exec({cfg_.ns, cfg_.pod, kContainer, {"sh", "-c", client_->ReadScript()}, std::nullopt,
-                         std::chrono::seconds(60)});
-    if (!r) {
-      last_error = r.error().message;
-      continue;
-    }
-    if (r->exit_code != 0) {
-      last_error = fmt::format("the read exited {}: {}", r->exit_code, Tail(r->stderr_data + r->stdout_data, 3));
-      continue;
-    }
-    return ParseReadIds(r->stdout_data);
-  }
-  return MakeError(ErrorCode::kUnavailable,
-                   fmt::format("reading the records back from {} in pod {} failed: {}", cfg_.host, cfg_.pod,
-                               last_error.empty() ? "stopped" : last_error));
+  return ReadBack(
+      clock_, stop,
+      [this] {
+        return exec_.Exec({cfg_.ns, cfg_.pod, kContainer, {"sh", "-c", client_->ReadScript()}, std::nullopt,
+                           std::chrono::seconds(60)});
+      },
+      fmt::format("{} in pod {}", cfg_.host, cfg_.pod));
 }
 
 void PodWriter::AwaitWritesBack(std::stop_token stop) {
