@@ -82,18 +82,23 @@ run_kdrill() {
 
 # start_kdrill OUT ARGS...: kdrill ARGS in the background, bounded as above,
 # output to OUT. KDRILL_PID is kdrill's own pid: signal_kdrill sends it a
-# signal (a SIGKILL to the timeout process, $!, would not reach kdrill);
-# wait_kdrill waits for the run and sets RC.
+# signal (a SIGKILL to the timeout process would not reach kdrill);
+# wait_kdrill waits for the run and sets RC. The exit status goes through a
+# file, not `wait PID`: with pid_max 32768 and a busy lab, a PID is reused
+# within a minute, and bash then forgets the finished job's status (wait
+# answered 127 for a control that had failed as it should).
 start_kdrill() {
-  local out="$1" _; shift
+  local out="$1" _ timeout_pid; shift
   KDRILL_BG_SECS="$(e2e_bound "${E2E_KDRILL_TIMEOUT:-480}")"
   printf -v KDRILL_BG_START '%(%s)T' -1
   KDRILL_BG_ARGS=("$@")
-  timeout -k 15 "$KDRILL_BG_SECS" "$KDRILL" "$@" >"$out" 2>&1 &
+  KDRILL_BG_RC="$(mktemp "$E2E_OUT/kdrill-rc.XXXXXX")"
+  { timeout -k 15 "$KDRILL_BG_SECS" "$KDRILL" "$@" >"$out" 2>&1; echo "$?" >"$KDRILL_BG_RC"; } &
   KDRILL_BG=$!
   KDRILL_PID=""
   for _ in $(seq 1 100); do
-    KDRILL_PID="$(ps -o pid= --ppid "$KDRILL_BG" | tr -d ' ')"
+    timeout_pid="$(ps -o pid= --ppid "$KDRILL_BG" | tr -d ' ' | head -1)"
+    [[ -n "$timeout_pid" ]] && KDRILL_PID="$(ps -o pid= --ppid "$timeout_pid" | tr -d ' ' | head -1)"
     [[ -n "$KDRILL_PID" ]] && break
     kill -0 "$KDRILL_BG" 2>/dev/null || break
     sleep 0.1
@@ -110,6 +115,8 @@ signal_kdrill() {
 wait_kdrill() {
   wait "$KDRILL_BG" 2>/dev/null
   RC=$?
+  # The status the subshell wrote; the wait's own only when it wrote none.
+  if [[ -s "$KDRILL_BG_RC" ]]; then RC="$(cat "$KDRILL_BG_RC")"; fi
   e2e_timed_out "$KDRILL_BG_SECS" "$KDRILL_BG_START" "$RC" kdrill "${KDRILL_BG_ARGS[@]}"
   return 0
 }
